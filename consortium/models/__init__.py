@@ -1,0 +1,10 @@
+"""SQLModel tables, one module per concept. Importing this package registers every table
+on ``SQLModel.metadata`` (Alembic's autogenerate and the tests rely on that)."""
+from consortium.models.members import ApiKey, Member, User  # noqa: F401
+from consortium.models.catalogue import (  # noqa: F401
+    ChangeLog,
+    Holding,
+    PushBatch,
+    Work,
+    WorkIdentifier,
+)

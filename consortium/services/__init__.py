@@ -1,0 +1,1 @@
+"""Services: permission check → schema load → domain work → unit of work."""

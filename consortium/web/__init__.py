@@ -1,0 +1,1 @@
+"""Web layer: thin views that parse, call one service function and serialize."""

@@ -1,0 +1,34 @@
+"""The JSON API (flask-smorest): push, works; other features add their blueprints here."""
+from flask import current_app, request
+from flask_smorest import Api
+
+from consortium.errors import TooLarge
+
+EXTENSION = "consortium.api"
+
+
+def init_app(app) -> Api:
+    api = Api(app)
+    app.extensions[EXTENSION] = api
+    from consortium.web import push
+
+    api.register_blueprint(push.blp)
+    return api
+
+
+def get_api(app=None) -> Api:
+    return (app or current_app).extensions[EXTENSION]
+
+
+def bearer_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def cap_json_body() -> None:
+    """Refuse an over-large JSON body before it is read (uploads have their own, larger cap)."""
+    limit = current_app.config["CONSORTIUM_MAX_JSON_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(f"A push request body may be at most {limit // (1024 * 1024)} MB.")
+    request.max_content_length = limit
