@@ -1,21 +1,44 @@
-"""Ports: the small protocols through which the consortium uses search, feeds and mail.
+"""Ports: the small protocols through which the consortium uses search, feeds and answers.
 
-``create_app`` puts implementations in ``app.extensions`` under the names below; services
-reach them through ``get_port`` and work (degraded, never crashing) when one is absent.
+``create_app`` (through the ``*_wiring.init_app`` functions) puts implementations in
+``app.extensions`` under the names below; callers reach them through ``get_port`` and must
+work (degraded, never crashing) when one is absent.
 """
 from typing import Protocol
 
 SEARCH = "consortium.port.search"
+ANSWERS = "consortium.port.answers"
 
 
 class SearchPort(Protocol):
-    """Read side of the search index (web workers only read)."""
+    """Read side of the search index (web workers only read; one process writes)."""
 
     def search(self, params: dict) -> dict:
-        """Run a reader search; ``params`` and the answer follow DESIGN.md ``/api/v1/search``."""
+        """Run a reader search.
+
+        ``params`` keys (all optional): ``q``, ``member``, ``format``, ``language``,
+        ``year_from``, ``year_to``, ``clc``, ``available`` (bool), ``acquired_since``
+        (``datetime.date``: newest acquisition on or after it), ``sort`` (``relevance`` |
+        ``newest`` | ``year`` | ``title``), ``page``, ``per_page``, ``home_member``.
+        The answer is DESIGN.md's ``/api/v1/search`` body: ``total``, ``page``, ``per_page``,
+        ``results`` (each with ``id``, ``title``, ``authors``, ``year``, ``format``,
+        ``language``, ``clc``, ``isbns``, ``holdings``), ``facets``, ``suggestion``.
+        Bad parameter values raise ``consortium.errors.InvalidInput``.
+        """
 
     def count_matching(self, text: str, identifiers: list[str]) -> dict[str, int]:
-        """How many works matching ``text``/identifiers each member holds: {member_code: n}."""
+        """Works matching ``text`` or any of ``identifiers`` (ISBN/ISSN), counted per holding
+        member: ``{member_code: n}``. Used by question routing as the holdings signal."""
+
+
+class AnswersPort(Protocol):
+    """Published knowledge-base answers (filled by the reference queue)."""
+
+    def published(self, member: str | None = None, clc: str | None = None,
+                  limit: int = 50, offset: int = 0) -> list[dict]:
+        """Newest first. Each: ``id``, ``title``, ``question_html``, ``answer_html``,
+        ``member`` (code of the answering member), ``clc``, ``language``, ``published_at``,
+        ``updated_at`` (aware datetimes), ``url`` (public page path)."""
 
 
 def get_port(name: str, app=None):
