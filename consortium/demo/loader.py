@@ -5,6 +5,7 @@ dates are generated from a fixed seed, relative to today so that the new-arrival
 always have something new. Records go in through the real push service.
 """
 import csv
+import importlib
 import datetime as dt
 import random
 from pathlib import Path
@@ -26,6 +27,10 @@ MEMBERS = [
     ("NUAA", "南京航空航天大学图书馆", "Nanjing University of Aeronautics and Astronautics Library",
      "https://lib.nuaa.edu.cn", "VTO"),
     ("NJAU", "南京农业大学图书馆", "Nanjing Agricultural University Library", "https://lib.njau.edu.cn", "SQFX"),
+]
+
+# Feature areas add demo content: "module" whose ``load(app, session, today)`` yields lines to print.
+DEMO_EXTRAS: list[str] = [
 ]
 
 STAFF = [
@@ -134,6 +139,8 @@ def load_demo(app, today: dt.date | None = None):
                 yield (f"{code}: pushed {result.accepted} records"
                        f"{', rejected ' + str(len(result.rejected)) if result.rejected else ''}")
         key = accounts.issue_key(session, "NJU", "demo key")
+        for module_name in DEMO_EXTRAS:
+            yield from importlib.import_module(module_name).load(app, session, today)
     yield f"Loaded {len(books)} books for {len(MEMBERS)} member libraries."
     yield f"Push API key for member NJU: {key}"
     yield from _credentials()
