@@ -28,6 +28,7 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=65536)
 def normalise_isbn(raw: str) -> str:
     """Return the ISBN-13 for an ISBN-10 or -13 written with or without hyphens.
 
@@ -55,6 +56,7 @@ def isbn_forms(isbn13: str) -> list[str]:
     return sorted(forms)
 
 
+@lru_cache(maxsize=16384)
 def normalise_issn(raw: str) -> str:
     """Return the ISSN as ``NNNN-NNNC``; a bad checksum is an error."""
     text = unicodedata.normalize("NFKC", str(raw)).strip()

@@ -1,5 +1,6 @@
 """The push record (DESIGN.md "Record fields"): validation and normalisation."""
 import datetime as dt
+from functools import lru_cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates
 
@@ -113,10 +114,16 @@ def _dedup(values) -> list:
     return list(dict.fromkeys(values))
 
 
+@lru_cache(maxsize=1)
+def _schema() -> RecordSchema:
+    # building a schema costs more than loading a record; one instance serves every load
+    return RecordSchema()
+
+
 def load_record(raw) -> tuple[dict | None, dict]:
     """Validate one raw record: (normalised record, {}) or (None, {field: [messages]})."""
     try:
-        return RecordSchema().load(raw), {}
+        return _schema().load(raw), {}
     except ValidationError as exc:
         return None, _flatten(exc.messages)
 

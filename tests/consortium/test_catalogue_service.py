@@ -118,24 +118,43 @@ def test_a_batch_over_the_limit_changes_nothing(session, members):
     assert session.exec(select(Holding)).first() is None
 
 
-def test_a_failed_batch_rolls_back_and_logs_nothing(session, members, monkeypatch):
-    """A crash mid-batch leaves neither holdings nor change-log rows behind."""
-    from consortium.services import catalogue
+def test_a_failed_batch_rolls_back_and_logs_nothing(session, members, monkeypatch, backend):
+    """A crash after the holdings were written leaves neither holdings, works nor change-log rows."""
+    from consortium.services import catalogue_store
 
-    calls = {"n": 0}
-    real = catalogue._rederive
+    def disk_full(*_args):
+        raise RuntimeError("disk full")
 
-    def failing(*args):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return real(*args)
-
-    monkeypatch.setattr(catalogue, "_rederive", failing)
+    monkeypatch.setattr(catalogue_store, "write_change_log", disk_full)
     with pytest.raises(RuntimeError):
         ingest_batch(session, members["A"], [record("a-1", isbns=["9787020002207"]), record("a-2", title="史记")])
     assert session.exec(select(Holding)).first() is None
+    assert session.exec(select(Work)).first() is None
     assert session.exec(select(ChangeLog)).first() is None
+
+
+def test_the_same_local_id_twice_in_a_batch_keeps_the_later_record(session, members):
+    result = ingest_batch(session, members["A"], [record("a-1", available=1), record("a-1", available=0)])
+    holdings = session.exec(select(Holding)).all()
+    assert len(holdings) == 1 and holdings[0].available == 0
+    assert result.works[0]["work_id"] == result.works[1]["work_id"]
+
+
+def test_records_in_one_batch_sharing_an_isbn_make_one_work(session, members):
+    result = ingest_batch(session, members["A"], [record("a-1", isbns=["9787020002207"]),
+                                                  record("a-2", isbns=["7-02-000220-X"], title="紅樓夢")])
+    assert result.works[0]["work_id"] == result.works[1]["work_id"]
+    assert result.works[1]["matched_by"] == "isbn"
+
+
+def test_a_repushed_record_with_a_new_isbn_moves_to_the_right_work(session, members):
+    """Correcting a holding's ISBN moves it; the work it left, now empty, is deleted."""
+    first = ingest_batch(session, members["A"], [record("a-1", isbns=["9787020002207"])]).works[0]["work_id"]
+    other = ingest_batch(session, members["B"], [record("b-1", title="史记", authors=["司马迁"], isbns=["9787101003048"])])
+    moved = ingest_batch(session, members["A"], [record("a-1", title="史记", authors=["司马迁"], isbns=["9787101003048"])])
+    assert moved.works[0]["work_id"] == other.works[0]["work_id"]
+    actions = {(r.entity_id, r.action) for r in session.exec(select(ChangeLog)).all()}
+    assert (first, "delete") in actions
 
 
 def test_home_member_is_listed_first(session, members):

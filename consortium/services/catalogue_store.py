@@ -1,0 +1,203 @@
+"""Set-at-a-time reads and writes of the catalogue tables for one push transaction.
+
+The catalogue service decides record by record (pure ``matching``), but talks to the
+database a batch at a time through SQLAlchemy Core: one query loads the member's existing
+holdings, one the candidate works by identifier, one by title key; new holdings, changed
+holdings, re-derived works, identifiers and change-log rows are written in bulk.
+"""
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from consortium import matching, normalise
+from consortium.models import ChangeLog, Holding, Work, WorkIdentifier
+from consortium.models.base import utcnow
+
+W, H, I, L = Work.__table__, Holding.__table__, WorkIdentifier.__table__, ChangeLog.__table__
+CHUNK = 500
+HOLDING_FIELDS = ("call_number", "location", "copies", "available", "url", "access", "coverage")
+DERIVED_FIELDS = ("title", "subtitle", "authors", "publisher", "year", "language", "format", "isbns", "issns",
+                  "clc", "subjects", "summary")
+
+
+_INSERT_WORK = insert(W).returning(W.c.id)  # built once: compiled once, executed with parameters
+
+
+def chunks(values: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def identifiers_of(record: dict) -> list[tuple[str, str]]:
+    return [("isbn", v) for v in record.get("isbns") or []] + [("issn", v) for v in record.get("issns") or []]
+
+
+class CatalogueView:
+    """What one batch knows of the catalogue, kept current as the batch adds and merges works."""
+
+    def __init__(self, conn: Connection, member_id: int):
+        self.conn = conn
+        self.member_id = member_id
+        self.holdings: dict[str, dict] = {}
+        self.works: dict[int, matching.Candidate] = {}
+        self.by_ident: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+
+    def preload(self, records: list[dict]) -> None:
+        local_ids = sorted({r["local_id"] for r in records})
+        for part in chunks(local_ids):
+            query = select(H.c.id, H.c.local_id, H.c.work_id, H.c.record_hash, H.c.matched_by).where(
+                H.c.member_id == self.member_id, H.c.local_id.in_(part))
+            for row in self.conn.execute(query).mappings():
+                self.holdings[row["local_id"]] = dict(row)
+        idents = sorted({i for r in records for i in identifiers_of(r)})
+        for kind in ("isbn", "issn"):
+            values = [v for k, v in idents if k == kind]
+            for part in chunks(values):
+                query = (select(I.c.kind, I.c.value, W.c.id, W.c.carrier, W.c.isbns, W.c.match_key)
+                         .join(W, W.c.id == I.c.work_id)
+                         .where(I.c.kind == kind, I.c.value.in_(part), W.c.merged_into_id.is_(None)))
+                for row in self.conn.execute(query).mappings():
+                    self._remember(row)
+                    self.by_ident[(row["kind"], row["value"])].add(row["id"])
+        keys = sorted({r["_key"] for r in records})
+        for part in chunks(keys):
+            query = select(W.c.id, W.c.carrier, W.c.isbns, W.c.match_key).where(
+                W.c.match_key.in_(part), W.c.merged_into_id.is_(None))
+            for row in self.conn.execute(query).mappings():
+                self._remember(row)
+                self.by_key[row["match_key"]].add(row["id"])
+
+    def _remember(self, row) -> None:
+        if row["id"] not in self.works:
+            self.works[row["id"]] = matching.Candidate(row["id"], row["carrier"], frozenset(row["isbns"] or []),
+                                                       row["match_key"])
+
+    def decide(self, record: dict) -> matching.MatchDecision:
+        by = {kind: self._candidates(self.by_ident[(kind, v)] for v in record.get(f"{kind}s") or [])
+              for kind in ("isbn", "issn")}
+        by_title = [] if by["isbn"] or by["issn"] else self._candidates([self.by_key[record["_key"]]])
+        carrier = matching.carrier_of(record.get("format"))
+        return matching.decide_match(carrier, set(record.get("isbns") or []), by["isbn"], by["issn"], by_title)
+
+    def _candidates(self, id_sets: Iterable[set[int]]) -> list[matching.Candidate]:
+        ids = sorted({i for ids in id_sets for i in ids})
+        return [self.works[i] for i in ids]
+
+    def new_work(self, record: dict) -> int:
+        now = utcnow()
+        values = {name: record.get(name) for name in DERIVED_FIELDS}
+        values.update(format=record.get("format") or "book", carrier=matching.carrier_of(record.get("format")),
+                      match_key=record["_key"], created_at=now, updated_at=now)
+        for name in ("authors", "isbns", "issns", "subjects"):
+            values[name] = values[name] or []
+        work_id = self.conn.execute(_INSERT_WORK, values).scalar_one()
+        self.works[work_id] = matching.Candidate(work_id, values["carrier"], frozenset(values["isbns"]), record["_key"])
+        return work_id
+
+    def attach(self, work_id: int, record: dict) -> None:
+        """The record now belongs to ``work_id``: later records may match it by its identifiers."""
+        for ident in identifiers_of(record):
+            self.by_ident[ident].add(work_id)
+        self.by_key[record["_key"]].add(work_id)
+        old = self.works[work_id]
+        self.works[work_id] = matching.Candidate(work_id, old.carrier, old.isbns | set(record.get("isbns") or []),
+                                                 old.match_key)
+
+    def merge(self, absorbed: int, target: int) -> None:
+        """Move the absorbed work's holdings to the target; its id lives on as a redirect."""
+        self.conn.execute(update(H).where(H.c.work_id == absorbed).values(work_id=target))
+        self.conn.execute(update(W).where(W.c.merged_into_id == absorbed).values(merged_into_id=target))
+        self.conn.execute(update(W).where(W.c.id == absorbed).values(merged_into_id=target, updated_at=utcnow()))
+        self.conn.execute(delete(I).where(I.c.work_id == absorbed))
+        for index in (self.by_ident, self.by_key):
+            for ids in index.values():
+                if absorbed in ids:
+                    ids.discard(absorbed)
+                    ids.add(target)
+        merged = self.works.pop(absorbed)
+        old = self.works[target]
+        self.works[target] = matching.Candidate(target, old.carrier, old.isbns | merged.isbns, old.match_key)
+
+
+def holding_values(record: dict, digest: str, work_id: int, matched_by: str) -> dict:
+    acquired = record.get("acquired_on")
+    values = {name: record.get(name) for name in HOLDING_FIELDS}
+    values.update(format=record.get("format") or "book", record=record, record_hash=digest, work_id=work_id,
+                  matched_by=matched_by, updated_at=utcnow(),
+                  acquired_on=dt.date.fromisoformat(acquired) if acquired else None)
+    return values
+
+
+def insert_holdings(conn: Connection, member_id: int, rows: list[dict]) -> None:
+    now = utcnow()
+    for part in chunks(rows):
+        conn.execute(insert(H), [{**row, "member_id": member_id, "first_seen_at": now} for row in part])
+
+
+def update_holdings(conn: Connection, rows: list[dict]) -> None:
+    """Rewrite changed holdings in place; ``first_seen_at`` is never touched."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != "hid"]
+    statement = update(H).where(H.c.id == bindparam("hid")).values({n: bindparam(n) for n in names})
+    for part in chunks(rows):
+        conn.execute(statement, part)
+
+
+def rederive_works(conn: Connection, work_ids: set[int]) -> dict[int, str]:
+    """Recompute works from their holdings' records: ``{work_id: "upsert" | "delete"}``."""
+    records: dict[int, list[dict]] = defaultdict(list)
+    ids = sorted(work_ids)
+    for part in chunks(ids):
+        query = select(H.c.work_id, H.c.record).where(H.c.work_id.in_(part)).order_by(H.c.id)
+        for work_id, record in conn.execute(query):
+            records[work_id].append(record)
+    now, rows, wanted = utcnow(), [], {}
+    for work_id in ids:
+        if not records.get(work_id):
+            continue
+        derived = matching.derive_work(records[work_id])
+        derived.update(wid=work_id, updated_at=now, carrier=matching.carrier_of(derived["format"]),
+                       match_key=normalise.match_key(derived["title"], derived["authors"], derived["year"]))
+        rows.append(derived)
+        wanted[work_id] = {("isbn", v) for v in derived["isbns"]} | {("issn", v) for v in derived["issns"]}
+    if rows:
+        names = [n for n in rows[0] if n != "wid"]
+        statement = update(W).where(W.c.id == bindparam("wid")).values({n: bindparam(n) for n in names})
+        for part in chunks(rows):
+            conn.execute(statement, part)
+    gone = [i for i in ids if i not in wanted]
+    for part in chunks(gone):
+        conn.execute(update(W).where(W.c.id.in_(part)).values(updated_at=now))
+    replace_identifiers(conn, wanted)
+    return {i: ("upsert" if i in wanted else "delete") for i in ids}
+
+
+def replace_identifiers(conn: Connection, wanted: dict[int, set[tuple[str, str]]]) -> None:
+    """Make each work's identifier rows exactly ``wanted[work_id]``."""
+    have: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for part in chunks(sorted(wanted)):
+        for row_id, work_id, kind, value in conn.execute(
+                select(I.c.id, I.c.work_id, I.c.kind, I.c.value).where(I.c.work_id.in_(part))):
+            have[work_id][(kind, value)] = row_id
+    stale = [row_id for work_id, rows in have.items() for ident, row_id in rows.items() if ident not in wanted[work_id]]
+    fresh = [{"work_id": w, "kind": k, "value": v} for w, idents in wanted.items()
+             for k, v in sorted(idents) if (k, v) not in have[w]]
+    for part in chunks(stale):
+        conn.execute(delete(I).where(I.c.id.in_(part)))
+    for part in chunks(fresh):
+        conn.execute(insert(I), part)
+
+
+def write_change_log(conn: Connection, actions: dict[int, tuple[str, dict]], member_id: int | None,
+                     batch_id: int | None) -> None:
+    now = utcnow()
+    rows = [{"entity": "work", "entity_id": work_id, "action": action, "member_id": member_id,
+             "batch_id": batch_id, "payload": payload, "created_at": now}
+            for work_id, (action, payload) in sorted(actions.items())]
+    for part in chunks(rows):
+        conn.execute(insert(L), part)
