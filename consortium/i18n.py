@@ -52,6 +52,10 @@ def init_app(app) -> None:
     compile_catalogues(dirs)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(dirs))
     Babel(app, locale_selector=select_locale)
+    from flask_babel import format_datetime
+
+    # staff and readers read times in the consortium's zone (BABEL_DEFAULT_TIMEZONE), not UTC
+    app.jinja_env.globals.setdefault("format_datetime", format_datetime)
 
     @app.context_processor
     def _language_context():
