@@ -34,7 +34,8 @@ MEMBER_SET = "member"
 _SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*\Z")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
-_MAX_WORK_ID = 2**63 - 1
+# work.id is a 32-bit INTEGER column: a larger id would be a database error on PostgreSQL
+_MAX_WORK_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def test_formatted_datestamps_parse_back_and_fall_inside_their_own_window(moment
     assert window.start <= moment < window.end
 
 
-@given(st.integers(min_value=1, max_value=2**63 - 1))
+@given(st.integers(min_value=1, max_value=2**31 - 1))
 def test_identifiers_round_trip(work_id):
     """oai:<repo>:work/<id> names exactly that work."""
     identifier = protocol.make_identifier("daodu.example.edu.cn", work_id)
@@ -122,9 +122,10 @@ def test_identifiers_round_trip(work_id):
 @pytest.mark.parametrize("identifier", ["oai:other.org:work/1", "oai:daodu.example.edu.cn:work/0",
                                         "oai:daodu.example.edu.cn:work/01", "oai:daodu.example.edu.cn:work/x",
                                         "oai:daodu.example.edu.cn:work/١٢", "oai:daodu.example.edu.cn:work/-3",
-                                        "oai:daodu.example.edu.cn:work/" + "9" * 30, "work/1"])
+                                        "oai:daodu.example.edu.cn:work/" + "9" * 30,
+                                        "oai:daodu.example.edu.cn:work/2147483648", "work/1"])
 def test_foreign_or_malformed_identifiers_name_no_work(identifier):
-    """Another repository's identifier, a zero, padded, non-ASCII or huge id names nothing."""
+    """Another repository's identifier, a zero, padded, non-ASCII or out-of-range id names nothing."""
     assert protocol.parse_identifier("daodu.example.edu.cn", identifier) is None
 
 

@@ -2,8 +2,11 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 
 from consortium.models import Work
 from tests.consortium.oai_helpers import NS, build_catalogue, check_envelope, error_codes, parse
@@ -182,6 +185,13 @@ def test_protocol_errors_are_oai_error_elements_with_http_200(client, works, par
         assert dict(request.attrib) == params
 
 
+@pytest.mark.parametrize("work_id", [2**31, 2**63 - 1])
+def test_ids_beyond_the_integer_column_do_not_exist(client, works, work_id, backend):
+    """An id larger than any the database can hold is idDoesNotExist, not a database error."""
+    root = get(client, verb="GetRecord", identifier=oai_id(work_id), metadataPrefix="oai_dc")
+    assert error_codes(root) == ["idDoesNotExist"]
+
+
 def test_a_token_only_continues_the_verb_it_was_issued_for(client, works):
     """A ListIdentifiers token handed to ListRecords is badResumptionToken."""
     first = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
@@ -207,3 +217,22 @@ def test_an_empty_catalogue_answers_no_records_match(client, members):
     """Before any push, lists are noRecordsMatch and Identify still works."""
     assert error_codes(get(client, verb="ListIdentifiers", metadataPrefix="oai_dc")) == ["noRecordsMatch"]
     check_envelope(get(client, verb="Identify"), "Identify")
+
+
+ARG_VALUES = st.sampled_from(["", "oai_dc", "marc21", "member", "member:A", "member:", "2026-11-27", "9999-12-31",
+                              "2026-11-27T00:00:00Z", "0000-00-00", f"oai:{REPO}:work/1", "oai:x", "\x00", "紅樓夢",
+                              "Identify", "ListRecords", "GetRecord", "ListSets", "x" * 300])
+ARG_PAIRS = st.lists(st.tuples(st.sampled_from(["verb", "metadataPrefix", "identifier", "from", "until", "set",
+                                                "resumptionToken", "bogus"]), ARG_VALUES), max_size=5)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=ARG_PAIRS)
+def test_no_request_breaks_the_provider(client, works, pairs):
+    """Whatever arguments arrive, the answer is HTTP 200 OAI-PMH XML: a verb element or errors."""
+    verbs = [value for name, value in pairs if name == "verb"]
+    root = parse(client.get("/oai", query_string=MultiDict(pairs)))
+    codes = error_codes(root)
+    check_envelope(root, None if codes else verbs[0])
+    assert set(codes) <= {"badVerb", "badArgument", "cannotDisseminateFormat", "idDoesNotExist", "noRecordsMatch",
+                          "badResumptionToken"}
