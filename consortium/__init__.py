@@ -42,3 +42,4 @@ def _wire_adapters(app: Flask) -> None:
     feeds_wiring.init_app(app)
     member_sites_wiring.init_app(app)
     reference_wiring.init_app(app)
+    from consortium.oai import init_app as init_oai; init_oai(app)  # noqa: E702

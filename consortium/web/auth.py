@@ -114,7 +114,7 @@ def init_app(app) -> None:
     @app.before_request
     def _csrf_for_pages():
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith("/api/"):
-            csrf.protect()
+            csrf.protect(apply_exemptions=True)  # honour csrf.exempt (OAI-PMH POST)
 
     @app.context_processor
     def _auth_context():
