@@ -183,8 +183,17 @@ class LiveServer:
         return self
 
     def stop(self) -> None:
-        self.server.close()
-        self.thread.join(5)
+        """Stop from inside waitress's own loop once its workers are done.
+
+        Closing from the test thread races a keep-alive client's last response (EBADF on
+        waitress's trigger, or the loop left in select() over a closed socket).
+        """
+        from waitress import wasyncore
+
+        self.server.task_dispatcher.shutdown()
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        self.thread.join(10)
+        assert not self.thread.is_alive(), "waitress did not stop"
 
 
 @pytest.fixture

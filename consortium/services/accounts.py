@@ -1,5 +1,6 @@
 """Members, API keys and staff accounts."""
 import hashlib
+import re
 import hmac
 import secrets
 
@@ -13,13 +14,15 @@ from consortium.models.members import ROLES
 from consortium.uow import UnitOfWork
 
 KEY_PREFIX_LEN = 12
+MEMBER_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,31}")
 
 
 def add_member(session: Session, code: str, name: str, name_en: str | None = None,
                site_origins: list | None = None) -> Member:
     code = (code or "").strip().upper()
-    if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 32:
-        raise InvalidInput("A member code is 1–32 letters, digits, - or _.", {"code": ["invalid"]})
+    if not MEMBER_CODE.fullmatch(code):
+        # codes appear in URLs, API paths and OAI set names: ASCII only
+        raise InvalidInput("A member code is 1–32 ASCII letters, digits, - or _.", {"code": ["invalid"]})
     if session.exec(select(Member).where(Member.code == code)).first():
         raise Conflict(f"Member {code} exists already.")
     with UnitOfWork(session):

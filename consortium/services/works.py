@@ -11,7 +11,8 @@ WORK_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "langu
 
 def resolve_work(session: Session, work_id: int) -> Work:
     """The live work with this id; a merged id raises ``WorkMerged`` naming its final target."""
-    work = session.get(Work, work_id)
+    # ids are 32-bit integers in the database; a larger number cannot name a work
+    work = session.get(Work, work_id) if 0 < work_id < 2**31 else None
     if work is None:
         raise UnknownWork(f"There is no work {work_id}.")
     seen = {work_id}

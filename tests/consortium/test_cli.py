@@ -64,3 +64,8 @@ def test_a_liaison_needs_a_member(cli):
 def test_unknown_member_for_a_key_is_a_clear_error(cli):
     result = cli("keys", "issue", "NOPE")
     assert result.exit_code == 1 and "no member" in result.output.lower()
+
+
+def test_member_codes_must_be_ascii(cli):
+    result = cli("members", "add", "南大", "--name", "南京大学图书馆")
+    assert result.exit_code == 1 and "ASCII" in result.output

@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from consortium.models import Work
 from consortium.services.catalogue import ingest_batch, withdraw_holding
-from tests.conftest import LiveServer
 from tests.consortium.oai_helpers import NS, build_catalogue
 
 REPO = "daodu.example.edu.cn"
@@ -28,30 +27,6 @@ def works(session, members):
     result = ingest_batch(session, members["A"], records)
     built["extra"] = [w["work_id"] for w in result.works]
     return built
-
-
-@pytest.fixture
-def live_server(app):
-    """conftest's live server with a race-free stop (see ``stop_waitress``)."""
-    server = LiveServer(app).start()
-    yield server
-    stop_waitress(server)
-
-
-def stop_waitress(live: LiveServer) -> None:
-    """Stop waitress from inside its own loop thread once its workers are done.
-
-    ``LiveServer.stop`` closes waitress's trigger from the test thread: a keep-alive harvester
-    leaves a worker finishing its last response (EBADF on the trigger) or the loop in select()
-    over the closed fd. Here the workers exit first, then the loop closes every socket itself.
-    """
-    from waitress import wasyncore
-
-    server = live.server
-    server.task_dispatcher.shutdown()
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    live.thread.join(10)
-    assert not live.thread.is_alive()
 
 
 @pytest.fixture

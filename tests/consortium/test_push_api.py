@@ -128,3 +128,7 @@ def test_unknown_member_is_404(client, keys):
 def test_openapi_document_lists_the_push_paths(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/members/{code}/records" in paths and "/api/v1/works/{work_id}" in paths
+
+
+def test_a_work_id_beyond_the_integer_range_is_404_not_500(client, backend):
+    assert_error_payload(client.get("/api/v1/works/3000000000"), 404)
