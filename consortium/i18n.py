@@ -59,8 +59,6 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _language_context():
-        from flask_babel import get_locale
-
         locale = page_language()
         return {"current_locale": locale, "html_lang": locale.replace("_", "-"),
                 "languages": app.config["CONSORTIUM_LANGUAGES"]}
