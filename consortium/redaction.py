@@ -86,13 +86,44 @@ def redact(text: str, known_names: Iterable[str] = (), *, language: str = "auto"
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     text = text or ""
     patterns = DEFAULT_STUDENT_NUMBER_PATTERNS if student_number_patterns is None else tuple(student_number_patterns)
+    names = [n for n in known_names if n]
+    lang = text_language(text) if language == "auto" else language
+    chosen: list[Found] = []
+    redacted = text
+    # Removing one piece can expose another (a '+86…' right after a removed number is no
+    # longer glued to digits), so detect again until nothing new turns up: idempotence.
+    for _ in range(_MAX_PASSES):
+        fresh = _detect(redacted, names, patterns)
+        if not fresh:
+            break
+        chosen = sorted(chosen + _to_original(fresh, chosen, lang), key=lambda f: f.start)
+        redacted = _replace(text, chosen, lang)
+    return Redaction(redacted, chosen)
+
+
+_MAX_PASSES = 5
+
+
+def _detect(text: str, names: list[str], patterns: tuple[str, ...]) -> list[Found]:
     candidates = [
         *find_emails(text), *find_id_cards(text), *find_student_numbers(text, patterns),
-        *find_im_ids(text), *find_phones(text), *find_names(text, list(known_names)),
+        *find_im_ids(text), *find_phones(text), *find_names(text, names),
     ]
-    chosen = _resolve(candidates, _token_spans(text))
-    lang = text_language(text) if language == "auto" else language
-    return Redaction(_replace(text, chosen, lang), chosen)
+    return _resolve(candidates, _token_spans(text))
+
+
+def _to_original(fresh: list[Found], chosen: list[Found], language: str) -> list[Found]:
+    """Positions in the redacted text → the original (finds never overlap a token)."""
+    mapped = []
+    for found in fresh:
+        shift = 0
+        for done in chosen:
+            token = token_for(done.kind, language)
+            if done.start + shift + len(token) > found.start:
+                break
+            shift += len(token) - (done.end - done.start)
+        mapped.append(Found(found.kind, found.original, found.start - shift, found.end - shift))
+    return mapped
 
 
 def _token_spans(text: str) -> list[tuple[int, int]]:
