@@ -1,7 +1,7 @@
 """Delivering due outbox rows with retries and exponential backoff."""
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import update
 from sqlmodel import Session
@@ -43,14 +43,18 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
 
     config = app.config
     report = DeliveryReport()
+
+    def clock() -> datetime:
+        return now.astimezone(timezone.utc) if now is not None else utcnow()
+
     with new_session(app) as session:
-        release_stale_claims(session, now or utcnow(), config["MAIL_CLAIM_TIMEOUT_SECONDS"])
-        rows = claim_due(session, now or utcnow(), limit)
+        release_stale_claims(session, clock(), config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+        rows = claim_due(session, clock(), limit)
         if not rows:
             return report
         with make_backend(config, app.instance_path) as backend:
             for row in rows:
-                _deliver_one(session, backend, row, config, now or utcnow(), report)
+                _deliver_one(session, backend, row, config, clock(), report)
     if report.sent or report.failed or report.retry_later:
         log.info("mail outbox: %s", report)
     return report

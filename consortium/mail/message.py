@@ -18,9 +18,10 @@ def build_message(row: OutboxMail, sender: str) -> EmailMessage:
     msg["Auto-Submitted"] = "auto-generated"
     if row.kind:
         msg["X-Daodu-Kind"] = row.kind
-    msg.set_content(row.text_body or "", charset="utf-8")
+    # base64 keeps every byte 7-bit, so servers without 8BITMIME pass Chinese text intact.
+    msg.set_content(row.text_body or "", charset="utf-8", cte="base64")
     if row.html_body:
-        msg.add_alternative(row.html_body, subtype="html", charset="utf-8")
+        msg.add_alternative(row.html_body, subtype="html", charset="utf-8", cte="base64")
     return msg
 
 
