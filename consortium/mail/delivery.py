@@ -3,14 +3,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import update
 from sqlmodel import Session
 
 from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
 from consortium.mail.message import build_message
 from consortium.mail.models import OutboxMail
-from consortium.mail.outbox import claim_due, mark_sending, release_stale_claims
+from consortium.mail.outbox import claim_due, mark_sending, release_stale_claims, update_rows
 from consortium.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -89,6 +88,6 @@ def _record_failure(session: Session, row: OutboxMail, exc: DeliveryFailed, conf
 
 
 def _finish(session: Session, row: OutboxMail, **values) -> None:
-    session.exec(update(OutboxMail).where(OutboxMail.id == row.id, OutboxMail.status == "sending")
+    session.exec(update_rows().where(OutboxMail.id == row.id, OutboxMail.status == "sending")
                  .values(**values))
     session.commit()
