@@ -76,7 +76,8 @@ def _record_failure(session: Session, row: OutboxMail, exc: DeliveryFailed, conf
                     report: DeliveryReport) -> None:
     attempts = row.attempts + 1
     if exc.permanent or attempts >= config["MAIL_MAX_ATTEMPTS"]:
-        log.warning("mail %s to %s failed for good after %d attempt(s): %s", row.id, row.recipient,
+        # The id and kind, not the address: logs must not collect readers' personal data.
+        log.warning("mail %s (%s) failed for good after %d attempt(s): %s", row.id, row.kind or "-",
                     attempts, exc.message)
         _finish(session, row, status="failed", attempts=attempts, last_error=exc.message, claim_token=None)
         report.failed += 1

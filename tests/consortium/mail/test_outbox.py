@@ -128,3 +128,24 @@ def test_send_pending_command_prints_the_report_and_retry_requeues(tmp_path):
         session.commit()
     assert "Requeued 1 mail(s)." in runner.invoke(main, ["--instance", instance, "mail", "retry", str(first.id)]).output
     assert "sent 1" in runner.invoke(main, ["--instance", instance, "mail", "send-pending"]).output
+
+
+def test_wake_mailer_asks_the_mail_job_to_run_now(app):
+    """wake_mailer sets the job's wake event, so a unit of work can flush mail right after commit."""
+    from consortium.jobs import get_jobs
+    from consortium.mail import wake_mailer
+
+    job = get_jobs(app).jobs["mail"]
+    assert not job.wake.is_set()
+    wake_mailer(app)
+    assert job.wake.is_set()
+
+
+def test_an_invalid_recipient_is_a_422_input_error():
+    """InvalidRecipient is both the mail package's error and an InvalidInput (422 at the API)."""
+    from consortium.errors import InvalidInput
+    from consortium.mail import MailError
+    from consortium.web.errors import status_for
+
+    exc = InvalidRecipient("bad", {"to": ["Not an e-mail address."]})
+    assert isinstance(exc, MailError) and isinstance(exc, InvalidInput) and status_for(exc) == 422
