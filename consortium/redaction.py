@@ -8,7 +8,8 @@ real birth date, and any 15/18-digit number introduced as 身份证/ID card), st
 numbers (8–12 digits introduced by 学号/工号/借书证号/student number/student ID …;
 configurable), the reader's own name (``known_names``, any case; Latin names also in
 reversed order) and self-introductions ("我是张三", "我叫李四", "姓名：王五", "My name is …"),
-and QQ / WeChat ids introduced by QQ / 微信 / WeChat.
+and QQ / WeChat ids introduced by QQ / 微信 / WeChat. Full-width digits and letters
+(１３８…, ＠) count as their ASCII forms.
 
 Each piece is replaced by a token naming what was removed, in the text's language:
 ``language="auto"`` (default) uses Chinese tokens (``[邮箱已隐去]``) when the text contains
@@ -48,6 +49,9 @@ TOKENS = {
 KINDS = tuple(TOKENS)
 LANGUAGES = ("auto", "zh", "en", "neutral")
 _HAN_CHAR = re.compile(f"[{HAN}]")
+# Full-width ASCII (１３８…, ＠) and the ideographic space, folded one character for one so
+# that positions in the folded text are positions in the original.
+_FULLWIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 
 
 @dataclass(frozen=True)
@@ -105,11 +109,13 @@ _MAX_PASSES = 5
 
 
 def _detect(text: str, names: list[str], patterns: tuple[str, ...]) -> list[Found]:
+    folded = text.translate(_FULLWIDTH)
     candidates = [
-        *find_emails(text), *find_id_cards(text), *find_student_numbers(text, patterns),
-        *find_im_ids(text), *find_phones(text), *find_names(text, names),
+        *find_emails(folded), *find_id_cards(folded), *find_student_numbers(folded, patterns),
+        *find_im_ids(folded), *find_phones(folded), *find_names(folded, names),
     ]
-    return _resolve(candidates, _token_spans(text))
+    chosen = _resolve(candidates, _token_spans(text))
+    return [Found(f.kind, text[f.start:f.end], f.start, f.end) for f in chosen]
 
 
 def _to_original(fresh: list[Found], chosen: list[Found], language: str) -> list[Found]:

@@ -63,7 +63,7 @@ class WorkingCalendar:
             raise ValueError(f"unknown time zone {tz!r}") from None
         self.hours = hours
         self.tz = tz
-        self.closures = frozenset(closures)
+        self.closures = frozenset(_as_date(d) for d in closures)
         self.use_chinese_calendar = use_chinese_calendar
         self._spans_cache: dict[date, tuple[Span, ...]] = {}
         self._warned_years: set[int] = set()
@@ -266,6 +266,14 @@ def _count_closed(run: int) -> int:
     if run + 1 > MAX_CLOSED_DAYS:
         raise NeverOpen(f"no opening hours within {MAX_CLOSED_DAYS} days")
     return run + 1
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise TypeError(f"closures must be dates, got {type(value).__name__}")
+    return value
 
 
 def _utc(at: datetime) -> datetime:

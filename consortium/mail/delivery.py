@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
-from consortium.mail.message import build_message
+from consortium.mail.message import build_message, check_sender
 from consortium.mail.models import OutboxMail
 from consortium.mail.outbox import claim_due, mark_sending, release_stale_claims, update_rows
 from consortium.models.base import utcnow
@@ -26,6 +26,14 @@ class DeliveryReport:
     def __str__(self) -> str:
         return f"sent {self.sent}, failed {self.failed}, retry later {self.retry_later}"
 
+    def __add__(self, other: "DeliveryReport") -> "DeliveryReport":
+        return DeliveryReport(self.sent + other.sent, self.failed + other.failed,
+                              self.retry_later + other.retry_later)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.retry_later
+
 
 def retry_delay(attempts: int, base_seconds: float, max_seconds: float) -> timedelta:
     """Backoff after the ``attempts``-th failed attempt: base, 2×base, 4×base … capped."""
@@ -42,6 +50,9 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
 
     config = app.config
     report = DeliveryReport()
+    # Configuration errors surface before any row is claimed, so no row is left stranded.
+    backend = make_backend(config, app.instance_path)
+    sender = check_sender(config["MAIL_DEFAULT_SENDER"])
 
     def clock() -> datetime:
         return now.astimezone(timezone.utc) if now is not None else utcnow()
@@ -51,20 +62,33 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
         rows = claim_due(session, clock(), limit)
         if not rows:
             return report
-        with make_backend(config, app.instance_path) as backend:
+        with backend:
             for row in rows:
-                _deliver_one(session, backend, row, config, clock(), report)
-    if report.sent or report.failed or report.retry_later:
+                _deliver_one(session, backend, row, sender, config, clock(), report)
+    if report.handled:
         log.info("mail outbox: %s", report)
     return report
 
 
-def _deliver_one(session: Session, backend, row: OutboxMail, config, now: datetime,
+def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
+    """The ``mail`` job: full batches of ``MAIL_BATCH_SIZE`` until the due mail is out
+    (at most ``max_batches`` per run, so one run never monopolises its thread)."""
+    batch = app.config["MAIL_BATCH_SIZE"]
+    total = DeliveryReport()
+    for _ in range(max_batches):
+        report = deliver_pending(app, batch)
+        total += report
+        if report.handled < batch:
+            break
+    return total
+
+
+def _deliver_one(session: Session, backend, row: OutboxMail, sender: str, config, now: datetime,
                  report: DeliveryReport) -> None:
     if not mark_sending(session, row, now):
         return
     try:
-        backend.send(build_message(row, config["MAIL_DEFAULT_SENDER"]))
+        backend.send(build_message(row, sender))
     except DeliveryFailed as exc:
         _record_failure(session, row, exc, config, now, report)
         return

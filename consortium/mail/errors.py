@@ -10,7 +10,11 @@ class InvalidRecipient(MailError, InvalidInput):
     """The recipient is not one e-mail address (``queue_mail`` refuses it)."""
 
 
-class UnknownMailBackend(MailError):
+class InvalidMailConfig(MailError):
+    """A ``MAIL_*`` setting cannot work (e.g. a sender that is not an address)."""
+
+
+class UnknownMailBackend(InvalidMailConfig):
     """``MAIL_BACKEND`` names no backend (use ``smtp`` or ``folder``)."""
 
 

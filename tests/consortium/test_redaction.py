@@ -156,3 +156,10 @@ def test_a_number_inside_an_email_is_part_of_the_email():
     """13812345678@qq.com is one e-mail address, not a phone number plus a domain."""
     result = redact("写信到 13812345678@qq.com")
     assert result.text == "写信到 [邮箱已隐去]" and kinds(result) == ["email"]
+
+
+def test_full_width_digits_and_at_signs_are_recognised():
+    """１３８１２３４５６７８ and ｚｓ＠ｎｊｕ．ｅｄｕ．ｃｎ are a phone number and an address; originals are kept in Found."""
+    result = redact("电话１３８１２３４５６７８，邮箱ｚｓ＠ｎｊｕ．ｅｄｕ．ｃｎ")
+    assert result.text == "电话[电话已隐去]，邮箱[邮箱已隐去]"
+    assert [f.original for f in result.found] == ["１３８１２３４５６７８", "ｚｓ＠ｎｊｕ．ｅｄｕ．ｃｎ"]

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from consortium.mail import (
     DEFAULTS,
+    InvalidMailConfig,
     InvalidRecipient,
     OutboxMail,
     UnknownMailBackend,
@@ -84,13 +85,31 @@ def test_mails_due_later_wait_and_an_empty_outbox_is_a_quiet_run(app, session):
     assert deliver_pending(app, now=utcnow() + timedelta(minutes=6)).sent == 1
 
 
-def test_an_unknown_backend_is_a_clear_error(app, session):
-    """MAIL_BACKEND must be smtp or folder."""
-    app.config["MAIL_BACKEND"] = "pigeon"
+def test_configuration_errors_are_clear_and_leave_the_mail_queued(app, session):
+    """A MAIL_BACKEND other than smtp/folder, or a sender that is no address, fails before claiming."""
     with UnitOfWork(session):
-        queue_mail(session, "a@reader.example", "s", "x")
+        row = queue_mail(session, "a@reader.example", "s", "x")
+    app.config["MAIL_BACKEND"] = "pigeon"
     with pytest.raises(UnknownMailBackend, match="pigeon"):
         deliver_pending(app)
+    app.config["MAIL_BACKEND"] = "folder"
+    app.config["MAIL_DEFAULT_SENDER"] = "导读 Daodu"
+    with pytest.raises(InvalidMailConfig, match="not one e-mail address"):
+        deliver_pending(app)
+    session.expire_all()
+    assert session.get(OutboxMail, row.id).status == "queued"
+
+
+def test_the_mail_job_sends_full_batches_until_the_queue_is_empty(app, session):
+    """With MAIL_BATCH_SIZE 3 and 7 due mails, one job run sends all 7 in three batches."""
+    from consortium.mail import run_mail_job
+
+    app.config["MAIL_BATCH_SIZE"] = 3
+    with UnitOfWork(session):
+        for i in range(7):
+            queue_mail(session, f"r{i}@reader.example", f"批 {i}", "x")
+    assert run_mail_job(app).sent == 7
+    assert len(list(Path(app.instance_path, "mail").glob("*.eml"))) == 7
 
 
 def test_init_app_fills_documented_defaults_and_registers_the_mail_job(app):
