@@ -27,6 +27,9 @@ DEFAULTS = {
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
+    # CA certificates (PEM file) to verify the server with, e.g. a campus CA; None means the
+    # system's trust store. Certificates are always verified.
+    "MAIL_TLS_CA_FILE": None,
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     # Seconds to wait for the SMTP server on connect and on each command.

@@ -47,8 +47,10 @@ class SmtpBackend:
     name = "smtp"
 
     def __init__(self, host: str, port: int, *, use_ssl: bool = False, use_starttls: bool = False,
-                 username: str | None = None, password: str | None = None, timeout: float = 30.0):
+                 username: str | None = None, password: str | None = None, timeout: float = 30.0,
+                 ca_file: str | None = None):
         self.host, self.port = host, int(port)
+        self.ca_file = ca_file
         self.use_ssl, self.use_starttls = use_ssl, use_starttls
         self.username, self.password = username, password
         self.timeout = timeout
@@ -81,7 +83,7 @@ class SmtpBackend:
 
     def _connection(self) -> smtplib.SMTP:
         if self._conn is None:
-            context = ssl.create_default_context()
+            context = ssl.create_default_context(cafile=self.ca_file)
             if self.use_ssl:
                 conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
             else:
@@ -132,5 +134,6 @@ def make_backend(config: dict, instance_path: str):
         return SmtpBackend(
             config["MAIL_SERVER"], config["MAIL_PORT"], use_ssl=bool(config.get("MAIL_USE_SSL")),
             use_starttls=bool(config.get("MAIL_USE_TLS")), username=config.get("MAIL_USERNAME"),
-            password=config.get("MAIL_PASSWORD"), timeout=float(config.get("MAIL_TIMEOUT", 30)))
+            password=config.get("MAIL_PASSWORD"), timeout=float(config.get("MAIL_TIMEOUT", 30)),
+            ca_file=config.get("MAIL_TLS_CA_FILE"))
     raise UnknownMailBackend(f"MAIL_BACKEND {name!r} is not a mail backend; use 'smtp' or 'folder'.")
