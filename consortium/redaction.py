@@ -32,6 +32,7 @@ from consortium.pii_patterns import (
     find_names,
     find_phones,
     find_student_numbers,
+    is_cited_identifier,
 )
 
 __all__ = ["redact", "Redaction", "Found", "KINDS", "TOKENS", "DEFAULT_STUDENT_NUMBER_PATTERNS"]
@@ -114,6 +115,8 @@ def _detect(text: str, names: list[str], patterns: tuple[str, ...]) -> list[Foun
         *find_emails(folded), *find_id_cards(folded), *find_student_numbers(folded, patterns),
         *find_im_ids(folded), *find_phones(folded), *find_names(folded, names),
     ]
+    candidates = [f for f in candidates
+                  if f.kind in ("email", "name") or not is_cited_identifier(folded, f.start)]
     chosen = _resolve(candidates, _token_spans(text))
     return [Found(f.kind, text[f.start:f.end], f.start, f.end) for f in chosen]
 

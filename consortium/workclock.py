@@ -51,12 +51,18 @@ class NeverOpen(ValueError):
 
 
 class WorkingCalendar:
-    """A member's working calendar; see the module docstring for the rules."""
+    """A member's working calendar; see the module docstring for the rules.
 
-    def __init__(self, hours: OpeningHours, tz: str = "Asia/Shanghai", closures: Iterable[date] = (),
+    ``hours`` may also be the text form (``"mon-fri 08:00-17:00"``); ``closures`` are the
+    member's own closed dates (datetimes count by their date).
+    """
+
+    def __init__(self, hours: OpeningHours | str, tz: str = "Asia/Shanghai", closures: Iterable[date] = (),
                  use_chinese_calendar: bool = True):
+        if isinstance(hours, str):
+            hours = parse_opening_hours(hours)
         if not isinstance(hours, OpeningHours):
-            raise TypeError("hours must be OpeningHours (see parse_opening_hours)")
+            raise TypeError("hours must be OpeningHours or its text form (see parse_opening_hours)")
         try:
             self.zone = ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):

@@ -142,3 +142,22 @@ def test_found_items_slice_the_original_and_do_not_overlap(text):
         assert text[found.start:found.end] == found.original
     assert all(a.end <= b.start for a, b in zip(result.found, result.found[1:]))
     assume(result.found)
+
+
+@st.composite
+def isbns(draw):
+    from stdnum import ean, isbn
+
+    body = draw(st.sampled_from(["9787", "9781", "9780", "97871"])) + draw(st.text("0123456789", min_size=8, max_size=8))
+    body = body[:12]
+    number = body + ean.calc_check_digit(body)
+    return draw(st.sampled_from([number, isbn.format(number), isbn.format(number, convert=False).replace("-", " "),
+                                 isbn.to_isbn10(number) if number.startswith("978") else number]))
+
+
+@relaxed
+@given(st.lists(st.tuples(isbns(), separator), min_size=1, max_size=4).map(lambda p: "".join("ISBN " + i + s for i, s in p)))
+def test_isbns_are_never_taken_for_personal_data(text):
+    """Questions cite ISBNs for routing: hyphenated, spaced, bare, ISBN-10 — none is redacted."""
+    result = redact(text)
+    assert result.text == text, result.found

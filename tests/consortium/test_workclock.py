@@ -208,3 +208,11 @@ def test_a_calendar_that_never_opens_says_so_instead_of_looping():
     c = cal("mon closed")
     with pytest.raises(NeverOpen):
         c.next_open(local(c, 2026, 3, 9))
+
+
+def test_hours_may_be_given_as_text_and_closures_as_datetimes():
+    """WorkingCalendar parses a text form and reads closures given as datetimes by their date."""
+    c = WorkingCalendar("mon-fri 09:00-17:00", closures=[datetime(2026, 3, 10, 15, 0)])
+    assert c.hours_on(date(2026, 3, 9)) == ((time(9), time(17)),) and not c.is_working_day(date(2026, 3, 10))
+    with pytest.raises(TypeError):
+        WorkingCalendar("mon-fri 09:00-17:00", closures=["2026-03-10"])
