@@ -38,7 +38,7 @@ class FolderBackend:
                 fh.write(message.as_bytes(policy=SMTP))
             os.replace(tmp, os.path.join(self.folder, f"{key}.eml"))
         except OSError as exc:
-            raise DeliveryFailed(f"cannot write to the mail folder {self.folder}: {exc}") from exc
+            raise DeliveryFailed(f"cannot write to the mail folder {self.folder}: {exc}", affects_all=True) from exc
 
 
 class SmtpBackend:
@@ -77,7 +77,8 @@ class SmtpBackend:
             raise DeliveryFailed(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}", permanent=permanent) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._close()
-            raise DeliveryFailed(f"SMTP {self.host}:{self.port}: {exc or type(exc).__name__}") from exc
+            raise DeliveryFailed(f"SMTP {self.host}:{self.port}: {exc or type(exc).__name__}",
+                                 affects_all=True) from exc
         if refused:
             raise DeliveryFailed(f"recipient refused: {_describe(refused)}", permanent=True)
 

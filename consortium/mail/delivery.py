@@ -63,8 +63,7 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
         if not rows:
             return report
         with backend:
-            for row in rows:
-                _deliver_one(session, backend, row, sender, config, clock(), report)
+            _deliver_rows(session, backend, rows, sender, config, clock, report)
     if report.handled:
         log.info("mail outbox: %s", report)
     return report
@@ -83,36 +82,51 @@ def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
     return total
 
 
+def _deliver_rows(session: Session, backend, rows: list[OutboxMail], sender: str, config, clock,
+                  report: DeliveryReport) -> None:
+    """Send the claimed rows in order; once the server itself fails, postpone the rest untried."""
+    outage: DeliveryFailed | None = None
+    for row in rows:
+        if outage is not None:
+            _record_failure(session, row, outage, config, clock(), report, from_status="claimed")
+            continue
+        outage = _deliver_one(session, backend, row, sender, config, clock(), report)
+
+
 def _deliver_one(session: Session, backend, row: OutboxMail, sender: str, config, now: datetime,
-                 report: DeliveryReport) -> None:
+                 report: DeliveryReport) -> DeliveryFailed | None:
+    """Send one row; returns the failure when it concerns the whole server."""
     if not mark_sending(session, row, now):
-        return
+        return None
     try:
         backend.send(build_message(row, sender))
     except DeliveryFailed as exc:
         _record_failure(session, row, exc, config, now, report)
-        return
-    _finish(session, row, status="sent", sent_at=utcnow(), last_error=None, claim_token=None)
+        return exc if exc.affects_all else None
+    _finish(session, row, "sending", status="sent", sent_at=utcnow(), last_error=None, claim_token=None)
     report.sent += 1
+    return None
 
 
 def _record_failure(session: Session, row: OutboxMail, exc: DeliveryFailed, config, now: datetime,
-                    report: DeliveryReport) -> None:
+                    report: DeliveryReport, from_status: str = "sending") -> None:
     attempts = row.attempts + 1
     if exc.permanent or attempts >= config["MAIL_MAX_ATTEMPTS"]:
         # The id and kind, not the address: logs must not collect readers' personal data.
         log.warning("mail %s (%s) failed for good after %d attempt(s): %s", row.id, row.kind or "-",
                     attempts, exc.message)
-        _finish(session, row, status="failed", attempts=attempts, last_error=exc.message, claim_token=None)
+        _finish(session, row, from_status, status="failed", attempts=attempts, last_error=exc.message,
+                claim_token=None)
         report.failed += 1
         return
     delay = retry_delay(attempts, config["MAIL_RETRY_BASE_SECONDS"], config["MAIL_RETRY_MAX_SECONDS"])
-    _finish(session, row, status="queued", attempts=attempts, last_error=exc.message,
+    _finish(session, row, from_status, status="queued", attempts=attempts, last_error=exc.message,
             next_attempt_at=now + delay, claim_token=None, claimed_at=None)
     report.retry_later += 1
 
 
-def _finish(session: Session, row: OutboxMail, **values) -> None:
-    session.exec(update_rows().where(OutboxMail.id == row.id, OutboxMail.status == "sending")
+def _finish(session: Session, row: OutboxMail, from_status: str, **values) -> None:
+    session.exec(update_rows().where(OutboxMail.id == row.id, OutboxMail.status == from_status,
+                                     OutboxMail.claim_token == row.claim_token)
                  .values(**values))
     session.commit()

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.policy import SMTP
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from consortium.mail.errors import InvalidRecipient
@@ -112,7 +112,7 @@ def release_stale_claims(session: Session, now: datetime, timeout_seconds: float
 def requeue(session: Session, ids: list[int], now: datetime | None = None) -> int:
     """Put failed rows back into the queue (an admin's decision); returns how many."""
     result = session.exec(update_rows()
-                          .where(OutboxMail.id.in_(ids), or_(OutboxMail.status == "failed"))
+                          .where(OutboxMail.id.in_(ids), OutboxMail.status == "failed")
                           .values(status="queued", attempts=0, next_attempt_at=now or utcnow(),
                                   claim_token=None, claimed_at=None))
     session.commit()

@@ -65,6 +65,19 @@ def test_a_server_that_is_down_gets_a_retry_and_the_mail_goes_out_when_it_is_bac
     assert rows(app)[0].status == "sent"
 
 
+def test_when_the_server_is_down_the_rest_of_the_batch_is_postponed_without_trying(app, backend, monkeypatch):
+    """One refused connection postpones all 5 mails; the backend is asked only once."""
+    from consortium.mail.backends import SmtpBackend
+
+    calls = []
+    original = SmtpBackend._connection
+    monkeypatch.setattr(SmtpBackend, "_connection", lambda self: calls.append(1) or original(self))
+    queue(app, *((f"r{i}@reader.example", f"s{i}") for i in range(5)))
+    assert deliver_pending(app).retry_later == 5 and len(calls) == 1
+    assert {(r.status, r.attempts) for r in rows(app)} == {("queued", 1)}
+    assert all("127.0.0.1" in r.last_error for r in rows(app))
+
+
 def test_backoff_doubles_and_the_outbox_gives_up_after_the_last_attempt(app, backend):
     """With the server down: retries after 60 s, 120 s, 240 s …; after MAIL_MAX_ATTEMPTS the row is failed."""
     app.config["MAIL_MAX_ATTEMPTS"] = 4
