@@ -163,3 +163,11 @@ def test_full_width_digits_and_at_signs_are_recognised():
     result = redact("电话１３８１２３４５６７８，邮箱ｚｓ＠ｎｊｕ．ｅｄｕ．ｃｎ")
     assert result.text == "电话[电话已隐去]，邮箱[邮箱已隐去]"
     assert [f.original for f in result.found] == ["１３８１２３４５６７８", "ｚｓ＠ｎｊｕ．ｅｄｕ．ｃｎ"]
+
+
+def test_sanitised_html_keeps_its_markup_while_personal_data_goes():
+    """Answers are HTML: tags and attributes other than the data itself survive redaction."""
+    html = ('<p>我是张三，电话<strong>138-1234-5678</strong>，'
+            '<a href="mailto:zs@nju.edu.cn">zs@nju.edu.cn</a></p><p>见 <em>ISBN 978-7-02-000220-X</em></p>')
+    assert redact(html).text == ('<p>我是[姓名已隐去]，电话<strong>[电话已隐去]</strong>，'
+                                 '<a href="mailto:[邮箱已隐去]">[邮箱已隐去]</a></p><p>见 <em>ISBN 978-7-02-000220-X</em></p>')
