@@ -118,6 +118,10 @@ class SmtpBackend:
             conn.close()
 
 
+def _text_or_none(value) -> str | None:
+    return None if value is None else str(value)
+
+
 def _text(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
@@ -134,7 +138,8 @@ def make_backend(config: dict, instance_path: str):
     if name == "smtp":
         return SmtpBackend(
             config["MAIL_SERVER"], config["MAIL_PORT"], use_ssl=bool(config.get("MAIL_USE_SSL")),
-            use_starttls=bool(config.get("MAIL_USE_TLS")), username=config.get("MAIL_USERNAME"),
-            password=config.get("MAIL_PASSWORD"), timeout=float(config.get("MAIL_TIMEOUT", 30)),
+            use_starttls=bool(config.get("MAIL_USE_TLS")), username=_text_or_none(config.get("MAIL_USERNAME")),
+            # An all-digit password from the environment arrives as a number (JSON parsing).
+            password=_text_or_none(config.get("MAIL_PASSWORD")), timeout=float(config.get("MAIL_TIMEOUT", 30)),
             ca_file=config.get("MAIL_TLS_CA_FILE"))
     raise UnknownMailBackend(f"MAIL_BACKEND {name!r} is not a mail backend; use 'smtp' or 'folder'.")

@@ -26,9 +26,14 @@ def certificate(tmp_path):
     return cert, key
 
 
-def check_login(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"daodu", b"s3cret")
-    return AuthResult(success=ok)
+class LoginCollector(Collector):
+    """Collects messages and accepts one login (``valid``)."""
+
+    valid = (b"daodu", b"s3cret")
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == self.valid
+        return AuthResult(success=ok)
 
 
 @pytest.fixture
@@ -36,9 +41,9 @@ def tls_server(certificate, smtp_port):
     cert, key = certificate
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert), str(key))
-    handler = Collector()
+    handler = LoginCollector()
     controller = Controller(handler, hostname="127.0.0.1", port=smtp_port, tls_context=context,
-                            require_starttls=True, authenticator=check_login, auth_required=True)
+                            require_starttls=True, authenticator=handler.authenticate, auth_required=True)
     controller.start()
     yield handler
     controller.stop()
@@ -70,6 +75,14 @@ def test_starttls_and_login_deliver_the_mail(app, tls_server):
     queue_one(app, "加密传输")
     assert deliver_pending(app).sent == 1
     assert [m["Subject"] for _, m in tls_server.messages] == ["加密传输"]
+
+
+def test_an_all_digit_password_from_the_environment_still_logs_in(app, tls_server):
+    """CONSORTIUM_MAIL_PASSWORD=123456 is parsed as a number; it is sent as text."""
+    app.config.update(MAIL_PASSWORD=123456)
+    tls_server.valid = (b"daodu", b"123456")
+    queue_one(app, "数字密码")
+    assert deliver_pending(app).sent == 1
 
 
 def test_a_wrong_password_is_retried_later(app, tls_server):
