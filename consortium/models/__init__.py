@@ -8,3 +8,4 @@ from consortium.models.catalogue import (  # noqa: F401
     Work,
     WorkIdentifier,
 )
+import consortium.mail.models  # noqa: F401,E402  (registers the mail_outbox table)
