@@ -1,0 +1,123 @@
+"""OAI-PMH harvester: a member's ILS repository in, pages of push records and withdrawals out.
+
+The harvester never talks to the consortium: the caller (``member-sync harvest``, the upload
+worker) pushes what it is given. API::
+
+    from member_sites.harvester import Harvester, HarvestPage
+
+    harvester = Harvester(
+        "https://opac.example.edu/oai",       # OAI-PMH base URL
+        metadata_prefix="oai_dc",             # or "marc21" (MARCXML records)
+        set_spec=None,                        # optional setSpec
+        state_path="sync/harvest-state.json", # checkpoint file (a "<name>.pages/" spool dir sits beside it)
+        session=requests.Session(),           # optional; timeouts/retries are the harvester's
+        max_withdraw_share=0.10,              # circuit breaker (default 10 %)
+    )
+
+    def push_page(page: HarvestPage) -> None:
+        # page.number      1-based page number of this run
+        # page.results     list[ReadResult]: .record is a push record dict (or None + .problems)
+        # page.deleted     list[str]: local ids the source deleted -> withdraw them
+        # Return normally ONLY after the consortium acknowledged this page; raise to stop.
+        # After a raise, the next harvest() resumes with this same page (none lost, none twice).
+        ...
+
+    summary = harvester.harvest(push_page, holdings_count=12345, force=False)
+    # -> HarvestSummary(pages, records, usable, problems, deleted, from_date, response_date, resumed)
+
+How a run goes (each step is checkpointed in ``state_path`` as JSON, written atomically):
+
+1. **Fetch.** ListRecords from ``from`` = the server's own ``responseDate`` of the first response
+   of the last *complete* run (day granularity, ``YYYY-MM-DD``, which every OAI-PMH repository
+   must support; the overlap re-sends a day's records, which upserts absorb), following
+   resumptionTokens. Each raw response is saved to the spool directory and the state records the
+   next token, so a crash while fetching resumes from the saved token. If the server refuses a
+   saved token (``badResumptionToken``, e.g. expired), the fetch restarts from ``from`` — safe,
+   because nothing has been delivered yet. ``noRecordsMatch`` means "nothing new": the run
+   completes with zero pages.
+2. **Circuit breaker.** With the full list known, the distinct deleted identifiers are counted.
+   If they exceed ``max_withdraw_share`` × ``holdings_count`` (the member's current holdings,
+   passed by the caller) and ``force`` is false, ``WithdrawalLimitExceeded`` is raised before
+   ``on_page`` is ever called: nothing changes. The spool is kept, so a rerun with
+   ``force=True`` delivers it without fetching again (``reset()`` discards it instead). With
+   ``holdings_count == 0`` the member holds nothing a withdrawal could remove; the breaker
+   does not apply.
+3. **Deliver.** Pages go to ``on_page`` in order; after it returns, the state records the page
+   as delivered. A crash (or an exception from ``on_page``) leaves the state at the last
+   acknowledged page; the next ``harvest()`` delivers from the next one.
+4. **Complete.** The run's first ``responseDate`` becomes the next incremental ``from``; the
+   spool is removed.
+
+Local ids: ``local_id`` is the local part of the OAI identifier (``oai:<repository>:<local>``
+→ ``<local>``; identifiers not in that scheme are used whole), for ``oai_dc`` and ``marc21``
+alike, so a deleted header (which carries only the identifier) withdraws the same holding its
+record created. Metadata mapping: ``marc21`` records go through
+``member_sites.readers.marc.record_from_marc``; ``oai_dc`` through
+``member_sites.readers.dublin_core.record_from_dc``.
+
+Errors (all ``HarvestError`` → ``MemberSitesError``): ``OAIError`` (an OAI ``<error>`` other
+than noRecordsMatch; ``.code`` holds the OAI code), ``BadOAIResponse`` (not XML / not OAI-PMH),
+``HarvestHTTPError`` (HTTP failure after retries), ``WithdrawalLimitExceeded`` (breaker),
+``HarvestStateError`` (state file unreadable or belonging to another base URL/prefix/set).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from member_sites.errors import MemberSitesError
+from member_sites.readers import ReadResult
+
+
+class HarvestError(MemberSitesError):
+    """Root of the harvester's errors."""
+
+
+class OAIError(HarvestError):
+    """The repository answered with an OAI-PMH ``<error>``; ``code`` is its code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"OAI-PMH error {code}: {message}" if message else f"OAI-PMH error {code}")
+        self.code = code
+
+
+class BadOAIResponse(HarvestError):
+    """The response was not a well-formed OAI-PMH document."""
+
+
+class HarvestHTTPError(HarvestError):
+    """The repository could not be reached or kept failing after retries."""
+
+
+class WithdrawalLimitExceeded(HarvestError):
+    """The run would withdraw more than the allowed share of the member's holdings."""
+
+
+class HarvestStateError(HarvestError):
+    """The state file cannot be used for this harvest."""
+
+
+@dataclass
+class HarvestPage:
+    """One page of a run: records to upsert and local ids to withdraw."""
+
+    number: int
+    results: list[ReadResult] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HarvestSummary:
+    """What a completed run delivered."""
+
+    pages: int = 0
+    records: int = 0
+    usable: int = 0
+    problems: int = 0
+    deleted: int = 0
+    from_date: str | None = None
+    response_date: str | None = None
+    resumed: bool = False
+
+
+OnPage = Callable[[HarvestPage], None]
