@@ -1,0 +1,198 @@
+"""MARC21 readers: ISO 2709 binary (MARC-8 or UTF-8) and MARCXML.
+
+Binary files are split at the record terminator (0x1D) rather than trusted by the leader's
+record length: one record with a wrong length would otherwise shift every record after it.
+Each chunk is decoded by pymarc; a chunk pymarc cannot decode is reported with its record
+number, byte offset and pymarc's reason, and reading goes on.
+
+Character sets: leader/09 'a' → UTF-8 (invalid bytes → U+FFFD, reported); blank → MARC-8,
+except when the data has no MARC-8 escape sequences and is valid UTF-8 with non-ASCII bytes:
+such records are mis-flagged UTF-8 (common in exports) and are read as UTF-8, reported.
+
+MARCXML is parsed with defusedxml (no DTDs, entities or external references) one ``record``
+element at a time, so one malformed record is reported and the rest are read; a file that is
+not well-formed XML stops at the error, which is reported with its line.
+"""
+import logging
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from pymarc import Field, Indicators, Leader, Record, Subfield
+
+from member_sites.readers import ReadResult
+from member_sites.readers.marc_mapping import record_from_marc
+
+__all__ = ["read_marc21", "read_marcxml", "record_from_marc", "record_from_element", "chunks"]
+
+END_OF_RECORD = b"\x1d"
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+_BLOCK = 1 << 20
+
+
+def chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, raw record) for each 0x1D-terminated record; a trailing rest is yielded too."""
+    buffer, offset = b"", 0
+    while block := stream.read(_BLOCK):
+        buffer += block
+        start = 0
+        while (end := buffer.find(END_OF_RECORD, start)) >= 0:
+            yield from _trimmed(offset + start, buffer[start: end + 1])
+            start = end + 1
+        offset += start
+        buffer = buffer[start:]
+    yield from _trimmed(offset, buffer)
+
+
+def _trimmed(offset: int, chunk: bytes) -> Iterator[tuple[int, bytes]]:
+    stripped = chunk.lstrip(b"\r\n\t \x00\x1a")  # line ends / padding some exporters put between records
+    if stripped.strip(b"\r\n\t \x00\x1a"):
+        yield offset + len(chunk) - len(stripped), stripped
+
+
+def _looks_utf8(chunk: bytes) -> bool:
+    if b"\x1b" in chunk or chunk.isascii():
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _PymarcLog(logging.Handler):
+    """Turns pymarc's log warnings (bad indicators...) into the current record's problems."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        target = getattr(self.local, "problems", None)
+        if target is not None:
+            target.append(f"pymarc: {record.getMessage()}"[:300])
+
+
+_PYMARC_LOG: _PymarcLog | None = None
+
+
+def _pymarc_log() -> _PymarcLog:
+    global _PYMARC_LOG
+    if _PYMARC_LOG is None:  # installed on first use, never at import
+        _PYMARC_LOG = _PymarcLog()
+        logging.getLogger("pymarc").addHandler(_PYMARC_LOG)
+    return _PYMARC_LOG
+
+
+def decode_chunk(chunk: bytes, problems: list[str]) -> Record:
+    """A pymarc Record from raw ISO 2709 bytes; decoding choices are added to ``problems``."""
+    log = _pymarc_log()
+    log.local.problems = problems
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            record = _decode(chunk, problems)
+    finally:
+        log.local.problems = None
+    for warning in caught:
+        problems.append(f"pymarc: {warning.message}")
+    return record
+
+
+def _decode(chunk: bytes, problems: list[str]) -> Record:
+    if chunk[9:10] == b"a":
+        try:
+            return Record(chunk, hide_utf8_warnings=True)
+        except UnicodeDecodeError:
+            problems.append("invalid UTF-8 bytes replaced by U+FFFD")
+            return Record(chunk, hide_utf8_warnings=True, utf8_handling="replace")
+    if chunk.isascii():  # identical in MARC-8 and UTF-8; skips pymarc's slow MARC-8 translation
+        return Record(chunk, force_utf8=True, hide_utf8_warnings=True)
+    if _looks_utf8(chunk):
+        problems.append("leader/09 says MARC-8 but the data is UTF-8; read as UTF-8")
+        return Record(chunk, force_utf8=True, hide_utf8_warnings=True)
+    return Record(chunk, hide_utf8_warnings=True)
+
+
+def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
+    """Read ISO 2709 MARC21 records; every record yields a ReadResult, in file order."""
+    for number, (offset, chunk) in enumerate(chunks(stream), start=1):
+        position = f"record {number} (byte {offset})"
+        problems: list[str] = []
+        if not chunk.endswith(END_OF_RECORD):
+            yield ReadResult(position, None, ["unusable: truncated record (no record terminator at end of file)"])
+            continue
+        try:
+            record = decode_chunk(chunk, problems)
+        except Exception as exc:  # pymarc raises many types (ValueError, IndexError, its own) for bad bytes
+            problems.append(f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
+            yield ReadResult(position, None, problems)
+            continue
+        yield record_from_marc(record, position, problems)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _is_marc_record(elem) -> bool:
+    return elem.tag in (f"{{{MARC_NS}}}record", "record")
+
+
+def record_from_element(elem) -> Record:
+    """A pymarc Record from a MARCXML ``record`` element (raises ValueError when malformed)."""
+    record = Record()
+    for child in elem:
+        name = _local(child.tag)
+        if name == "leader":
+            record.leader = Leader((child.text or "").ljust(24)[:24])
+        elif name == "controlfield":
+            record.add_field(Field(_attr(child, "tag"), data=child.text or ""))
+        elif name == "datafield":
+            subfields = [Subfield(_attr(s, "code"), s.text or "") for s in child if _local(s.tag) == "subfield"]
+            indicators = Indicators(child.get("ind1", " ")[:1] or " ", child.get("ind2", " ")[:1] or " ")
+            record.add_field(Field(_attr(child, "tag"), indicators, subfields))
+    return record
+
+
+def _attr(elem, name: str) -> str:
+    value = elem.get(name)
+    if value is None:
+        raise ValueError(f"<{_local(elem.tag)}> without a {name} attribute")
+    return value
+
+
+def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
+    """Read MARCXML (a collection, a single record, or records inside any wrapper such as SRU)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    number, events = 0, iterparse(stream, events=("start", "end"))
+    root = None
+    try:
+        for event, elem in events:
+            if root is None:
+                root = elem
+            if event != "end" or not _is_marc_record(elem):
+                continue
+            number += 1
+            yield _element_result(elem, f"record {number}")
+            elem.clear()
+            root.clear()  # records already read are not kept in memory
+    except (ParseError, DefusedXmlException) as exc:
+        yield ReadResult(f"after record {number}", None, [f"unusable: XML is not well-formed, reading stopped: {exc}"])
+    if root is not None and number == 0:
+        yield ReadResult("file", None, ["unusable: no MARCXML <record> elements found"])
+
+
+def _element_result(elem, position: str) -> ReadResult:
+    problems: list[str] = []
+    try:
+        record = record_from_element(elem)
+    except ValueError as exc:
+        return ReadResult(position, None, [f"unusable: malformed MARCXML record: {exc}"])
+    if not str(record.leader).strip():
+        problems.append("no leader; read as a book")
+        record.leader = Leader("     nam a22     2a 4500")
+    return record_from_marc(record, position, problems)

@@ -1,0 +1,121 @@
+"""Finishing a read record so the push API accepts it: bad optional values are dropped with a
+problem note instead of getting the whole record rejected by the consortium.
+
+The checks are the consortium's own (``consortium.normalise`` and the push ``RecordSchema``),
+so a record a reader calls usable is one the push API accepts.
+"""
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+from member_sites.readers import ReadResult
+
+_SPACE = re.compile(r"\s+")
+# ISBD punctuation left at the end of a MARC subfield: " /", " :", " ;", " =", ",", "."
+_TRAILING_ISBD = re.compile(r"[\s/:;=,／：；＝，、]+$")
+_LIST_FIELDS = ("authors", "subjects", "isbns", "issns")
+_LIMITS = {"title": 1000, "subtitle": 1000, "publisher": 500, "summary": 20000, "coverage": 500,
+           "call_number": 200, "location": 200}
+
+
+def clean(value) -> str | None:
+    """NFC text with whitespace collapsed; None when empty."""
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    return text or None
+
+
+def strip_isbd(value) -> str | None:
+    """Drop trailing ISBD punctuation (and a final full stop that is not an initial's)."""
+    text = clean(value)
+    if text is None:
+        return None
+    text = _TRAILING_ISBD.sub("", text)
+    if text.endswith(".") and not re.search(r"(\b\w|\.\.)\.$", text):
+        text = text[:-1]
+    return clean(text)
+
+
+def content_id(prefix: str, *parts) -> str:
+    """A stable id from a record's content, for sources that give none (documented per reader)."""
+    digest = hashlib.sha1("\x1f".join(str(p or "") for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}:{digest[:16]}"
+
+
+def _dedup(values) -> list:
+    seen, out = set(), []
+    for value in values:
+        if value and value not in seen:
+            seen.add(value)
+            out.append(value)
+    return out
+
+
+def _filter_identifiers(record: dict, problems: list[str]) -> None:
+    from consortium import normalise
+
+    for key, check, label in (("isbns", normalise.normalise_isbn, "ISBN"),
+                              ("issns", normalise.normalise_issn, "ISSN")):
+        kept = []
+        for raw in record.get(key) or []:
+            try:
+                kept.append(check(raw))
+            except ValueError as exc:
+                problems.append(f"{label} dropped: {exc}")
+        record[key] = _dedup(kept)
+
+
+def _check_single(record: dict, problems: list[str]) -> None:
+    from consortium import normalise
+
+    for key, check in (("clc", normalise.normalise_clc), ("language", normalise.normalise_language)):
+        if record.get(key):
+            try:
+                record[key] = check(record[key])
+            except ValueError as exc:
+                problems.append(f"{key} dropped: {exc}")
+                record.pop(key)
+    for key, limit in _LIMITS.items():
+        if record.get(key) and len(record[key]) > limit:
+            problems.append(f"{key} shortened to {limit} characters")
+            record[key] = record[key][: limit - 1] + "…"
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    from consortium.schemas.records import RecordSchema  # the consortium's own push schema
+
+    return RecordSchema()
+
+
+def finish(position: str, record: dict, problems: list[str]) -> ReadResult:
+    """Tidy a mapped record and validate it against the push schema; drop what would be refused."""
+    record = {k: v for k, v in record.items() if v not in (None, "", [])}
+    for key in _LIST_FIELDS:
+        if key in record:
+            record[key] = _dedup(clean(v) for v in record[key])
+    _filter_identifiers(record, problems)
+    _check_single(record, problems)
+    errors = _schema().validate(record)
+    for key in ("local_id", "title"):
+        if key in errors:
+            problems.append(f"unusable: {key}: {'; '.join(map(str, _flat(errors[key])))}")
+            return ReadResult(position, None, problems)
+    for key, messages in errors.items():
+        problems.append(f"{key} dropped: {'; '.join(map(str, _flat(messages)))}")
+        record.pop(key, None)
+    record = {k: v for k, v in record.items() if v not in (None, "", [])}
+    return ReadResult(position, record, problems)
+
+
+def _flat(messages):
+    if isinstance(messages, dict):
+        for value in messages.values():
+            yield from _flat(value)
+    elif isinstance(messages, list):
+        for value in messages:
+            yield from _flat(value)
+    else:
+        yield messages
