@@ -12,6 +12,8 @@ from functools import lru_cache
 from member_sites.readers import ReadResult
 
 _SPACE = re.compile(r"\s+")
+# C0/C1 controls: UNIMARC non-sorting marks (U+0088/U+0089), MARC21 NSB/NSE (U+0098/U+009C)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # ISBD punctuation left at the end of a MARC subfield: " /", " :", " ;", " =", ",", "."
 _TRAILING_ISBD = re.compile(r"[\s/:;=,／：；＝，、]+$")
 _LIST_FIELDS = ("authors", "subjects", "isbns", "issns")
@@ -23,7 +25,7 @@ def clean(value) -> str | None:
     """NFC text with whitespace collapsed; None when empty."""
     if value is None:
         return None
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = _SPACE.sub(" ", _CONTROLS.sub("", unicodedata.normalize("NFC", str(value)))).strip()
     return text or None
 
 
