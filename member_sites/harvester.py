@@ -121,3 +121,81 @@ class HarvestSummary:
 
 
 OnPage = Callable[[HarvestPage], None]
+
+
+def page_results(oai_page, prefix: str, number: int) -> HarvestPage:
+    """Map one parsed OAI response to a HarvestPage (records → ReadResults, deletions → ids)."""
+    from member_sites.oai import local_id_from_identifier
+
+    page = HarvestPage(number)
+    for index, item in enumerate(oai_page.records, start=1):
+        position = f"page {number}, record {index} ({item.identifier or 'no identifier'})"
+        if not item.identifier:
+            page.results.append(ReadResult(position, None, ["unusable: record header without an identifier"]))
+        elif item.deleted:
+            page.deleted.append(local_id_from_identifier(item.identifier))
+        elif item.metadata is None:
+            page.results.append(ReadResult(position, None, ["unusable: record without metadata"]))
+        else:
+            page.results.append(_map_metadata(item, prefix, local_id_from_identifier(item.identifier), position))
+    return page
+
+
+def _map_metadata(item, prefix: str, local_id: str, position: str) -> ReadResult:
+    from member_sites.oai import local
+
+    if prefix == "marc21" or local(item.metadata.tag) == "record":
+        from member_sites.readers.marc import record_from_element, record_from_marc
+
+        try:
+            marc = record_from_element(item.metadata)
+        except ValueError as exc:
+            return ReadResult(position, None, [f"unusable: malformed MARCXML record: {exc}"])
+        return record_from_marc(marc, position, local_id=local_id)
+    from member_sites.readers.dublin_core import record_from_dc
+
+    return record_from_dc(item.metadata, local_id, position)
+
+
+class Harvester:
+    """Harvest one OAI-PMH repository into pages for ``on_page`` (see the module docstring)."""
+
+    def __init__(self, base_url: str, *, metadata_prefix: str = "oai_dc", set_spec: str | None = None,
+                 state_path, session=None, max_withdraw_share: float = 0.10, timeout: float = 60.0,
+                 retries: int = 3, backoff: float = 1.0, progress: Callable[[str, int, int | None], None] | None = None):
+        from member_sites.harvest_state import HarvestState
+
+        self.base_url = base_url
+        self.metadata_prefix = metadata_prefix
+        self.set_spec = set_spec
+        self.max_withdraw_share = max_withdraw_share
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.progress = progress or (lambda phase, done, total: None)
+        self._session = session
+        self.state = HarvestState(state_path, {"base_url": base_url, "metadata_prefix": metadata_prefix,
+                                               "set_spec": set_spec})
+
+    @property
+    def next_from(self) -> str | None:
+        """The ``from`` the next new run will use (day of the last complete run's first responseDate)."""
+        last = self.state.data.get("last_complete") or {}
+        return (last.get("response_date") or "")[:10] or None
+
+    def reset(self) -> None:
+        """Discard an unfinished run (its spool too); the next harvest starts from ``next_from``."""
+        self.state.reset()
+
+    def harvest(self, on_page: OnPage, *, holdings_count: int, force: bool = False,
+                from_date: str | None = None) -> HarvestSummary:
+        """Fetch (or resume), check the withdrawal breaker, deliver pages; see the module docstring."""
+        from member_sites.harvest_fetch import check_breaker, deliver, fetch_all
+
+        resumed = self.state.run is not None
+        if not resumed:
+            self.state.start_run(from_date or self.next_from)
+        fetch_all(self)
+        check_breaker(self, holdings_count, force)
+        summary = deliver(self, on_page)
+        summary.resumed = resumed
+        self.state.complete(dict(summary.__dict__))
+        return summary
