@@ -17,14 +17,13 @@ Fields read:
   number, "$d/$e"), $f volume. Each 905 is one copy; location is "$c" (else "$a").
 """
 import re
-import warnings
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from pymarc import Record
 
 from member_sites.readers import ReadResult
-from member_sites.readers.marc import END_OF_RECORD, chunks
+from member_sites.readers.marc import END_OF_RECORD, chunks, pymarc_problems
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
 
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
@@ -42,13 +41,11 @@ def decode_unimarc(chunk: bytes, problems: list[str]) -> Record:
             body.decode(encoding)
         except UnicodeDecodeError:
             continue
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with pymarc_problems(problems):
             if encoding == "utf-8":
                 record = Record(chunk, force_utf8=True)
             else:
                 record = Record(chunk, file_encoding="gb18030")
-        problems.extend(f"pymarc: {w.message}" for w in caught)
         if encoding == "gb18030" and _declared_charset(record) == "50":
             problems.append("100 $a says Unicode but the record is GB18030; read as GB18030")
         return record

@@ -17,6 +17,7 @@ import logging
 import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from pymarc import Field, Indicators, Leader, Record, Subfield
@@ -85,19 +86,24 @@ def _pymarc_log() -> _PymarcLog:
     return _PYMARC_LOG
 
 
-def decode_chunk(chunk: bytes, problems: list[str]) -> Record:
-    """A pymarc Record from raw ISO 2709 bytes; decoding choices are added to ``problems``."""
+@contextmanager
+def pymarc_problems(problems: list[str]):
+    """Collect pymarc's warnings and log messages while decoding into ``problems``."""
     log = _pymarc_log()
     log.local.problems = problems
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            record = _decode(chunk, problems)
+            yield
     finally:
         log.local.problems = None
-    for warning in caught:
-        problems.append(f"pymarc: {warning.message}")
-    return record
+    problems.extend(f"pymarc: {warning.message}" for warning in caught)
+
+
+def decode_chunk(chunk: bytes, problems: list[str]) -> Record:
+    """A pymarc Record from raw ISO 2709 bytes; decoding choices are added to ``problems``."""
+    with pymarc_problems(problems):
+        return _decode(chunk, problems)
 
 
 def _decode(chunk: bytes, problems: list[str]) -> Record:

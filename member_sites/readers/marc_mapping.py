@@ -202,7 +202,8 @@ def record_format(record) -> str:
 
 
 def _koha_items(record, out: dict) -> bool:
-    items = record.get_fields("952")
+    # Koha items carry a barcode ($p) or call number ($o); other systems use 952 for local notes
+    items = [f for f in record.get_fields("952") if f.get_subfields("p", "o")]
     if not items:
         return False
     out["copies"] = len(items)
