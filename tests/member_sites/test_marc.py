@@ -164,3 +164,21 @@ def test_marcxml_entities_are_refused(payload):
     results = list(read_marcxml(io.BytesIO(payload)))
     assert [r.ok for r in results] == [False]
     assert "not well-formed" in results[0].problems[0] or "forbidden" in results[0].problems[0].lower()
+
+
+def test_marc_export_round_trips_the_main_push_fields():
+    """Records written by marc_export read back with the same id, title, authors, ISBN, CLC, year and place."""
+    from consortium.bench.synthetic import synthetic_records
+    from member_sites.marc_export import write_marc21
+
+    records = synthetic_records(20)
+    buffer = io.BytesIO()
+    assert write_marc21(records, buffer) == 20
+    results = list(read_marc21(io.BytesIO(buffer.getvalue())))
+    assert all(r.ok and not r.problems for r in results)
+    for original, result in zip(records, results):
+        got = result.record
+        assert (got["local_id"], got["title"], got["authors"]) == (original["local_id"], original["title"], original["authors"])
+        assert (got["isbns"], got["clc"], got["year"]) == (original["isbns"], original["clc"], original["year"])
+        assert (got["call_number"], got["publisher"]) == (original["call_number"], original["publisher"])
+        assert got["language"] == {"zh": "chi", "en": "eng"}[original["language"]]
