@@ -12,6 +12,9 @@ worker) pushes what it is given. API::
         state_path="sync/harvest-state.json", # checkpoint file (a "<name>.pages/" spool dir sits beside it)
         session=requests.Session(),           # optional; timeouts/retries are the harvester's
         max_withdraw_share=0.10,              # circuit breaker (default 10 %)
+        progress=None,                        # optional callable(phase, done, total): phase is
+                                              # "fetch" (pages fetched, completeListSize or None)
+                                              # or "deliver" (pages delivered, pages fetched)
     )
 
     def push_page(page: HarvestPage) -> None:
@@ -22,8 +25,15 @@ worker) pushes what it is given. API::
         # After a raise, the next harvest() resumes with this same page (none lost, none twice).
         ...
 
-    summary = harvester.harvest(push_page, holdings_count=12345, force=False)
+    summary = harvester.harvest(push_page, holdings_count=12345, force=False, from_date=None)
     # -> HarvestSummary(pages, records, usable, problems, deleted, from_date, response_date, resumed)
+    #    (counts cover the whole run, including pages delivered before a crash)
+    harvester.next_from   # the `from` (YYYY-MM-DD) the next new run will send, or None
+    harvester.reset()     # discard an unfinished run and its spool
+
+Notes for callers: a withdrawn id may already be gone (day-granularity overlap re-sends the
+last day's deletions), so treat "not found" on withdrawal as done. ``from_date`` overrides the
+incremental ``from`` for a new run (ignored when resuming an unfinished one).
 
 How a run goes (each step is checkpointed in ``state_path`` as JSON, written atomically):
 
