@@ -13,6 +13,8 @@ MARCXML is parsed with defusedxml (no DTDs, entities or external references) one
 element at a time, so one malformed record is reported and the rest are read; a file that is
 not well-formed XML stops at the error, which is reported with its line.
 """
+import gzip
+import io
 import logging
 import threading
 import warnings
@@ -32,8 +34,34 @@ MARC_NS = "http://www.loc.gov/MARC21/slim"
 _BLOCK = 1 << 20
 
 
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read (to sniff them) and are given back first."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.head[: len(buffer)] if self.head else self.stream.read(len(buffer))
+        self.head = self.head[len(data):] if self.head else b""
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def ungzip(stream: BinaryIO) -> BinaryIO:
+    """The stream itself, or its decompressed content when it is gzip (exports are often .mrc.gz)."""
+    head = stream.read(2)
+    rest = io.BufferedReader(_Prefixed(head, stream))
+    return gzip.GzipFile(fileobj=rest) if head == b"\x1f\x8b" else rest
+
+
 def chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """(byte offset, raw record) for each 0x1D-terminated record; a trailing rest is yielded too."""
+    """(byte offset, raw record) for each 0x1D-terminated record; a trailing rest is yielded too.
+
+    Offsets count bytes of the (decompressed) MARC data."""
+    stream = ungzip(stream)
     buffer, offset = b"", 0
     while block := stream.read(_BLOCK):
         buffer += block
@@ -174,7 +202,7 @@ def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse
 
-    number, events = 0, iterparse(stream, events=("start", "end"))
+    number, events = 0, iterparse(ungzip(stream), events=("start", "end"))
     root = None
     try:
         for event, elem in events:

@@ -182,3 +182,12 @@ def test_marc_export_round_trips_the_main_push_fields():
         assert (got["isbns"], got["clc"], got["year"]) == (original["isbns"], original["clc"], original["year"])
         assert (got["call_number"], got["publisher"]) == (original["call_number"], original["publisher"])
         assert got["language"] == {"zh": "chi", "en": "eng"}[original["language"]]
+
+
+def test_gzipped_marc_export_is_read_like_the_plain_one(shared_data):
+    """traject's .mrc.gz gives the same 30 records as its .mrc."""
+    with open(shared_data / "marc/traject/test_data.utf8.mrc.gz", "rb") as fh:
+        packed = [r.record for r in read_marc21(fh)]
+    with open(shared_data / "marc/traject/test_data.utf8.mrc", "rb") as fh:
+        plain = [r.record for r in read_marc21(fh)]
+    assert len(packed) == 30 and packed == plain
