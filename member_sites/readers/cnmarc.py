@@ -23,7 +23,7 @@ from typing import BinaryIO
 from pymarc import Record
 
 from member_sites.readers import ReadResult
-from member_sites.readers.marc import END_OF_RECORD, chunks, pymarc_problems
+from member_sites.readers.marc import END_OF_RECORD, chunks, damaged, pymarc_problems, ungzip
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
 
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
@@ -166,8 +166,9 @@ def record_from_unimarc(record, position: str, problems: list[str]) -> ReadResul
 
 
 def read_cnmarc(stream: BinaryIO) -> Iterator[ReadResult]:
-    """Read CNMARC/UNIMARC ISO 2709 records; every record yields a ReadResult, in file order."""
-    for number, (offset, chunk) in enumerate(chunks(stream), start=1):
+    """Read CNMARC/UNIMARC ISO 2709 records (plain or gzip); every record yields a ReadResult, in file order."""
+    source, number = ungzip(stream), 0
+    for number, (offset, chunk) in enumerate(chunks(source), start=1):
         position = f"record {number} (byte {offset})"
         problems: list[str] = []
         if not chunk.endswith(END_OF_RECORD):
@@ -180,3 +181,4 @@ def read_cnmarc(stream: BinaryIO) -> Iterator[ReadResult]:
             yield ReadResult(position, None, problems)
             continue
         yield record_from_unimarc(record, position, problems)
+    yield from damaged(source, number)

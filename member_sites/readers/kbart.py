@@ -20,6 +20,7 @@ coverage depth and notes. ``local_id``: ``title_id``, else ``online_identifier``
 """
 import gzip
 import re
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -40,9 +41,7 @@ _ACCESS = {"F": "open", "P": "consortium"}
 
 
 def decode_text(data: bytes) -> tuple[str, str | None]:
-    """(text, problem or None): BOM first, then UTF-8, Windows-1252, Latin-1."""
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+    """(text, problem or None) of uncompressed bytes: BOM first, then UTF-8, Windows-1252, Latin-1."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace"), None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -149,7 +148,14 @@ def _cells(line: str, width: int, problems: list[str]) -> list[str]:
 
 def read_kbart(stream: BinaryIO) -> Iterator[ReadResult]:
     """Read a KBART file; every data row yields a ReadResult with its line number."""
-    text, file_problem = decode_text(stream.read())
+    data = stream.read()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            yield ReadResult("file", None, [f"unusable: compressed file is damaged: {type(exc).__name__}: {exc}"])
+            return
+    text, file_problem = decode_text(data)
     lines = _LINE_END.split(text)
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
     if start is None:

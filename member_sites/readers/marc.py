@@ -18,6 +18,7 @@ import io
 import logging
 import threading
 import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -50,18 +51,43 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def ungzip(stream: BinaryIO) -> BinaryIO:
-    """The stream itself, or its decompressed content when it is gzip (exports are often .mrc.gz)."""
+class _Gunzip:
+    """Decompressing reader that ends (remembering ``error``) instead of raising on damaged data."""
+
+    def __init__(self, raw: BinaryIO):
+        self.file = gzip.GzipFile(fileobj=raw)
+        self.error: str | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self.error:
+            return b""
+        try:
+            return self.file.read1(size)  # what is available now, so data before damage is kept
+        except (EOFError, OSError, zlib.error) as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            return b""
+
+
+def ungzip(stream: BinaryIO):
+    """The stream itself, or its decompressed content when it is gzip (exports are often .mrc.gz).
+
+    A damaged gzip stream reads as ending early; its ``error`` attribute says why."""
     head = stream.read(2)
     rest = io.BufferedReader(_Prefixed(head, stream))
-    return gzip.GzipFile(fileobj=rest) if head == b"\x1f\x8b" else rest
+    return _Gunzip(rest) if head == b"\x1f\x8b" else rest
+
+
+def damaged(source, after: int) -> Iterator[ReadResult]:
+    """A final result when decompression failed part-way (nothing when it did not)."""
+    error = getattr(source, "error", None)
+    if error:
+        yield ReadResult(f"after record {after}", None, [f"unusable: compressed file is damaged, reading stopped: {error}"])
 
 
 def chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """(byte offset, raw record) for each 0x1D-terminated record; a trailing rest is yielded too.
 
     Offsets count bytes of the (decompressed) MARC data."""
-    stream = ungzip(stream)
     buffer, offset = b"", 0
     while block := stream.read(_BLOCK):
         buffer += block
@@ -150,8 +176,9 @@ def _decode(chunk: bytes, problems: list[str]) -> Record:
 
 
 def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
-    """Read ISO 2709 MARC21 records; every record yields a ReadResult, in file order."""
-    for number, (offset, chunk) in enumerate(chunks(stream), start=1):
+    """Read ISO 2709 MARC21 records (plain or gzip); every record yields a ReadResult, in file order."""
+    source, number = ungzip(stream), 0
+    for number, (offset, chunk) in enumerate(chunks(source), start=1):
         position = f"record {number} (byte {offset})"
         problems: list[str] = []
         if not chunk.endswith(END_OF_RECORD):
@@ -164,6 +191,7 @@ def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
             yield ReadResult(position, None, problems)
             continue
         yield record_from_marc(record, position, problems)
+    yield from damaged(source, number)
 
 
 def _local(tag: str) -> str:
@@ -202,7 +230,8 @@ def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse
 
-    number, events = 0, iterparse(ungzip(stream), events=("start", "end"))
+    source = ungzip(stream)
+    number, events = 0, iterparse(source, events=("start", "end"))
     root = None
     try:
         for event, elem in events:
@@ -215,6 +244,9 @@ def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
             elem.clear()
             root.clear()  # records already read are not kept in memory
     except (ParseError, DefusedXmlException) as exc:
+        if getattr(source, "error", None):
+            yield from damaged(source, number)
+            return
         yield ReadResult(f"after record {number}", None, [f"unusable: XML is not well-formed, reading stopped: {exc}"])
     if root is not None and number == 0:
         yield ReadResult("file", None, ["unusable: no MARCXML <record> elements found"])

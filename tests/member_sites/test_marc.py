@@ -191,3 +191,18 @@ def test_gzipped_marc_export_is_read_like_the_plain_one(shared_data):
     with open(shared_data / "marc/traject/test_data.utf8.mrc", "rb") as fh:
         plain = [r.record for r in read_marc21(fh)]
     assert len(packed) == 30 and packed == plain
+
+
+def test_damaged_gzip_export_keeps_the_records_before_the_damage():
+    """A .mrc.gz cut short yields the records read so far and a report, not an exception."""
+    import gzip
+
+    from consortium.bench.synthetic import synthetic_records
+    from member_sites.marc_export import write_marc21
+
+    plain = io.BytesIO()
+    write_marc21(synthetic_records(200), plain)
+    packed = gzip.compress(plain.getvalue())
+    results = list(read_marc21(io.BytesIO(packed[: len(packed) // 2])))
+    assert results[0].ok and 0 < len(results) < 200
+    assert "compressed file is damaged" in results[-1].problems[-1]
