@@ -58,3 +58,35 @@ def test_dublin_core_subject_is_clc_only_when_labelled():
     assert record["clc"] == "I247.55" and record["subjects"] == ["QA76.73"]
     assert record["isbns"] == ["978-7-5366-9293-0"] and record["url"] == "https://example.cn/santi"
     assert (record["year"], record["language"], record["format"]) == (2008, "zh", "ebook")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(
+    st.sampled_from(["local_id", "title", "subtitle", "publisher", "year", "format", "url", "access", "copies",
+                     "available", "coverage", "call_number", "authors", "subjects", "summary", "title_romanized"]),
+    st.one_of(st.text(max_size=30), st.integers(-10, 200000), st.lists(st.text(max_size=5), max_size=2),
+              st.sampled_from(["book", "open", "https://example.cn/", "x" * 1001])),
+    max_size=8))
+def test_fast_field_checks_agree_with_the_push_schema(record):
+    """The readers' direct field checks flag exactly the fields the push schema would reject."""
+    from member_sites.readers.values import _schema, field_errors
+
+    expected = {k for k in _schema().validate(record) if k != "_schema"}
+    assert set(field_errors(record)) == expected
+
+
+@given(st.one_of(st.from_regex(r"97[89][0-9]{10}", fullmatch=True), st.text(max_size=20)))
+def test_isbn_fast_path_agrees_with_the_consortium_normaliser(raw):
+    """13-digit ISBNs checked inline give exactly what consortium.normalise gives (or refuse alike)."""
+    import pytest
+
+    from consortium.normalise import normalise_isbn
+    from member_sites.readers.values import _isbn
+
+    try:
+        expected = normalise_isbn(raw)
+    except ValueError:
+        with pytest.raises(ValueError):
+            _isbn(raw)
+        return
+    assert _isbn(raw) == expected
