@@ -55,7 +55,7 @@ def decode_unimarc(chunk: bytes, problems: list[str]) -> Record:
 
 def _declared_charset(record) -> str:
     field = record.get("100")
-    data = (field.get_subfields("a") or [""])[0] if field else ""
+    data = (field.get_subfields("a") or [""])[0] if field is not None else ""
     return data[26:28]
 
 
@@ -82,7 +82,7 @@ def _title(record, out: dict) -> None:
 def _publication(record, out: dict) -> None:
     field = record.get("210") or record.get("214")
     general = record.get("100")
-    data = (general.get_subfields("a") or [""])[0] if general else ""
+    data = (general.get_subfields("a") or [""])[0] if general is not None else ""
     if data[9:13].isdigit() and _YEAR.fullmatch(data[9:13]):
         out["year"] = int(data[9:13])
     if field is None:
@@ -137,11 +137,11 @@ def map_unimarc(record) -> dict:
     out.pop("responsibility", None)
     _publication(record, out)
     language = record.get("101")
-    out["language"] = clean((language.get_subfields("a") or [""])[0]) if language else None
+    out["language"] = clean((language.get_subfields("a") or [""])[0]) if language is not None else None
     clc = record.get("690")
-    out["clc"] = clean((clc.get_subfields("a") or [""])[0]) if clc else None
+    out["clc"] = clean((clc.get_subfields("a") or [""])[0]) if clc is not None else None
     summary = record.get("330")
-    out["summary"] = _sub(summary, "a") if summary else None
+    out["summary"] = _sub(summary, "a") if summary is not None else None
     out["subjects"] = _subjects(record)
     urls = [u.strip() for f in record.get_fields("856") for u in f.get_subfields("u")]
     out["url"] = next((u for u in urls if u.lower().startswith(("http://", "https://"))), None)

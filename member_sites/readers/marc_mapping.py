@@ -55,7 +55,7 @@ def _linked(field, links):
 
 def _title(record, links, out: dict) -> None:
     field = record.get("245")
-    vernacular = _linked(field, links) if field else links.get("245")
+    vernacular = _linked(field, links) if field is not None else links.get("245")
     source = vernacular or field
     if source is None:
         out["title"] = _fallback_title(record)
@@ -133,7 +133,7 @@ def _language(record) -> str | None:
     if code.isalpha() and code.lower() not in ("und", "zxx"):
         return code.lower()
     field = record.get("041")
-    return clean((field.get_subfields("a") or [""])[0][:3]) if field else None
+    return clean((field.get_subfields("a") or [""])[0][:3]) if field is not None else None
 
 
 def _classification(record, out: dict) -> None:
@@ -146,7 +146,7 @@ def _classification(record, out: dict) -> None:
     extra = []
     for tag, label in (("050", "LCC"), ("082", "DDC")):
         field = record.get(tag)
-        number = clean(" ".join(field.get_subfields("a", "b")).replace("/", "")) if field else None
+        number = clean(" ".join(field.get_subfields("a", "b")).replace("/", "")) if field is not None else None
         if number:
             extra.append(f"{label} {number}")
     out["subjects"] = out.get("subjects", []) + extra
