@@ -248,6 +248,7 @@ def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
             yield from damaged(source, number)
             return
         yield ReadResult(f"after record {number}", None, [f"unusable: XML is not well-formed, reading stopped: {exc}"])
+        return
     if root is not None and number == 0:
         yield ReadResult("file", None, ["unusable: no MARCXML <record> elements found"])
 

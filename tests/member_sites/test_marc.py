@@ -206,3 +206,11 @@ def test_damaged_gzip_export_keeps_the_records_before_the_damage():
     results = list(read_marc21(io.BytesIO(packed[: len(packed) // 2])))
     assert results[0].ok and 0 < len(results) < 200
     assert "compressed file is damaged" in results[-1].problems[-1]
+
+
+def test_marcxml_without_records_or_well_formedness_is_reported_once():
+    """A document with no record elements says so; a broken one reports the XML error once, not twice."""
+    assert [r.problems for r in read_marcxml(io.BytesIO(b"<collection/>"))] == [
+        ["unusable: no MARCXML <record> elements found"]]
+    results = list(read_marcxml(io.BytesIO(b"<collection><record><leader>x</leader></collection>")))
+    assert len(results) == 1 and "not well-formed" in results[0].problems[0]
