@@ -9,4 +9,5 @@ SUITES = [
     "consortium.bench.oai",
     "consortium.bench.mail",
     "consortium.bench.clock_redaction",
+    "member_sites.bench",
 ]

@@ -1,0 +1,134 @@
+"""The three steps of a harvest run: fetch (HTTP + spool), circuit breaker, delivery."""
+import time
+
+from member_sites.harvester import (
+    BadOAIResponse,
+    HarvestHTTPError,
+    HarvestSummary,
+    OAIError,
+    WithdrawalLimitExceeded,
+    page_results,
+)
+from member_sites.oai import local_id_from_identifier, parse_response
+
+_TRANSIENT = {429, 500, 502, 503, 504}
+
+
+def _session(harvester):
+    if harvester._session is None:
+        import requests
+
+        harvester._session = requests.Session()
+    return harvester._session
+
+
+def _retry_after(response, default: float) -> float:
+    value = response.headers.get("Retry-After", "") if response is not None else ""
+    return min(float(value), 60.0) if value.strip().isdigit() else default
+
+
+def http_get(harvester, params: dict) -> bytes:
+    """GET the base URL with OAI params; transient failures are retried with backoff."""
+    import requests
+
+    delay = harvester.backoff
+    for attempt in range(harvester.retries + 1):
+        response, reason = None, ""
+        try:
+            response = _session(harvester).get(harvester.base_url, params=params, timeout=harvester.timeout)
+            if response.status_code not in _TRANSIENT:
+                return _body(response)
+            reason = f"HTTP {response.status_code}"
+        except requests.RequestException as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+        if attempt < harvester.retries:
+            time.sleep(_retry_after(response, delay))
+            delay *= 2
+    raise HarvestHTTPError(f"{harvester.base_url} failed after {harvester.retries + 1} attempts: {reason}")
+
+
+def _body(response) -> bytes:
+    if response.status_code >= 400 and b"OAI-PMH" not in response.content[:2000]:
+        raise HarvestHTTPError(f"{response.url} answered HTTP {response.status_code}")
+    return response.content
+
+
+def _parse(body: bytes, number: int):
+    try:
+        return parse_response(body)
+    except ValueError as exc:
+        raise BadOAIResponse(f"Response for page {number} is not usable OAI-PMH: {exc}") from None
+
+
+def _params(harvester, run: dict) -> dict:
+    if run["next_token"]:
+        return {"verb": "ListRecords", "resumptionToken": run["next_token"]}
+    params = {"verb": "ListRecords", "metadataPrefix": harvester.metadata_prefix}
+    if harvester.set_spec:
+        params["set"] = harvester.set_spec
+    if run["from"]:
+        params["from"] = run["from"]
+    return params
+
+
+def fetch_all(harvester) -> None:
+    """Fetch every page of the run into the spool, checkpointing the next token after each."""
+    state, restarted = harvester.state, False
+    while not state.run["fetch_done"]:
+        run = state.run
+        number = run["fetched"] + 1
+        body = http_get(harvester, _params(harvester, run))
+        page = _parse(body, number)
+        if page.error_code == "badResumptionToken" and run["next_token"] and not restarted:
+            restarted = True  # nothing delivered yet, so starting the list again is safe
+            state.start_run(run["from"])
+            continue
+        if page.error_code == "noRecordsMatch":
+            run["response_date"] = run["response_date"] or page.response_date
+            run["fetch_done"] = True
+        elif page.error_code:
+            raise OAIError(page.error_code, page.error_message)
+        else:
+            state.spool_page(number, body)
+            run["response_date"] = run["response_date"] or page.response_date
+            run["fetched"], run["next_token"] = number, page.token
+            run["fetch_done"] = not page.token
+        state.save()
+        harvester.progress("fetch", run["fetched"], page.complete_list_size)
+
+
+def check_breaker(harvester, holdings_count: int, force: bool) -> int:
+    """Count distinct deletions of the run; refuse (changing nothing) above the allowed share."""
+    run, deleted = harvester.state.run, set()
+    for number in range(1, run["fetched"] + 1):
+        page = _parse(harvester.state.read_page(number), number)
+        deleted.update(local_id_from_identifier(r.identifier) for r in page.records if r.deleted and r.identifier)
+    limit = harvester.max_withdraw_share * holdings_count
+    if holdings_count > 0 and len(deleted) > limit and not force and run["delivered"] == 0:
+        share = len(deleted) / holdings_count
+        raise WithdrawalLimitExceeded(
+            f"This harvest would withdraw {len(deleted):,} of the member's {holdings_count:,} holdings "
+            f"({share:.0%}), more than the allowed {harvester.max_withdraw_share:.0%}. Nothing was changed. "
+            "Check the source repository; run again with force to apply it anyway.")
+    return len(deleted)
+
+
+def deliver(harvester, on_page) -> HarvestSummary:
+    """Hand each undelivered page to ``on_page``; checkpoint after each acknowledged page."""
+    state = harvester.state
+    run = state.run
+    counts = run["counts"]
+    for number in range(run["delivered"] + 1, run["fetched"] + 1):
+        page = page_results(_parse(state.read_page(number), number), harvester.metadata_prefix, number)
+        on_page(page)  # raises → state still says this page is undelivered
+        usable = sum(1 for r in page.results if r.ok)
+        for key, value in (("pages", 1), ("records", len(page.results)), ("usable", usable),
+                           ("problems", len(page.results) - usable), ("deleted", len(page.deleted))):
+            counts[key] = counts.get(key, 0) + value
+        run["delivered"] = number
+        state.save()
+        harvester.progress("deliver", number, run["fetched"])
+    return HarvestSummary(pages=counts.get("pages", 0), records=counts.get("records", 0),
+                          usable=counts.get("usable", 0), problems=counts.get("problems", 0),
+                          deleted=counts.get("deleted", 0), from_date=run["from"],
+                          response_date=run["response_date"])

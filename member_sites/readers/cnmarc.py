@@ -1,0 +1,184 @@
+"""CNMARC / UNIMARC reader (ISO 2709).
+
+Character set: 100 $a/26-29 names it ("50" = ISO 10646, i.e. UTF-8), but Chinese ILS exports
+often carry GBK/GB18030 whatever 100 says, so each record is decoded by trial: UTF-8 (strict),
+then GB18030 (strict, noted when 100 claimed Unicode), else UTF-8 with U+FFFD (reported).
+
+Fields read:
+- 001 → ``local_id`` (without one: content hash, reported).
+- 010 $a ISBN; 011 $a ISSN; 101 $a language; 100 $a/9-12 year (else 210/214 $d).
+- 200 $a (+ $h part number, $i part name) title, $e subtitle; $9 (CNMARC: pinyin of the title)
+  → ``title_romanized``; $f/$g statements of responsibility only when there is no 7XX name.
+- 210 (or 214) $c publisher, $d date; 330 $a summary; 606 (and 600/601/607) subjects with $x $y $z.
+- 690 $a CLC (中图法); 700/701/702 personal names ($a + $b), 710/711/712 corporate names.
+- 856 $u URL; leader/06-07 → format (serial → journal, electronic → ebook/ejournal).
+- 905 local holdings as used in CALIS union cataloguing: $a holding library code, $b accession
+  number/barcode, $c shelving location, $d class number and $e book number (together the call
+  number, "$d/$e"), $f volume. Each 905 is one copy; location is "$c" (else "$a").
+"""
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from pymarc import Record
+
+from member_sites.readers import ReadResult
+from member_sites.readers.marc import END_OF_RECORD, chunks, damaged, pymarc_problems, ungzip
+from member_sites.readers.values import clean, content_id, finish, strip_isbd
+
+_YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
+
+
+def _sub(field, *codes) -> str | None:
+    return clean(" ".join(v for code in codes for v in field.get_subfields(code)))
+
+
+def decode_unimarc(chunk: bytes, problems: list[str]) -> Record:
+    """A pymarc Record from ISO 2709 bytes, decoded by trial (see module docstring)."""
+    body = chunk[24:]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        with pymarc_problems(problems):
+            if encoding == "utf-8":
+                record = Record(chunk, force_utf8=True)
+            else:
+                record = Record(chunk, file_encoding="gb18030")
+        if encoding == "gb18030" and _declared_charset(record) == "50":
+            problems.append("100 $a says Unicode but the record is GB18030; read as GB18030")
+        return record
+    problems.append("record is neither UTF-8 nor GB18030; invalid bytes replaced by U+FFFD")
+    return Record(chunk, force_utf8=True, utf8_handling="replace")
+
+
+def _declared_charset(record) -> str:
+    field = record.get("100")
+    data = (field.get_subfields("a") or [""])[0] if field is not None else ""
+    return data[26:28]
+
+
+def _name(field) -> str | None:
+    name = clean(" ".join(field.get_subfields("a")))
+    rest = clean(" ".join(field.get_subfields("b")))
+    if name and rest:
+        name = name + rest if rest[0] in ",，" else f"{name}, {rest}"
+    return strip_isbd(name or rest)
+
+
+def _title(record, out: dict) -> None:
+    field = record.get("200")
+    if field is None:
+        return
+    title = " ; ".join(filter(None, (strip_isbd(v) for v in field.get_subfields("a"))))
+    part = " ".join(filter(None, (strip_isbd(v) for v in field.get_subfields("h", "i"))))
+    out["title"] = clean(f"{title}. {part}" if title and part else title or part)
+    out["subtitle"] = strip_isbd(" : ".join(field.get_subfields("e")))
+    out["title_romanized"] = strip_isbd(_sub(field, "9"))
+    out["responsibility"] = [strip_isbd(v) for v in field.get_subfields("f", "g")]
+
+
+def _publication(record, out: dict) -> None:
+    field = record.get("210") or record.get("214")
+    general = record.get("100")
+    data = (general.get_subfields("a") or [""])[0] if general is not None else ""
+    if data[9:13].isdigit() and _YEAR.fullmatch(data[9:13]):
+        out["year"] = int(data[9:13])
+    if field is None:
+        return
+    out["publisher"] = strip_isbd(_sub(field, "c"))
+    if "year" not in out:
+        match = _YEAR.search(_sub(field, "d") or "")
+        out["year"] = int(match.group(1)) if match else None
+
+
+def _subjects(record) -> list[str]:
+    subjects = []
+    for field in record.get_fields("600", "601", "606", "607"):
+        parts = [strip_isbd(v) for v in field.get_subfields("a", "b", "j", "x", "y", "z")]
+        text = " -- ".join(p for p in parts if p)
+        if text:
+            subjects.append(text)
+    return subjects
+
+
+def _holdings(record, out: dict) -> None:
+    items = record.get_fields("905")
+    if not items:
+        return
+    first = items[0]
+    out["copies"] = len(items)
+    out["location"] = _sub(first, "c") or _sub(first, "a")
+    call = "/".join(filter(None, (_sub(first, "d"), _sub(first, "e"))))
+    out["call_number"] = clean(" ".join(filter(None, (call, _sub(first, "f")))))
+
+
+def _format(record) -> str:
+    leader = str(record.leader)
+    kind, level = leader[6:7], leader[7:8]
+    electronic = kind == "l" or any(f.get_subfields("u") for f in record.get_fields("856"))
+    if kind in ("a", "b", "l"):
+        if level == "s":
+            return "ejournal" if electronic else "journal"
+        return "ebook" if electronic and kind == "l" else "book"
+    if kind in ("g", "i", "j"):
+        return "av"
+    return "other"
+
+
+def map_unimarc(record) -> dict:
+    """The push fields of a CNMARC/UNIMARC bibliographic record (no validation)."""
+    out: dict = {"isbns": [v for f in record.get_fields("010") for v in f.get_subfields("a")],
+                 "issns": [v for f in record.get_fields("011") for v in f.get_subfields("a")]}
+    _title(record, out)
+    names = [_name(f) for f in record.get_fields("700", "701", "702", "710", "711", "712")]
+    out["authors"] = [n for n in names if n] or [n for n in out.pop("responsibility", []) if n]
+    out.pop("responsibility", None)
+    _publication(record, out)
+    language = record.get("101")
+    out["language"] = clean((language.get_subfields("a") or [""])[0]) if language is not None else None
+    clc = record.get("690")
+    out["clc"] = clean((clc.get_subfields("a") or [""])[0]) if clc is not None else None
+    summary = record.get("330")
+    out["summary"] = _sub(summary, "a") if summary is not None else None
+    out["subjects"] = _subjects(record)
+    urls = [u.strip() for f in record.get_fields("856") for u in f.get_subfields("u")]
+    out["url"] = next((u for u in urls if u.lower().startswith(("http://", "https://"))), None)
+    out["format"] = _format(record)
+    _holdings(record, out)
+    return out
+
+
+def record_from_unimarc(record, position: str, problems: list[str]) -> ReadResult:
+    """Map one decoded CNMARC/UNIMARC record to a ReadResult."""
+    out = map_unimarc(record)
+    control = record.get("001")
+    out["local_id"] = clean(control.data) if control is not None else None
+    if not out["local_id"]:
+        out["local_id"] = content_id("cnmarc", out.get("title"), out.get("authors"), out.get("year"), out.get("isbns"))
+        problems.append("no 001 record identifier; local id derived from the record's content "
+                        "(editing the record will create a new holding)")
+    if not out.get("title"):
+        problems.append("unusable: no title (200 $a)")
+        return ReadResult(position, None, problems)
+    return finish(position, out, problems)
+
+
+def read_cnmarc(stream: BinaryIO) -> Iterator[ReadResult]:
+    """Read CNMARC/UNIMARC ISO 2709 records (plain or gzip); every record yields a ReadResult, in file order."""
+    source, number = ungzip(stream), 0
+    for number, (offset, chunk) in enumerate(chunks(source), start=1):
+        position = f"record {number} (byte {offset})"
+        problems: list[str] = []
+        if not chunk.endswith(END_OF_RECORD):
+            yield ReadResult(position, None, ["unusable: truncated record (no record terminator at end of file)"])
+            continue
+        try:
+            record = decode_unimarc(chunk, problems)
+        except Exception as exc:  # pymarc raises many types for bad leaders/directories
+            problems.append(f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
+            yield ReadResult(position, None, problems)
+            continue
+        yield record_from_unimarc(record, position, problems)
+    yield from damaged(source, number)

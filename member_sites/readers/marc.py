@@ -1,0 +1,265 @@
+"""MARC21 readers: ISO 2709 binary (MARC-8 or UTF-8) and MARCXML.
+
+Binary files are split at the record terminator (0x1D) rather than trusted by the leader's
+record length: one record with a wrong length would otherwise shift every record after it.
+Each chunk is decoded by pymarc; a chunk pymarc cannot decode is reported with its record
+number, byte offset and pymarc's reason, and reading goes on.
+
+Character sets: leader/09 'a' → UTF-8 (invalid bytes → U+FFFD, reported); blank → MARC-8,
+except when the data has no MARC-8 escape sequences and is valid UTF-8 with non-ASCII bytes:
+such records are mis-flagged UTF-8 (common in exports) and are read as UTF-8, reported.
+
+MARCXML is parsed with defusedxml (no DTDs, entities or external references) one ``record``
+element at a time, so one malformed record is reported and the rest are read; a file that is
+not well-formed XML stops at the error, which is reported with its line.
+"""
+import gzip
+import io
+import logging
+import threading
+import warnings
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO
+
+from pymarc import Field, Indicators, Leader, Record, Subfield
+
+from member_sites.readers import ReadResult
+from member_sites.readers.marc_mapping import record_from_marc
+
+__all__ = ["read_marc21", "read_marcxml", "record_from_marc", "record_from_element", "chunks"]
+
+END_OF_RECORD = b"\x1d"
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+_BLOCK = 1 << 20
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream whose first bytes were already read (to sniff them) and are given back first."""
+
+    def __init__(self, head: bytes, stream: BinaryIO):
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.head[: len(buffer)] if self.head else self.stream.read(len(buffer))
+        self.head = self.head[len(data):] if self.head else b""
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class _Gunzip:
+    """Decompressing reader that ends (remembering ``error``) instead of raising on damaged data."""
+
+    def __init__(self, raw: BinaryIO):
+        self.file = gzip.GzipFile(fileobj=raw)
+        self.error: str | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        if self.error:
+            return b""
+        try:
+            return self.file.read1(size)  # what is available now, so data before damage is kept
+        except (EOFError, OSError, zlib.error) as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            return b""
+
+
+def ungzip(stream: BinaryIO):
+    """The stream itself, or its decompressed content when it is gzip (exports are often .mrc.gz).
+
+    A damaged gzip stream reads as ending early; its ``error`` attribute says why."""
+    head = stream.read(2)
+    rest = io.BufferedReader(_Prefixed(head, stream))
+    return _Gunzip(rest) if head == b"\x1f\x8b" else rest
+
+
+def damaged(source, after: int) -> Iterator[ReadResult]:
+    """A final result when decompression failed part-way (nothing when it did not)."""
+    error = getattr(source, "error", None)
+    if error:
+        yield ReadResult(f"after record {after}", None, [f"unusable: compressed file is damaged, reading stopped: {error}"])
+
+
+def chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, raw record) for each 0x1D-terminated record; a trailing rest is yielded too.
+
+    Offsets count bytes of the (decompressed) MARC data."""
+    buffer, offset = b"", 0
+    while block := stream.read(_BLOCK):
+        buffer += block
+        start = 0
+        while (end := buffer.find(END_OF_RECORD, start)) >= 0:
+            yield from _trimmed(offset + start, buffer[start: end + 1])
+            start = end + 1
+        offset += start
+        buffer = buffer[start:]
+    yield from _trimmed(offset, buffer)
+
+
+def _trimmed(offset: int, chunk: bytes) -> Iterator[tuple[int, bytes]]:
+    stripped = chunk.lstrip(b"\r\n\t \x00\x1a")  # line ends / padding some exporters put between records
+    if stripped.strip(b"\r\n\t \x00\x1a"):
+        yield offset + len(chunk) - len(stripped), stripped
+
+
+def _looks_utf8(chunk: bytes) -> bool:
+    if b"\x1b" in chunk or chunk.isascii():
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _PymarcLog(logging.Handler):
+    """Turns pymarc's log warnings (bad indicators...) into the current record's problems."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        target = getattr(self.local, "problems", None)
+        if target is not None:
+            target.append(f"pymarc: {record.getMessage()}"[:300])
+
+
+_PYMARC_LOG: _PymarcLog | None = None
+
+
+def _pymarc_log() -> _PymarcLog:
+    global _PYMARC_LOG
+    if _PYMARC_LOG is None:  # installed on first use, never at import
+        _PYMARC_LOG = _PymarcLog()
+        logging.getLogger("pymarc").addHandler(_PYMARC_LOG)
+    return _PYMARC_LOG
+
+
+@contextmanager
+def pymarc_problems(problems: list[str]):
+    """Collect pymarc's warnings and log messages while decoding into ``problems``."""
+    log = _pymarc_log()
+    log.local.problems = problems
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        log.local.problems = None
+    problems.extend(f"pymarc: {warning.message}" for warning in caught)
+
+
+def decode_chunk(chunk: bytes, problems: list[str]) -> Record:
+    """A pymarc Record from raw ISO 2709 bytes; decoding choices are added to ``problems``."""
+    with pymarc_problems(problems):
+        return _decode(chunk, problems)
+
+
+def _decode(chunk: bytes, problems: list[str]) -> Record:
+    if chunk[9:10] == b"a":
+        try:
+            return Record(chunk, hide_utf8_warnings=True)
+        except UnicodeDecodeError:
+            problems.append("invalid UTF-8 bytes replaced by U+FFFD")
+            return Record(chunk, hide_utf8_warnings=True, utf8_handling="replace")
+    if chunk.isascii():  # identical in MARC-8 and UTF-8; skips pymarc's slow MARC-8 translation
+        return Record(chunk, force_utf8=True, hide_utf8_warnings=True)
+    if _looks_utf8(chunk):
+        problems.append("leader/09 says MARC-8 but the data is UTF-8; read as UTF-8")
+        return Record(chunk, force_utf8=True, hide_utf8_warnings=True)
+    return Record(chunk, hide_utf8_warnings=True)
+
+
+def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
+    """Read ISO 2709 MARC21 records (plain or gzip); every record yields a ReadResult, in file order."""
+    source, number = ungzip(stream), 0
+    for number, (offset, chunk) in enumerate(chunks(source), start=1):
+        position = f"record {number} (byte {offset})"
+        problems: list[str] = []
+        if not chunk.endswith(END_OF_RECORD):
+            yield ReadResult(position, None, ["unusable: truncated record (no record terminator at end of file)"])
+            continue
+        try:
+            record = decode_chunk(chunk, problems)
+        except Exception as exc:  # pymarc raises many types (ValueError, IndexError, its own) for bad bytes
+            problems.append(f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
+            yield ReadResult(position, None, problems)
+            continue
+        yield record_from_marc(record, position, problems)
+    yield from damaged(source, number)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _is_marc_record(elem) -> bool:
+    return elem.tag in (f"{{{MARC_NS}}}record", "record")
+
+
+def record_from_element(elem) -> Record:
+    """A pymarc Record from a MARCXML ``record`` element (raises ValueError when malformed)."""
+    record = Record()
+    for child in elem:
+        name = _local(child.tag)
+        if name == "leader":
+            record.leader = Leader((child.text or "").ljust(24)[:24])
+        elif name == "controlfield":
+            record.add_field(Field(_attr(child, "tag"), data=child.text or ""))
+        elif name == "datafield":
+            subfields = [Subfield(_attr(s, "code"), s.text or "") for s in child if _local(s.tag) == "subfield"]
+            indicators = Indicators(child.get("ind1", " ")[:1] or " ", child.get("ind2", " ")[:1] or " ")
+            record.add_field(Field(_attr(child, "tag"), indicators, subfields))
+    return record
+
+
+def _attr(elem, name: str) -> str:
+    value = elem.get(name)
+    if value is None:
+        raise ValueError(f"<{_local(elem.tag)}> without a {name} attribute")
+    return value
+
+
+def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
+    """Read MARCXML (a collection, a single record, or records inside any wrapper such as SRU)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, iterparse
+
+    source = ungzip(stream)
+    number, events = 0, iterparse(source, events=("start", "end"))
+    root = None
+    try:
+        for event, elem in events:
+            if root is None:
+                root = elem
+            if event != "end" or not _is_marc_record(elem):
+                continue
+            number += 1
+            yield _element_result(elem, f"record {number}")
+            elem.clear()
+            root.clear()  # records already read are not kept in memory
+    except (ParseError, DefusedXmlException) as exc:
+        if getattr(source, "error", None):
+            yield from damaged(source, number)
+            return
+        yield ReadResult(f"after record {number}", None, [f"unusable: XML is not well-formed, reading stopped: {exc}"])
+        return
+    if root is not None and number == 0:
+        yield ReadResult("file", None, ["unusable: no MARCXML <record> elements found"])
+
+
+def _element_result(elem, position: str) -> ReadResult:
+    problems: list[str] = []
+    try:
+        record = record_from_element(elem)
+    except ValueError as exc:
+        return ReadResult(position, None, [f"unusable: malformed MARCXML record: {exc}"])
+    if not str(record.leader).strip():
+        problems.append("no leader; read as a book")
+        record.leader = Leader("     nam a22     2a 4500")
+    return record_from_marc(record, position, problems)
