@@ -8,3 +8,4 @@ from consortium.models.catalogue import (  # noqa: F401
     Work,
     WorkIdentifier,
 )
+from consortium.models.imports import Import, ImportProblem  # noqa: F401

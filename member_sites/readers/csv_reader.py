@@ -147,6 +147,8 @@ def parse_row(position: str, cells: list[str], header: list[str | None]) -> Read
         if not record.get(name):
             problems.append(f"{name} is empty")
     if problems:
+        if record.get("local_id"):
+            problems.append(f"(local_id {record['local_id']})")
         return ReadResult(position, None, problems)
     return ReadResult(position, {k: v for k, v in record.items() if v is not None})
 
