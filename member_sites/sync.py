@@ -42,7 +42,7 @@ def read_file(path: str | Path, fmt: str) -> Iterable[ReadResult]:
 
 def dry_run(path: str | Path, fmt: str, progress=None) -> Summary:
     """Parse and report only: what a push would send, and every record the reader refused."""
-    summary, progress = Summary(), progress or _Progress()
+    summary, progress = Summary(), progress if progress is not None else _Progress()
     for result in read_file(path, fmt):
         _count(summary, result)
         if result.ok:
@@ -56,7 +56,7 @@ def push_file(path: str | Path, client, target_url: str, options: PushOptions, p
     """Push every usable record of ``path`` through ``client``; resume from a checkpoint."""
     if not 1 <= options.batch_size <= MAX_BATCH:
         raise ValueError(f"batch size must be 1..{MAX_BATCH}")
-    progress = progress or _Progress()
+    progress = progress if progress is not None else _Progress()
     identity = checkpoints.file_identity(path)
     state_file = checkpoints.state_path(identity, options.state_dir)
     target = {"url": target_url.rstrip("/"), "member": client.member.upper(), "format": options.fmt}
@@ -132,7 +132,7 @@ def _account(summary: Summary, batch: list[ReadResult], answer: dict) -> None:
 
 def withdraw_ids(client, local_ids: Iterable[str], progress=None) -> Summary:
     """Withdraw holdings by local id; one already gone (404) is counted, not an error."""
-    summary, progress = Summary(), progress or _Progress()
+    summary, progress = Summary(), progress if progress is not None else _Progress()
     for local_id in local_ids:
         if client.withdraw(local_id):
             summary.withdrawn += 1

@@ -151,3 +151,7 @@ def withdraw(obj, local_ids):
         bar.close()
     _finish(summary)
 
+
+
+if __name__ == "__main__":  # python -m member_sites.sync_cli (what the tests run as a subprocess)
+    main()
