@@ -44,7 +44,7 @@ def dry_run(path: str | Path, fmt: str, progress=None) -> Summary:
     """Parse and report only: what a push would send, and every record the reader refused."""
     summary, progress = Summary(), progress if progress is not None else _Progress()
     for result in read_file(path, fmt):
-        _count(summary, result)
+        count_result(summary, result)
         if result.ok:
             summary.pushed += 1
         progress.update(1)
@@ -85,7 +85,7 @@ def _send_all(path, client, options, state, state_file, progress, on_checkpoint)
     for index, result in enumerate(read_file(path, options.fmt)):
         if index < state.next_index:
             continue
-        _count(state.summary, result)
+        count_result(state.summary, result)
         pending += 1
         if result.ok:
             batch.append(result)
@@ -100,7 +100,7 @@ def _send_all(path, client, options, state, state_file, progress, on_checkpoint)
 def _send(client, batch, state, next_index, state_file, progress, pending, on_checkpoint) -> None:
     if batch:
         answer = client.push([r.record for r in batch])
-        _account(state.summary, batch, answer)
+        account_answer(state.summary, batch, answer)
     state.next_index = next_index
     checkpoints.save(state_file, state)
     progress.update(pending)
@@ -108,7 +108,7 @@ def _send(client, batch, state, next_index, state_file, progress, pending, on_ch
         on_checkpoint(next_index)
 
 
-def _count(summary: Summary, result: ReadResult) -> None:
+def count_result(summary: Summary, result: ReadResult) -> None:
     summary.read += 1
     local_id = result.record.get("local_id") if result.record else None
     if not result.ok:
@@ -117,7 +117,7 @@ def _count(summary: Summary, result: ReadResult) -> None:
         summary.warnings.extend(f"{result.position}: {p}" for p in result.problems)
 
 
-def _account(summary: Summary, batch: list[ReadResult], answer: dict) -> None:
+def account_answer(summary: Summary, batch: list[ReadResult], answer: dict) -> None:
     """Fold the consortium's answer to one batch into the summary."""
     rejected = answer.get("rejected") or []
     summary.unchanged += int(answer.get("unchanged") or 0)

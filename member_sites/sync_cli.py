@@ -153,5 +153,30 @@ def withdraw(obj, local_ids):
 
 
 
+
+@main.command()
+@click.argument("base_url")
+@click.option("--metadata-prefix", default="oai_dc", show_default=True, type=click.Choice(["oai_dc", "marc21"]))
+@click.option("--set", "set_spec", help="Harvest only this OAI-PMH set (setSpec).")
+@click.option("--force", is_flag=True, help="Apply a run even if it withdraws more than --max-withdraw of the holdings.")
+@click.option("--max-withdraw", default=0.10, show_default=True, type=click.FloatRange(0, 1),
+              help="Largest share of the member's holdings one run may withdraw without --force.")
+@click.option("--state-dir", type=click.Path(file_okay=False),
+              help="Folder for harvest checkpoints (default $XDG_STATE_HOME/daodu).")
+@click.pass_obj
+def harvest(obj, base_url, metadata_prefix, set_spec, force, max_withdraw, state_dir):
+    """Harvest the member's OAI-PMH repository at BASE_URL and push it (incremental, resumable)."""
+    from member_sites.harvest_sync import HarvestOptions, harvest as run_harvest
+
+    client = _guarded(_client, obj)
+    options = HarvestOptions(base_url, metadata_prefix, set_spec, force, state_dir, max_withdraw)
+    bar = _progress(obj["quiet"], "harvested")
+    try:
+        summary = _guarded(run_harvest, client, options, bar)
+    finally:
+        bar.close()
+    _finish(summary)
+
+
 if __name__ == "__main__":  # python -m member_sites.sync_cli (what the tests run as a subprocess)
     main()
