@@ -21,6 +21,12 @@ from consortium.web.member_api import size_text
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/imports")
 
+try:
+    from wtforms.fields.choices import SelectChoice  # wtforms >= 3.3 deprecates (value, label) tuples
+except ImportError:  # pragma: no cover - older wtforms
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
 FORMAT_LABELS = (("marc21", _l("MARC21 (binary .mrc)")), ("marcxml", _l("MARCXML")),
                  ("cnmarc", _l("CNMARC (binary)")), ("csv", _l("CSV (UTF-8 or GB18030)")),
                  ("kbart", _l("KBART (tab-separated)")))
@@ -28,7 +34,7 @@ FORMAT_LABELS = (("marc21", _l("MARC21 (binary .mrc)")), ("marcxml", _l("MARCXML
 
 class UploadForm(FlaskForm):
     file = FileField(_l("Export file"), validators=[FileRequired(_l("Choose a file to upload."))])
-    format = SelectField(_l("Format"), choices=FORMAT_LABELS, default="marc21")
+    format = SelectField(_l("Format"), choices=[SelectChoice(v, label) for v, label in FORMAT_LABELS], default="marc21")
     member = SelectField(_l("Member"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Upload and import"))
 
@@ -36,7 +42,7 @@ class UploadForm(FlaskForm):
 def _form() -> UploadForm:
     form = UploadForm()
     if current_user.is_admin:
-        form.member.choices = [(m.code, f"{m.code} {m.name}") for m in accounts.list_members(get_session())]
+        form.member.choices = [SelectChoice(m.code, f"{m.code} {m.name}") for m in accounts.list_members(get_session())]
     return form
 
 
