@@ -40,6 +40,11 @@ def read_file(path: str | Path, fmt: str) -> Iterable[ReadResult]:
         yield from read_records(fh, fmt)
 
 
+def count_records(path: str | Path, fmt: str) -> int:
+    """Records in the file (a quick first pass, so the progress bar can show a total and an ETA)."""
+    return sum(1 for _ in read_file(path, fmt))
+
+
 def dry_run(path: str | Path, fmt: str, progress=None) -> Summary:
     """Parse and report only: what a push would send, and every record the reader refused."""
     summary, progress = Summary(), progress if progress is not None else _Progress()

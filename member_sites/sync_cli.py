@@ -125,6 +125,9 @@ def push(obj, file, fmt, dry_run, batch_size, state_dir, restart):
 
     bar = _progress(obj["quiet"], "read" if dry_run else "pushed")
     try:
+        if not obj["quiet"]:
+            bar.total = _guarded(sync.count_records, file, fmt)
+            bar.refresh()
         if dry_run:
             summary = _guarded(sync.dry_run, file, fmt, bar)
         else:

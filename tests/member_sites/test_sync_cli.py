@@ -132,3 +132,11 @@ def test_checkpoint_lies_beside_the_file_or_in_state_dir(live_server, keys, expo
     (state,) = (tmp_path / "st").glob("*.member-sync.json")
     data = json.loads(state.read_text())
     assert data["next_index"] == 10 and data["complete"] is True and data["target"]["member"] == "A"
+
+
+def test_progress_bar_goes_to_stderr_with_the_files_total(export_file):
+    """Without --quiet a tqdm bar counting to the file's total is drawn on stderr, not stdout."""
+    path, _ids = export_file(20)
+    result = CliRunner().invoke(main, ["push", str(path), "--format", "csv", "--dry-run"])
+    assert "20/20" in result.stderr and "20/20" not in result.stdout
+    assert result.exit_code == 0 and "read 20 · would push 20" in result.stdout
