@@ -10,4 +10,5 @@ SUITES = [
     "consortium.bench.mail",
     "consortium.bench.clock_redaction",
     "member_sites.bench",
+    "member_sites.bench_sync",
 ]

@@ -9,3 +9,4 @@ from consortium.models.catalogue import (  # noqa: F401
     WorkIdentifier,
 )
 import consortium.mail.models  # noqa: F401,E402  (registers the mail_outbox table)
+from consortium.models.imports import Import, ImportProblem  # noqa: F401

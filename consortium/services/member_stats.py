@@ -1,0 +1,10 @@
+"""Figures about one member's share of the union catalogue (read by member-sync)."""
+from sqlmodel import Session, func, select
+
+from consortium.models import Holding, Member
+
+
+def member_stats(session: Session, member: Member) -> dict:
+    """``{"member", "holdings"}``: the harvester's circuit breaker weighs withdrawals against it."""
+    holdings = session.exec(select(func.count()).select_from(Holding).where(Holding.member_id == member.id)).one()
+    return {"member": member.code, "holdings": int(holdings)}

@@ -1,0 +1,94 @@
+"""Benchmark suite ``member_sites.bench_sync``: ``member-sync push`` of a CSV export end to end.
+
+A real ``member-sync`` process reads a synthetic CSV file (valid ISBNs, Chinese and English
+titles) and pushes it over loopback HTTP to the app served by waitress on a SQLite file.
+Measured: CSV reading alone, the first push (new works) and a ``--restart`` re-push
+(every record unchanged). The end-to-end rate is bounded by the consortium's ingest.
+"""
+import csv
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from consortium.bench.synthetic import synthetic_records
+
+LIST_FIELDS = ("authors", "isbns", "issns", "subjects")
+
+
+def write_csv(path: Path, count: int) -> None:
+    """A push CSV of ``count`` synthetic records (lists joined with ``;``)."""
+    records = synthetic_records(count)
+    fields = sorted({k for r in records for k in r})
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: ";".join(v) if k in LIST_FIELDS else v for k, v in record.items()})
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def run(options) -> list[dict]:
+    count = 3000 if options.size == "small" else 20000
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "export.csv"
+        write_csv(export, count)
+        read_rate = _read_rate(export)
+        server, url, key = _serve(tmp)
+        try:
+            first = _push(export, url, key, [])
+            again = _push(export, url, key, ["--restart"])
+        finally:
+            server.close()
+    label = f"{count:,} records, CSV, 1,000/batch"
+    return [
+        {"suite": "member_sync", "metric": f"CSV reading alone ({count:,} records)", "value": read_rate,
+         "unit": "records/s"},
+        {"suite": "member_sync", "metric": f"member-sync push end to end, new works ({label})",
+         "value": count / first, "unit": "records/s", "note": "bounded by the consortium's ingest"},
+        {"suite": "member_sync", "metric": f"member-sync push end to end, all unchanged ({label})",
+         "value": count / again, "unit": "records/s"},
+    ]
+
+
+def _read_rate(export: Path) -> float:
+    from member_sites.readers import read_records
+
+    started = time.perf_counter()
+    with open(export, "rb") as fh:
+        read = sum(1 for r in read_records(fh, "csv") if r.ok)
+    return read / (time.perf_counter() - started)
+
+
+def _serve(tmp: str):
+    from waitress.server import create_server
+
+    from consortium import create_app
+    from consortium.db import get_engine, new_session
+    from consortium.migrate import upgrade
+    from consortium.services import accounts
+
+    app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False},
+                     instance_path=os.path.join(tmp, "instance"))
+    upgrade(get_engine(app))
+    with new_session(app) as session:
+        accounts.add_member(session, "A", "甲馆")
+        key = accounts.issue_key(session, "A")
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}", key
+
+
+def _push(export: Path, url: str, key: str, extra: list[str]) -> float:
+    env = {**os.environ, "DAODU_URL": url, "DAODU_MEMBER": "A", "DAODU_KEY": key}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "member_sites.sync_cli", "--quiet", "push", str(export),
+                           "--format", "csv", *extra], env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"member-sync push failed ({done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}")
+    return elapsed

@@ -1,0 +1,115 @@
+"""HTTP client of the consortium's member API (push, withdraw, stats), with retries.
+
+Transient failures (connection errors, timeouts, 429, 5xx) are retried with exponential
+backoff and jitter, honouring ``Retry-After``; any other 4xx is final and raised at once.
+Third-party errors are wrapped here, once: callers see ``member_sites.errors`` only.
+"""
+import logging
+import time
+from collections.abc import Callable
+from urllib.parse import quote
+
+import requests
+
+from member_sites.errors import MemberSitesError
+from member_sites.retry import RetryPolicy, is_transient_status, parse_retry_after
+
+log = logging.getLogger(__name__)
+
+
+class ClientError(MemberSitesError):
+    """The consortium could not be reached or refused a request."""
+
+    def __init__(self, message: str, status: int | None = None, payload: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.payload = payload or {}
+
+
+class Unreachable(ClientError):
+    """Transient failures went on after every retry."""
+
+
+class Refused(ClientError):
+    """The consortium answered with a final error (a 4xx other than 429)."""
+
+
+class ConsortiumClient:
+    """Talks to one consortium as one member (``Authorization: Bearer <key>``)."""
+
+    def __init__(self, url: str, member: str, key: str, *, policy: RetryPolicy | None = None,
+                 timeout: float = 300.0, sleep: Callable[[float], None] = time.sleep,
+                 on_retry: Callable[[str], None] | None = None):
+        self.base = url.rstrip("/") + f"/api/v1/members/{quote(member, safe='')}"
+        self.member = member
+        self.policy = policy or RetryPolicy()
+        self.timeout = timeout
+        self.sleep = sleep
+        self.on_retry = on_retry or (lambda message: log.warning("%s", message))
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {key}"
+        self.http.headers["User-Agent"] = "member-sync (Daodu)"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def push(self, records: list[dict]) -> dict:
+        """Upsert a batch; the consortium's answer (``accepted``, ``unchanged``, ``rejected``...)."""
+        return self._call("POST", "/records", json={"records": records}).json()
+
+    def withdraw(self, local_id: str) -> bool:
+        """Withdraw one holding: True if withdrawn now, False if it was already gone (404)."""
+        try:
+            self._call("DELETE", "/records/" + quote(local_id, safe=""))
+        except Refused as exc:
+            if exc.status == 404 and not _is_member_404(exc):
+                return False
+            raise
+        return True
+
+    def holdings_count(self) -> int:
+        """How many holdings the member has in the union catalogue now."""
+        return int(self._call("GET", "/stats").json()["holdings"])
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        failed = 0
+        while True:
+            try:
+                response = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                failed += 1
+                self._wait_or_give_up(failed, f"{method} {path}: {type(exc).__name__}: {exc}", None)
+                continue
+            if response.status_code < 400:
+                return response
+            if not is_transient_status(response.status_code):
+                raise Refused(_message(response), response.status_code, _payload(response))
+            failed += 1
+            self._wait_or_give_up(failed, f"{method} {path}: HTTP {response.status_code}",
+                                  parse_retry_after(response.headers.get("Retry-After")))
+
+    def _wait_or_give_up(self, failed: int, what: str, retry_after: float | None) -> None:
+        if not self.policy.should_retry(failed):
+            raise Unreachable(f"{what} — gave up after {failed} tries.")
+        wait = self.policy.delay(failed, retry_after)
+        self.on_retry(f"{what}; retry {failed}/{self.policy.attempts - 1} in {wait:.1f}s")
+        self.sleep(wait)
+
+
+def _payload(response: requests.Response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _message(response: requests.Response) -> str:
+    body = _payload(response)
+    text = body.get("message") or response.reason or "error"
+    return f"HTTP {response.status_code}: {text}"
+
+
+def _is_member_404(exc: Refused) -> bool:
+    """A 404 for an unknown member code is a configuration error, not 'already withdrawn'."""
+    return "no member" in str(exc.payload.get("message", "")).lower()

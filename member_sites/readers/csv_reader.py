@@ -1,0 +1,163 @@
+"""CSV reader: a spreadsheet export with a documented header in, push records out.
+
+The header names the push record fields of DESIGN.md ("Record fields"), in any order and
+case; ``local_id`` and ``title`` are required, every other column is optional::
+
+    local_id,title,subtitle,authors,publisher,year,language,format,isbns,issns,clc,subjects,
+    summary,acquired_on,call_number,location,copies,available,url,access,coverage
+
+List columns (``authors``, ``isbns``, ``issns``, ``subjects``) hold several values separated
+by ``;`` or ``|``. ``year``, ``copies`` and ``available`` are whole numbers. An empty cell
+means "no value". The file is UTF-8 (with or without a byte-order mark) or GB18030 (what
+Excel saves on a Chinese Windows); a tab-separated file with the same header is read too.
+
+Unknown columns are reported once (on the first record) and ignored. A row the reader cannot
+use is reported with its line number and the reason, and the rest are read. Business rules
+(valid ISBNs, CLC, formats) are the consortium's to check; the reader only reports what is
+obviously unusable (no title, no local id, a number that is not one).
+"""
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from member_sites.errors import MemberSitesError
+from member_sites.readers import ReadResult
+
+FIELDS = ("local_id", "title", "subtitle", "authors", "publisher", "year", "language", "format", "isbns",
+          "issns", "clc", "subjects", "summary", "acquired_on", "call_number", "location", "copies",
+          "available", "url", "access", "coverage")
+REQUIRED = ("local_id", "title")
+LIST_FIELDS = ("authors", "isbns", "issns", "subjects")
+INT_FIELDS = ("year", "copies", "available")
+_LIST_SPLIT = re.compile(r"[;|]")
+
+
+class MissingColumns(MemberSitesError):
+    """The CSV header lacks a required column, so no row can be used."""
+
+
+class EmptyFile(MemberSitesError):
+    """The CSV file has no header line."""
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (BOM stripped) when it decodes, else GB18030."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        # Neither decodes cleanly: keep going, bad bytes become U+FFFD, and say so per row.
+        return data.decode("utf-8", errors="replace"), "utf-8 (with undecodable bytes)"
+
+
+def read_csv(stream: BinaryIO) -> Iterator[ReadResult]:
+    """Read a CSV export (see the module docstring for the header)."""
+    text, encoding = decode_bytes(stream.read())
+    rows = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
+    header, header_problems = _read_header(rows)
+    replaced = "\ufffd" in text and encoding.startswith("utf-8 (")
+    return _read_rows(rows, header, header_problems, replaced)
+
+
+def _dialect(text: str):
+    first = text.split("\n", 1)[0]
+    return csv.excel_tab if "\t" in first and "," not in first else csv.excel
+
+
+def _read_header(rows) -> tuple[list[str | None], list[str]]:
+    """Column names (None for an ignored column) and the header's problems."""
+    for cells in rows:
+        if any(c.strip() for c in cells):
+            break
+    else:
+        raise EmptyFile("The CSV file is empty: it needs a header line naming the record fields.")
+    names = [c.strip().lower().replace(" ", "_").replace("-", "_") for c in cells]
+    missing = [f for f in REQUIRED if f not in names]
+    if missing:
+        raise MissingColumns(
+            f"The CSV header lacks the required column(s) {', '.join(missing)}; "
+            f"it has {', '.join(c for c in names if c) or 'none'}. Required: {', '.join(REQUIRED)}.")
+    problems, seen, header = [], set(), []
+    for name in names:
+        if name in FIELDS and name not in seen:
+            seen.add(name)
+            header.append(name)
+            continue
+        header.append(None)
+        if name in seen:
+            problems.append(f"header: column {name!r} appears twice; only the first is read")
+        else:
+            problems.append(f"header: unknown column {name!r} ignored")
+    return header, problems
+
+
+def _read_rows(rows, header, header_problems, replaced) -> Iterator[ReadResult]:
+    pending = list(header_problems)
+    line = rows.line_num + 1
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield ReadResult(f"line {line}", None, [f"unreadable CSV row: {exc}"])
+            line = rows.line_num + 1
+            continue
+        position = f"line {line}"
+        line = rows.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        result = parse_row(position, cells, header)
+        if replaced and any("\ufffd" in c for c in cells):
+            result.problems.append("bytes that are neither UTF-8 nor GB18030 were replaced by \ufffd")
+        if pending:
+            result.problems[:0] = pending
+            pending = []
+        yield result
+    if pending:
+        yield ReadResult("header", None, pending + ["the file has no data rows"])
+
+
+def parse_row(position: str, cells: list[str], header: list[str | None]) -> ReadResult:
+    """One data row as a push record, or None with the reasons it cannot be used."""
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        return ReadResult(position, None, [
+            f"the row has {len(cells)} cells but the header names {len(header)} columns "
+            "(an unquoted comma in a value?)"])
+    record, problems = {}, []
+    for name, cell in zip(header, cells):
+        value = cell.strip()
+        if name is None or not value:
+            continue
+        if name in LIST_FIELDS:
+            record[name] = [v.strip() for v in _LIST_SPLIT.split(value) if v.strip()]
+        elif name in INT_FIELDS:
+            number = _whole_number(value)
+            if number is None:
+                problems.append(f"{name}: {value!r} is not a whole number")
+            record[name] = number
+        else:
+            record[name] = value
+    for name in REQUIRED:
+        if not record.get(name):
+            problems.append(f"{name} is empty")
+    if problems:
+        if record.get("local_id"):
+            problems.append(f"(local_id {record['local_id']})")
+        return ReadResult(position, None, problems)
+    return ReadResult(position, {k: v for k, v in record.items() if v is not None})
+
+
+def _whole_number(value: str) -> int | None:
+    text = value.replace(",", "").strip()
+    if text.endswith(".0"):
+        text = text[:-2]  # spreadsheets save 3 as "3.0"
+    try:
+        return int(text)
+    except ValueError:
+        return None
