@@ -182,3 +182,8 @@ def demo(obj, host, port, no_serve):
     if not no_serve:
         click.echo(f"Daodu demo at http://{host}:{port}/  (Ctrl+C to stop)")
         serve_app(obj.app, host, port, 8)
+
+
+from consortium.feeds_cli import origins as _feeds_origins  # noqa: E402  (the feeds feature's command)
+
+members.add_command(_feeds_origins)

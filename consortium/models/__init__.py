@@ -8,3 +8,4 @@ from consortium.models.catalogue import (  # noqa: F401
     Work,
     WorkIdentifier,
 )
+from consortium.models.guides import Guide, GuideItem  # noqa: F401,E402
