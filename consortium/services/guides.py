@@ -70,8 +70,8 @@ def _check(value, fn) -> None:
 def _load(data: dict) -> dict:
     cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
     if isinstance(cleaned.get("search"), dict):
-        cleaned["search"] = {k: (None if isinstance(v, str) and not v.strip() else v)
-                             for k, v in cleaned["search"].items() if v is not None}
+        cleaned["search"] = {k: v for k, v in cleaned["search"].items()
+                             if v is not None and not (isinstance(v, str) and not v.strip())}
     try:
         loaded = GuideSchema().load(cleaned)
     except ValidationError as exc:

@@ -23,16 +23,27 @@ from consortium.web.auth import roles_required
 bp = Blueprint("guides", __name__, url_prefix="/staff/guides")
 
 
+def _choices(pairs) -> list:
+    """Select options: WTForms 3.3 deprecates (value, label) tuples for ``SelectChoice``."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:  # WTForms < 3.3
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class GuideForm(FlaskForm):
     member = SelectField(_l("Member"), validators=[Optional()], validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     intro_md = TextAreaField(_l("Introduction (Markdown)"), validators=[Length(max=20000)])
     clc = StringField(_l("CLC subject"), validators=[Optional(), Length(max=64)])
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=200)])
-    language = SelectField(_l("Language of the guide"), choices=[("zh", "中文"), ("en", "English")])
-    kind = SelectField(_l("Kind"), choices=[("picked", _l("Picked works")), ("saved_search", _l("Saved search"))])
+    language = SelectField(_l("Language of the guide"), choices=_choices([("zh", "中文"), ("en", "English")]))
+    kind = SelectField(_l("Kind"), choices=_choices([("picked", _l("Picked works")),
+                                                         ("saved_search", _l("Saved search"))]))
     search_q = StringField(_l("Search words"), validators=[Optional(), Length(max=200)])
-    search_format = SelectField(_l("Format"), choices=[("", "—")] + [(f, f) for f in FORMATS], validators=[Optional()])
+    search_format = SelectField(_l("Format"), choices=_choices([("", "—")] + [(f, f) for f in FORMATS]),
+                                validators=[Optional()])
     search_language = StringField(_l("Language code"), validators=[Optional(), Length(max=8)])
     search_clc = StringField(_l("CLC class"), validators=[Optional(), Length(max=64)])
     search_days = IntegerField(_l("Acquired in the last N days"), default=30,
@@ -87,7 +98,7 @@ def staff_list():
 
 def _member_choices(form: GuideForm) -> None:
     if current_user.is_admin:
-        form.member.choices = [(m.code, f"{m.code} {m.name}") for m in accounts.list_members(get_session())]
+        form.member.choices = _choices((m.code, f"{m.code} {m.name}") for m in accounts.list_members(get_session()))
     else:
         form.member.choices = []
 

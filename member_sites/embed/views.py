@@ -6,7 +6,7 @@ without an Origin (server-side include, same-site page) is served without CORS h
 A foreign origin gets 403 and no CORS headers, so its scripts cannot read anything: we are
 never an open proxy. ``/embed/frame`` may be framed only by the member's origins.
 """
-from flask import Response, current_app, render_template, request, send_from_directory
+from flask import Response, current_app, render_template, request
 from flask_babel import force_locale
 
 from consortium.db import get_session
@@ -19,6 +19,7 @@ from member_sites.embed.errors import ForeignOrigin
 from member_sites.embed.options import embed_options
 
 __all__ = ["bp"]
+_SCRIPTS: dict[str, bytes] = {}
 
 
 def _member_for_embed():
@@ -49,9 +50,16 @@ def _feed(options):
 
 @bp.route("/widget.js")
 def widget():
-    response = send_from_directory(STATIC, "widget.js", mimetype="text/javascript", max_age=3600)
+    """The custom element script (read once per process; ETag for revalidation)."""
+    if "widget.js" not in _SCRIPTS:
+        with open(f"{STATIC}/widget.js", "rb") as fh:
+            _SCRIPTS["widget.js"] = fh.read()
+    response = Response(_SCRIPTS["widget.js"], content_type="text/javascript; charset=utf-8")
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/feed.json")
