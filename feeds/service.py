@@ -57,18 +57,22 @@ def parse(session: Session, kind: str, args, ctx: FeedContext) -> filters.Filter
 
 
 def feed_document(session: Session, kind: str, fmt: str, args, ctx: FeedContext) -> FeedDocument:
-    """The rendered feed ``kind`` in ``fmt`` for the query ``args`` (cached by data version)."""
+    """The rendered feed ``kind`` in ``fmt`` for the query ``args`` (cached by data version).
+
+    The cache is keyed by the raw query, so a repeat request (a 304 above all) costs one
+    version query: only valid queries are ever stored, and validation needs the database.
+    """
     if fmt not in filters.FORMATS_OUT:
         raise UnknownFeed(f"There is no feed format {fmt!r}; use atom, rss or json.")
-    wanted = parse(session, kind, args, ctx)
     version = _version(session, kind, ctx)
-    key = (fmt, wanted, ctx.base_url, ctx.hub, ctx.page_size, version)
+    raw = args.items(multi=True) if hasattr(args, "getlist") else args.items()
+    key = (kind, fmt, tuple(sorted((str(k), str(v)) for k, v in raw)), ctx.base_url, ctx.hub, ctx.page_size, version)
     if version is not None and ctx.cache is not None:
         hit = ctx.cache.get(key)
         if hit is not None:
             return hit
-    feed = build_feed(session, wanted, ctx, fmt)
-    document = _document(feed, fmt, ctx.hub)
+    wanted = parse(session, kind, args, ctx)
+    document = _document(build_feed(session, wanted, ctx, fmt), fmt, ctx.hub)
     if version is not None and ctx.cache is not None:
         ctx.cache.put(key, document)
     return document
@@ -84,8 +88,8 @@ def _document(feed: Feed, fmt: str, hub: str | None) -> FeedDocument:
 
 def _version(session: Session, kind: str, ctx: FeedContext):
     """A value that changes whenever the feed's data may have; None: never cache."""
-    if kind == "answers":
-        return None  # the answers port gives no cheap version
+    if kind not in ("new", "guides"):
+        return None  # answers: the port gives no cheap version; unknown kinds are refused later
     newest_change = session.exec(select(func.max(ChangeLog.id))).one()
     if kind == "new":
         return (newest_change, ctx.today)

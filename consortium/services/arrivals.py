@@ -8,6 +8,7 @@ nobody holds are never listed.
 """
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, func
@@ -15,7 +16,11 @@ from sqlmodel import Session, select
 
 from consortium.models import Holding, Member, Work
 from consortium.models.base import as_aware
-from consortium.services.works import WORK_FIELDS, holding_dict
+
+# Only what a feed entry shows: never the holdings' stored records (large JSON documents).
+WORK_COLUMNS = ("id", "title", "subtitle", "authors", "publisher", "year", "language", "format", "clc", "summary")
+HOLDING_COLUMNS = ("id", "work_id", "member_id", "format", "call_number", "location", "acquired_on",
+                   "first_seen_at")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Arrival:
     updated: dt.datetime
 
 
+@lru_cache(maxsize=1)
 def _new_on():
     """The "new" day of a holding as SQL: acquisition date, else the day first seen (UTC)."""
     return func.coalesce(Holding.acquired_on, func.date(Holding.first_seen_at), type_=Date)
@@ -60,70 +66,100 @@ def _work_filters(stmt, query: ArrivalQuery):
     return stmt
 
 
+def _columns():
+    return ([getattr(Work, n) for n in WORK_COLUMNS] + [getattr(Holding, n) for n in HOLDING_COLUMNS])
+
+
+def _split(row) -> tuple[dict, dict]:
+    values = list(row)
+    work = dict(zip(WORK_COLUMNS, values[:len(WORK_COLUMNS)]))
+    holding = dict(zip(HOLDING_COLUMNS, values[len(WORK_COLUMNS):]))
+    return work, holding
+
+
 def _new_at_members(session, query, limit, offset) -> list[Arrival]:
     new_on = _new_on()
-    stmt = (select(Holding, Work, Member).join(Work, Work.id == Holding.work_id)
-            .join(Member, Member.id == Holding.member_id))
+    stmt = select(*_columns()).join(Work, Work.id == Holding.work_id)
     stmt = _work_filters(stmt, query)
+    members = _members(session)
     if query.member:
-        stmt = stmt.where(Member.code == query.member)
+        stmt = stmt.where(Holding.member_id == _member_id(members, query.member))
     if query.format:
         stmt = stmt.where(Holding.format == query.format)
     if query.since:
         stmt = stmt.where(new_on >= query.since)
     stmt = stmt.order_by(new_on.desc(), Holding.first_seen_at.desc(), Holding.id.desc()).limit(limit).offset(offset)
-    return [_arrival(f"holding/{h.id}", w, h, m) for h, w, m in session.exec(stmt).all()]
+    rows = [_split(row) for row in session.exec(stmt).all()]
+    return [_arrival(f"holding/{h['id']}", w, h, members[h["member_id"]]) for w, h in rows]
+
+
+def _members(session) -> dict[int, Member]:
+    return {m.id: m for m in session.exec(select(Member)).all()}
+
+
+def _member_id(members: dict, code: str) -> int:
+    return next((m.id for m in members.values() if m.code == code), -1)
 
 
 def _new_to_consortium(session, query, limit, offset) -> list[Arrival]:
     first_on = func.min(_new_on()).label("first_on")
     firsts = select(Holding.work_id, first_on).group_by(Holding.work_id).subquery()
-    stmt = select(Work).join(firsts, firsts.c.work_id == Work.id)
+    stmt = select(Work.id).join(firsts, firsts.c.work_id == Work.id)
     stmt = _work_filters(stmt, query)
+    members = _members(session)
     if query.member:
-        held = select(Holding.work_id).join(Member, Member.id == Holding.member_id).where(Member.code == query.member)
+        held = select(Holding.work_id).where(Holding.member_id == _member_id(members, query.member))
         stmt = stmt.where(Work.id.in_(held))
     if query.format:
         stmt = stmt.where(Work.format == query.format)
     if query.since:
         stmt = stmt.where(firsts.c.first_on >= query.since)
     stmt = stmt.order_by(firsts.c.first_on.desc(), Work.id.desc()).limit(limit).offset(offset)
-    works = list(session.exec(stmt).all())
-    earliest = _earliest_holdings(session, [w.id for w in works])
-    return [_arrival(f"work/{w.id}", w, *earliest[w.id]) for w in works]
+    work_ids = list(session.exec(stmt).all())
+    earliest = _earliest_holdings(session, work_ids)
+    return [_arrival(f"work/{i}", *earliest[i], members[earliest[i][1]["member_id"]]) for i in work_ids]
 
 
-def _earliest_holdings(session, work_ids: list[int]) -> dict[int, tuple[Holding, Member]]:
-    rows = session.exec(select(Holding, Member).join(Member, Member.id == Holding.member_id)
-                        .where(Holding.work_id.in_(work_ids))).all() if work_ids else []
-    best: dict[int, tuple[Holding, Member]] = {}
-    for holding, member in rows:
-        key = (new_day(holding), as_aware(holding.first_seen_at), holding.id)
-        current = best.get(holding.work_id)
-        if current is None or key < (new_day(current[0]), as_aware(current[0].first_seen_at), current[0].id):
-            best[holding.work_id] = (holding, member)
+def _earliest_holdings(session, work_ids: list[int]) -> dict[int, tuple[dict, dict]]:
+    if not work_ids:
+        return {}
+    stmt = select(*_columns()).join(Work, Work.id == Holding.work_id).where(Holding.work_id.in_(work_ids))
+    best: dict[int, tuple[dict, dict]] = {}
+    for work, holding in (_split(row) for row in session.exec(stmt).all()):
+        current = best.get(holding["work_id"])
+        if current is None or _age_key(holding) < _age_key(current[1]):
+            best[holding["work_id"]] = (work, holding)
     return best
+
+
+def _age_key(holding: dict) -> tuple:
+    return (holding["acquired_on"] or as_aware(holding["first_seen_at"]).date(),
+            as_aware(holding["first_seen_at"]), holding["id"])
 
 
 def new_day(holding: Holding) -> dt.date:
     return holding.acquired_on or as_aware(holding.first_seen_at).date()
 
 
-def arrival_dates(holding: Holding, member_timezone: str) -> tuple[dt.datetime, dt.datetime]:
-    """(published, updated): the acquisition day at midnight where the member is (else the
-    moment first seen), and the later of that and the moment the consortium first saw it."""
-    first_seen = as_aware(holding.first_seen_at)
-    if holding.acquired_on is None:
+def arrival_dates(holding, member_timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """(published, updated) of a holding (object or column dict): the acquisition day at
+    midnight where the member is (else the moment first seen), and the later of that and the
+    moment the consortium first saw it."""
+    get = holding.get if isinstance(holding, dict) else lambda name: getattr(holding, name)
+    first_seen = as_aware(get("first_seen_at"))
+    if get("acquired_on") is None:
         return first_seen, first_seen
     try:
         zone = ZoneInfo(member_timezone)
     except (KeyError, ValueError):
         zone = ZoneInfo("Asia/Shanghai")
-    published = dt.datetime.combine(holding.acquired_on, dt.time(0), zone).astimezone(dt.timezone.utc)
+    published = dt.datetime.combine(get("acquired_on"), dt.time(0), zone).astimezone(dt.timezone.utc)
     return published, max(published, first_seen)
 
 
-def _arrival(key: str, work: Work, holding: Holding, member: Member) -> Arrival:
+def _arrival(key: str, work: dict, holding: dict, member: Member) -> Arrival:
     published, updated = arrival_dates(holding, member.timezone)
-    return Arrival(key=key, work={name: getattr(work, name) for name in WORK_FIELDS},
-                   holding=holding_dict(holding, member), published=published, updated=updated)
+    shown = {"member": member.code, "member_name": member.name, "member_name_en": member.name_en,
+             "call_number": holding["call_number"], "location": holding["location"], "format": holding["format"],
+             "acquired_on": holding["acquired_on"].isoformat() if holding["acquired_on"] else None}
+    return Arrival(key=key, work=work, holding=shown, published=published, updated=updated)
