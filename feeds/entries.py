@@ -26,12 +26,13 @@ def _member_name(data: dict, lang: str) -> str:
     return data.get("member_name_en") if lang == "en" and data.get("member_name_en") else data.get("member_name") or ""
 
 
-def arrival_entry(arrival, authority: str, base_url: str, lang: str) -> Entry:
+def arrival_entry(arrival, authority: str, base_url: str, lang: str, held_by: str | None = None) -> Entry:
+    """``held_by`` is the translated label, looked up once per feed by callers that make many."""
     work, holding = arrival.work, arrival.holding
     member_name = _member_name(holding, lang)
     where = " · ".join(p for p in (member_name, holding.get("call_number"), holding.get("location")) if p)
     parts = [Markup("<p>{}</p>").format(_byline(work))] if _byline(work) else []
-    parts.append(Markup("<p>{}: {}</p>").format(_("Held by"), where))
+    parts.append(Markup("<p>{}: {}</p>").format(held_by or _("Held by"), where))
     if work.get("summary"):
         parts.append(Markup("<p>{}</p>").format(work["summary"]))
     return Entry(

@@ -118,7 +118,9 @@ def _entries(session: Session, wanted: filters.Filters, ctx: FeedContext):
                                       language=wanted.language, since=filters.since_date(wanted, ctx.today),
                                       scope=wanted.scope)
         rows = arrivals.new_arrivals(session, query, limit, offset)
-        made = [entries.arrival_entry(a, ctx.authority, ctx.base_url, wanted.lang) for a in rows[:ctx.page_size]]
+        held_by = _("Held by")
+        made = [entries.arrival_entry(a, ctx.authority, ctx.base_url, wanted.lang, held_by)
+                for a in rows[:ctx.page_size]]
     elif wanted.kind == "guides":
         rows = published_guides.published_guides(session, wanted.member, wanted.clc, limit, offset)
         made = [entries.guide_entry(published_guides.guide_view(session, g, m, ctx.search_port, ctx.today),
