@@ -14,7 +14,11 @@ def tag_uri(authority: str, key: str) -> str:
 
 
 def _title(work: dict) -> str:
-    return f"{work['title']}：{work['subtitle']}" if work.get("subtitle") else work["title"]
+    """Title and subtitle joined the way each script writes it (full-width colon for Han)."""
+    if not work.get("subtitle"):
+        return work["title"]
+    han = any("\u4e00" <= ch <= "\u9fff" for ch in work["title"])
+    return f"{work['title']}{'：' if han else ': '}{work['subtitle']}"
 
 
 def _byline(work: dict) -> str:

@@ -12,6 +12,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
 from consortium.models import Holding, Member, Work
@@ -44,10 +46,32 @@ class Arrival:
     updated: dt.datetime
 
 
+class utc_day(FunctionElement):
+    """The UTC calendar day of a timestamp, written so that an index may hold it: PostgreSQL
+    accepts only immutable expressions in an index, and ``date(timestamptz)`` is not one."""
+
+    type = Date()
+    inherit_cache = True
+    name = "utc_day"
+
+
+@compiles(utc_day)
+def _utc_day(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_day, "postgresql")
+def _utc_day_postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
+
+
 @lru_cache(maxsize=1)
 def _new_on():
-    """The "new" day of a holding as SQL: acquisition date, else the day first seen (UTC)."""
-    return func.coalesce(Holding.acquired_on, func.date(Holding.first_seen_at), type_=Date)
+    """The "new" day of a holding as SQL: acquisition date, else the day first seen (UTC).
+
+    Migration 0004 indexes exactly this expression (``ix_holding_new_on``): keep them equal.
+    """
+    return func.coalesce(Holding.acquired_on, utc_day(Holding.first_seen_at), type_=Date)
 
 
 def new_arrivals(session: Session, query: ArrivalQuery, limit: int, offset: int = 0) -> list[Arrival]:
@@ -58,7 +82,10 @@ def new_arrivals(session: Session, query: ArrivalQuery, limit: int, offset: int 
 
 
 def _work_filters(stmt, query: ArrivalQuery):
-    stmt = stmt.where(Work.merged_into_id.is_(None))
+    # "merged_into_id IS NULL" written as an expression: SQLite would otherwise drive the
+    # query from ix_work_merged_into_id and sort every holding instead of walking
+    # ix_holding_new_on newest first (ids start at 1, so 0 means "not merged").
+    stmt = stmt.where(func.coalesce(Work.merged_into_id, 0) == 0)
     if query.clc:
         stmt = stmt.where(Work.clc.startswith(query.clc, autoescape=True))
     if query.language:

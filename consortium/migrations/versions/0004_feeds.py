@@ -1,4 +1,4 @@
-"""feeds: new-arrival guides and their picked works
+"""feeds: new-arrival guides and their picked works; the new-arrivals index on holding
 
 Revision ID: 0004
 Revises: 0003
@@ -57,7 +57,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_guide_item_work_id"), ["work_id"], unique=False)
 
 
+    _create_new_on_index()
+
+
+# The "new" day of a holding exactly as consortium.services.arrivals._new_on writes it, so
+# the newest-first feed walks this index instead of sorting every holding.
+NEW_ON = {
+    "sqlite": "coalesce(acquired_on, date(first_seen_at))",
+    "postgresql": "(coalesce(acquired_on, CAST((first_seen_at AT TIME ZONE 'UTC') AS DATE)))",
+}
+
+
+def _create_new_on_index() -> None:
+    expression = NEW_ON.get(op.get_bind().dialect.name)
+    if expression is not None:
+        op.execute(f"CREATE INDEX ix_holding_new_on ON holding ({expression}, first_seen_at, id)")
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name in NEW_ON:
+        op.execute("DROP INDEX ix_holding_new_on")
     with op.batch_alter_table("guide_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_guide_item_work_id"))
         batch_op.drop_index(batch_op.f("ix_guide_item_guide_id"))
