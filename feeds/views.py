@@ -9,6 +9,7 @@ from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.http import http_date
 
 from consortium.db import get_session
 from consortium.errors import ConsortiumError
@@ -40,7 +41,7 @@ def document_response(document: service.FeedDocument) -> Response:
     headers = {"ETag": document.etag, "X-Content-Type-Options": "nosniff",
                "Cache-Control": f"public, max-age={current_app.config['FEEDS_MAX_AGE']}"}
     if document.last_modified is not None:
-        headers["Last-Modified"] = document.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT")
+        headers["Last-Modified"] = http_date(document.last_modified.astimezone(dt.timezone.utc))
     links = [f'<{document.self_url}>; rel="self"']
     if document.hub:
         links.append(f'<{document.hub}>; rel="hub"')

@@ -115,18 +115,21 @@ class RecordingAnswers:
 
 def test_answers_feed_calls_the_port_as_documented_and_renders_its_answers(app, client, members):
     """member/clc/limit/offset are passed; each answer becomes a stable, linked entry."""
-    when = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # 08:00 UTC
     port = RecordingAnswers([{"id": 7, "title": "如何借阅外馆图书？", "question_html": "<p>问</p>",
                               "answer_html": "<p>答：通过馆际互借。</p>", "member": "A", "clc": "G25",
                               "language": "chi", "published_at": when, "updated_at": when + dt.timedelta(hours=1),
                               "url": "/answers/7"}])
     app.extensions[ANSWERS] = port
-    root = check_atom(client.get("/feeds/answers.atom?member=A&clc=G2").data)
+    response = client.get("/feeds/answers.atom?member=A&clc=G2")
+    root = check_atom(response.data)
+    assert response.headers["Last-Modified"] == "Fri, 20 Nov 2026 09:00:00 GMT"
     assert port.calls == [{"member": "A", "clc": "G2", "limit": 51, "offset": 0}]
     entry = parse_feed(client.get("/feeds/answers.atom").data).entries[0]
     assert entry.id == "tag:daodu.example,2026:answer/7" and entry.link == "http://localhost/answers/7"
     assert "馆际互借" in entry.content[0].value
-    assert root.findtext("{http://www.w3.org/2005/Atom}updated") == "2026-11-20T09:00:00+00:00"
+    updated = dt.datetime.fromisoformat(root.findtext("{http://www.w3.org/2005/Atom}updated"))
+    assert updated == dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.timezone.utc)
 
 
 def test_opml_lists_every_member_and_feed_kind_with_titles(client, members):
