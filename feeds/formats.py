@@ -59,21 +59,20 @@ def render_atom(feed: Feed) -> bytes:
 
 
 def render_rss(feed: Feed) -> bytes:
-    """RSS 2.0; feedgen writes only ``atom:link rel=self``, so paging and hub links are added."""
+    """RSS 2.0; feedgen writes only ``atom:link rel=self``, so paging and hub links are added.
+
+    ``_create_rss`` is the tree ``rss_str`` serialises (feedgen 1.x); adding to the tree
+    saves parsing our own output again.
+    """
     from lxml import etree
 
-    body = _generator(feed, "rss").rss_str(pretty=False)
-    extra = [(rel, getattr(feed.links, rel)) for rel in ("first", "next", "previous", "hub")]
-    extra = [(rel, href) for rel, href in extra if href]
-    if not extra:
-        return body
-    root = etree.fromstring(body)  # our own bytes from feedgen, not untrusted input
+    root, doc = _generator(feed, "rss")._create_rss()
     channel = root.find("channel")
     self_link = channel.find(f"{{{ATOM_NS}}}link")
-    for offset, (rel, href) in enumerate(extra, start=1):
-        element = etree.Element(f"{{{ATOM_NS}}}link", href=href, rel=rel)
-        channel.insert(channel.index(self_link) + offset, element)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    extra = [(rel, getattr(feed.links, rel)) for rel in ("first", "next", "previous", "hub")]
+    for offset, (rel, href) in enumerate([(r, h) for r, h in extra if h], start=1):
+        channel.insert(channel.index(self_link) + offset, etree.Element(f"{{{ATOM_NS}}}link", href=href, rel=rel))
+    return etree.tostring(doc, pretty_print=False, encoding="UTF-8", xml_declaration=True)
 
 
 def render_json(feed: Feed) -> bytes:
