@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, func
+from sqlalchemy import Date, and_, func, or_
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
@@ -71,7 +72,7 @@ def _new_on():
 
     Migration 0004 indexes exactly this expression (``ix_holding_new_on``): keep them equal.
     """
-    return func.coalesce(Holding.acquired_on, utc_day(Holding.first_seen_at), type_=Date)
+    return _new_on_of(Holding)
 
 
 def new_arrivals(session: Session, query: ArrivalQuery, limit: int, offset: int = 0) -> list[Arrival]:
@@ -128,40 +129,33 @@ def _member_id(members: dict, code: str) -> int:
     return next((m.id for m in members.values() if m.code == code), -1)
 
 
+def _new_on_of(holding):
+    return func.coalesce(holding.acquired_on, utc_day(holding.first_seen_at), type_=Date)
+
+
 def _new_to_consortium(session, query, limit, offset) -> list[Arrival]:
-    first_on = func.min(_new_on()).label("first_on")
-    firsts = select(Holding.work_id, first_on).group_by(Holding.work_id).subquery()
-    stmt = select(Work.id).join(firsts, firsts.c.work_id == Work.id)
+    """Walk holdings newest first keeping only each work's earliest holding (no earlier one
+    exists), so one page is read through ix_holding_new_on instead of grouping every holding."""
+    new_on, other = _new_on(), aliased(Holding)
+    other_on = _new_on_of(other)
+    earlier = select(other.id).where(other.work_id == Holding.work_id, or_(
+        other_on < new_on, and_(other_on == new_on, or_(
+            other.first_seen_at < Holding.first_seen_at,
+            and_(other.first_seen_at == Holding.first_seen_at, other.id < Holding.id)))))
+    stmt = select(*_columns()).join(Work, Work.id == Holding.work_id).where(~earlier.exists())
     stmt = _work_filters(stmt, query)
     members = _members(session)
     if query.member:
-        held = select(Holding.work_id).where(Holding.member_id == _member_id(members, query.member))
-        stmt = stmt.where(Work.id.in_(held))
+        held = aliased(Holding)
+        stmt = stmt.where(Holding.work_id.in_(select(held.work_id).where(
+            held.member_id == _member_id(members, query.member))))
     if query.format:
         stmt = stmt.where(Work.format == query.format)
     if query.since:
-        stmt = stmt.where(firsts.c.first_on >= query.since)
-    stmt = stmt.order_by(firsts.c.first_on.desc(), Work.id.desc()).limit(limit).offset(offset)
-    work_ids = list(session.exec(stmt).all())
-    earliest = _earliest_holdings(session, work_ids)
-    return [_arrival(f"work/{i}", *earliest[i], members[earliest[i][1]["member_id"]]) for i in work_ids]
-
-
-def _earliest_holdings(session, work_ids: list[int]) -> dict[int, tuple[dict, dict]]:
-    if not work_ids:
-        return {}
-    stmt = select(*_columns()).join(Work, Work.id == Holding.work_id).where(Holding.work_id.in_(work_ids))
-    best: dict[int, tuple[dict, dict]] = {}
-    for work, holding in (_split(row) for row in session.exec(stmt).all()):
-        current = best.get(holding["work_id"])
-        if current is None or _age_key(holding) < _age_key(current[1]):
-            best[holding["work_id"]] = (work, holding)
-    return best
-
-
-def _age_key(holding: dict) -> tuple:
-    return (holding["acquired_on"] or as_aware(holding["first_seen_at"]).date(),
-            as_aware(holding["first_seen_at"]), holding["id"])
+        stmt = stmt.where(new_on >= query.since)
+    stmt = stmt.order_by(new_on.desc(), Holding.first_seen_at.desc(), Holding.id.desc()).limit(limit).offset(offset)
+    rows = [_split(row) for row in session.exec(stmt).all()]
+    return [_arrival(f"work/{w['id']}", w, h, members[h["member_id"]]) for w, h in rows]
 
 
 def new_day(holding: Holding) -> dt.date:

@@ -72,10 +72,13 @@ def _create_new_on_index() -> None:
     expression = NEW_ON.get(op.get_bind().dialect.name)
     if expression is not None:
         op.execute(f"CREATE INDEX ix_holding_new_on ON holding ({expression}, first_seen_at, id)")
+        # one member's arrivals (member feeds, embeds) walk this one
+        op.execute(f"CREATE INDEX ix_holding_member_new_on ON holding (member_id, {expression}, first_seen_at, id)")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name in NEW_ON:
+        op.execute("DROP INDEX ix_holding_member_new_on")
         op.execute("DROP INDEX ix_holding_new_on")
     with op.batch_alter_table("guide_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_guide_item_work_id"))
