@@ -74,5 +74,9 @@ def run(options) -> list[dict]:
         warm, _status = _timed(client, "/feeds/new.atom?days=366", repeat * 5)
         rows.append({"suite": "feeds", "metric": "warm 200 (rendered feed reused from the cache)",
                      "value": warm, "unit": "ms median", "note": "no target; for comparison"})
+        script_tag = client.get("/embed/widget.js").headers["ETag"]
+        floor, _status = _timed(client, "/embed/widget.js", repeat * 5, headers={"If-None-Match": script_tag})
+        rows.append({"suite": "feeds", "metric": "floor: 304 of /embed/widget.js (no database, no feed)",
+                     "value": floor, "unit": "ms median", "note": "the app's per-request cost on this machine"})
         get_engine(app).dispose()
     return rows
