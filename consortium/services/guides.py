@@ -20,6 +20,11 @@ from consortium.services.accounts import get_member
 from consortium.uow import UnitOfWork
 
 MAX_ITEMS = 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one would be a database error, not a 404
+
+
+def fits_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
 
 
 class SavedSearchSchema(Schema):
@@ -102,7 +107,7 @@ def render_intro(markdown_text: str) -> str:
 
 
 def _editable(session: Session, actor, guide_id: int) -> Guide:
-    guide = session.get(Guide, guide_id)
+    guide = session.get(Guide, guide_id) if fits_id(guide_id) else None
     if guide is None:
         raise NotFound(f"There is no guide {guide_id}.")
     if not (actor.is_admin or actor.member_id == guide.member_id):
@@ -180,7 +185,7 @@ def add_item(session: Session, actor, guide_id: int, work_id: int, commentary: s
         guide = _editable(session, actor, guide_id)
         if guide.kind != "picked":
             raise InvalidInput("A saved-search guide fills itself; it has no picked works.", {"work_id": ["not allowed"]})
-        work = session.get(Work, work_id)
+        work = session.get(Work, work_id) if fits_id(work_id) else None
         if work is None or work.merged_into_id is not None:
             raise InvalidInput(f"There is no live work {work_id}.", {"work_id": ["unknown work"]})
         items = _items(session, guide_id)

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from consortium.errors import NotFound
 from consortium.models import Holding, Member, Work
 from consortium.models.guides import Guide, GuideItem
-from consortium.services.guides import guide_dates, saved_search_params
+from consortium.services.guides import fits_id, guide_dates, saved_search_params
 from consortium.services.works import WORK_FIELDS
 
 
@@ -29,7 +29,7 @@ def published_guides(session: Session, member: str | None = None, clc: str | Non
 
 
 def public_guide(session: Session, guide_id: int) -> tuple[Guide, Member]:
-    guide = session.get(Guide, guide_id)
+    guide = session.get(Guide, guide_id) if fits_id(guide_id) else None
     if guide is None or guide.state != "published":
         raise NotFound(f"There is no published guide {guide_id}.")
     return guide, session.get(Member, guide.member_id)

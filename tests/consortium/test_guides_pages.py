@@ -97,3 +97,14 @@ def test_menu_offers_new_arrivals_and_guides_and_staff_their_tools(client, staff
     login(client, "lib@a.example", "lib-pass-1")
     html = client.get("/").get_data(as_text=True)
     assert "我的导读" in html and "嵌入本馆网站" in html
+
+
+def test_out_of_range_ids_are_404_not_database_errors(client, staff, backend):
+    """A guide or work id beyond 32 bits is simply not found, on PostgreSQL too."""
+    assert client.get("/guides/99999999999").status_code == 404
+    login(client, "lib@a.example", "lib-pass-1")
+    assert client.get("/staff/guides/99999999999").status_code == 404
+    guide_id = new_guide(client)
+    token = csrf_token(client, f"/staff/guides/{guide_id}")
+    response = client.post(f"/staff/guides/{guide_id}/items", data={"work_id": "99999999999", "csrf_token": token})
+    assert response.status_code == 302
