@@ -35,13 +35,15 @@ def arrival_entry(arrival, authority: str, base_url: str, lang: str, held_by: st
     work, holding = arrival.work, arrival.holding
     member_name = _member_name(holding, lang)
     where = " · ".join(p for p in (member_name, holding.get("call_number"), holding.get("location")) if p)
-    parts = [Markup("<p>{}</p>").format(_byline(work))] if _byline(work) else []
-    parts.append(Markup("<p>{}: {}</p>").format(held_by or _("Held by"), where))
+    # plain escape + join: Markup.format per field cost more than the rest of the entry
+    byline = _byline(work)
+    parts = [f"<p>{escape(byline)}</p>"] if byline else []
+    parts.append(f"<p>{escape(held_by or _('Held by'))}: {escape(where)}</p>")
     if work.get("summary"):
-        parts.append(Markup("<p>{}</p>").format(work["summary"]))
+        parts.append(f"<p>{escape(work['summary'])}</p>")
     return Entry(
         id=tag_uri(authority, arrival.key), title=_title(work), link=f"{base_url}/works/{work['id']}",
-        published=arrival.published, updated=arrival.updated, content_html=str(Markup("").join(parts)),
+        published=arrival.published, updated=arrival.updated, content_html="".join(parts),
         summary=where, authors=list(work.get("authors") or []), categories=[work["clc"]] if work.get("clc") else [],
         extra={"work_id": work["id"], "member": holding["member"], "member_name": member_name,
                "call_number": holding.get("call_number"), "location": holding.get("location"),
