@@ -282,13 +282,22 @@ def guide_dates(guide: Guide) -> tuple[dt.datetime, dt.datetime]:
 
 
 def pick_candidates(session: Session, text: str, search_port=None, limit: int = 20) -> list[dict]:
-    """Works a librarian may pick: from the search port when wired in, else the database."""
+    """Works a librarian may pick: database matches (title, any ISBN form) first, then what the
+    search port adds when wired in. The database part also finds a record pushed a moment ago,
+    before the indexer has caught up."""
     if not (text or "").strip():
         return []
-    if search_port is not None:
+    found = _database_candidates(session, text, limit)
+    if search_port is not None and len(found) < limit:
+        seen = {c["id"] for c in found}
         answer = search_port.search({"q": text.strip(), "per_page": limit, "page": 1})
-        return [{"id": r["id"], "title": r["title"], "authors": r.get("authors") or [], "year": r.get("year"),
-                 "members": [h.get("member") for h in r.get("holdings") or []]} for r in answer.get("results", [])]
+        found += [{"id": r["id"], "title": r["title"], "authors": r.get("authors") or [], "year": r.get("year"),
+                   "members": [h.get("member") for h in r.get("holdings") or []]}
+                  for r in answer.get("results", []) if r["id"] not in seen]
+    return found[:limit]
+
+
+def _database_candidates(session: Session, text: str, limit: int) -> list[dict]:
     works = find_works(session, text, limit)
     members = {}
     if works:

@@ -50,17 +50,22 @@ def saved_search_guide(session, members):
     return guide
 
 
-def test_search_feed_without_search_port_is_a_503_json_error(app, client, members):
+@pytest.fixture
+def no_search(app):
+    """A deployment without search (the port absent, as before search_index is wired in)."""
+    app.extensions.pop(SEARCH, None)
+    return app
+
+
+def test_search_feed_without_search_port_is_a_503_json_error(no_search, client, members):
     """Never a 500: the JSON payload says search is not available, with Retry-After."""
-    assert app.extensions.get(SEARCH) is None
     response = client.get("/feeds/search.atom?q=红楼梦")
     assert response.status_code == 503 and response.is_json
     assert "not available" in response.get_json()["message"] and response.headers["Retry-After"]
 
 
-def test_saved_search_guide_says_search_is_unavailable_without_the_port(app, client, saved_search_guide):
+def test_saved_search_guide_says_search_is_unavailable_without_the_port(no_search, client, saved_search_guide):
     """The public page and the feed entry say so; the feed stays valid."""
-    assert app.extensions.get(SEARCH) is None
     page = client.get(f"/guides/{saved_search_guide.id}")
     assert page.status_code == 200 and "检索服务暂不可用" in page.get_data(as_text=True)
     doc = check_json_feed(client.get("/feeds/guides.json").data)
