@@ -185,3 +185,7 @@ def demo(obj, host, port, no_serve):
 
 from consortium.mail.cli import mail_group  # noqa: E402  (the mail outbox commands)
 main.add_command(mail_group)
+
+from consortium.feeds_cli import origins as _feeds_origins  # noqa: E402  (the feeds feature's command)
+
+members.add_command(_feeds_origins)

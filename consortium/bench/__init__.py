@@ -11,4 +11,5 @@ SUITES = [
     "consortium.bench.clock_redaction",
     "member_sites.bench",
     "member_sites.bench_sync",
+    "feeds.bench",
 ]

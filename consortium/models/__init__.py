@@ -10,3 +10,4 @@ from consortium.models.catalogue import (  # noqa: F401
 )
 import consortium.mail.models  # noqa: F401,E402  (registers the mail_outbox table)
 from consortium.models.imports import Import, ImportProblem  # noqa: F401
+from consortium.models.guides import Guide, GuideItem  # noqa: F401,E402

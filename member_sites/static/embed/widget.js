@@ -1,0 +1,121 @@
+/* Daodu embed widget: <daodu-feed member="NJU" kind="new" count="10" lang="zh-CN"></daodu-feed>
+ * Dependency-free custom element. It renders into the host page (light DOM), so the host's
+ * fonts and colours apply; the list is plain, accessible markup (a labelled section, a
+ * heading, a list of links). Data comes from /embed/feed.json, readable only from the
+ * member's registered site origins (CORS). */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var BASE = script && script.src ? new URL(script.src).origin : location.origin;
+  var TEXT = {
+    "zh-CN": {"new": "新书通报", guides: "新书导读", loading: "正在加载……", empty: "暂无新书。",
+              error: "暂时无法加载新书通报。", callNumber: "索书号", feed: "订阅"},
+    en: {"new": "New arrivals", guides: "Reading guides", loading: "Loading…", empty: "Nothing new yet.",
+         error: "The feed could not be loaded.", callNumber: "Call number", feed: "Feed"}
+  };
+  var STYLE = ".daodu-feed{font:inherit;color:inherit}.daodu-feed .daodu-items{margin:0;padding-left:1.2em}" +
+    ".daodu-feed .daodu-meta{display:block;opacity:.75;font-size:.85em}" +
+    ".daodu-style-compact .daodu-meta{display:inline;margin-left:.4em}" +
+    ".daodu-style-cards .daodu-items{list-style:none;padding:0;display:grid;gap:.5em}" +
+    ".daodu-style-cards .daodu-item{border:1px solid rgba(0,0,0,.15);border-radius:4px;padding:.4em .6em}" +
+    ".daodu-feed .daodu-error{color:#a40000}";
+  var counter = 0;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function addStyle() {
+    if (document.getElementById("daodu-feed-style")) { return; }
+    var style = el("style", {id: "daodu-feed-style"});
+    style.textContent = STYLE;
+    (document.head || document.documentElement).appendChild(style);
+  }
+
+  class DaoduFeed extends HTMLElement {
+    static get observedAttributes() { return ["member", "kind", "count", "lang", "clc", "days", "scope", "variant"]; }
+
+    connectedCallback() { addStyle(); this.load(); }
+
+    attributeChangedCallback() { if (this.started) { this.load(); } }
+
+    language() {
+      var lang = (this.getAttribute("lang") || document.documentElement.lang || "zh-CN").toLowerCase();
+      return lang.indexOf("en") === 0 ? "en" : "zh-CN";
+    }
+
+    url() {
+      var params = new URLSearchParams();
+      params.set("member", this.getAttribute("member") || "");
+      params.set("kind", this.getAttribute("kind") || "new");
+      params.set("count", this.getAttribute("count") || "10");
+      params.set("lang", this.language());
+      ["clc", "days", "scope"].forEach(function (name) {
+        if (this.getAttribute(name)) { params.set(name, this.getAttribute(name)); }
+      }, this);
+      return (this.getAttribute("base") || BASE) + "/embed/feed.json?" + params.toString();
+    }
+
+    load() {
+      this.started = true;
+      var lang = this.language(), text = TEXT[lang], self = this, ticket = ++counter;
+      this.ticket = ticket;
+      this.shell(lang, text[this.getAttribute("kind") === "guides" ? "guides" : "new"]);
+      this.setAttribute("state", "loading");
+      this.body.appendChild(el("p", {"class": "daodu-status", role: "status"}, text.loading));
+      fetch(this.url(), {mode: "cors", credentials: "omit"})
+        .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+        .then(function (feed) { if (self.ticket === ticket) { self.render(feed, text); } })
+        .catch(function () { if (self.ticket === ticket) { self.fail(text); } });
+    }
+
+    shell(lang, title) {
+      var id = "daodu-feed-" + (++counter);
+      var variant = this.getAttribute("variant") || "list";
+      this.textContent = "";
+      this.section = el("section", {"class": "daodu-feed daodu-style-" + variant, lang: lang, "aria-labelledby": id});
+      var level = Math.min(Math.max(parseInt(this.getAttribute("heading-level") || "2", 10) || 2, 1), 6);
+      this.heading = el("h" + level, {id: id, "class": "daodu-title"}, title);
+      this.body = el("div", {"class": "daodu-body", "aria-live": "polite"});
+      this.section.appendChild(this.heading);
+      this.section.appendChild(this.body);
+      this.appendChild(this.section);
+    }
+
+    render(feed, text) {
+      this.body.textContent = "";
+      if (feed.title) { this.heading.textContent = feed.title; }
+      var items = feed.items || [];
+      if (!items.length) {
+        this.body.appendChild(el("p", {"class": "daodu-empty"}, text.empty));
+      } else {
+        var list = el("ul", {"class": "daodu-items"});
+        items.forEach(function (item) {
+          var extra = item._daodu || {}, li = el("li", {"class": "daodu-item"});
+          li.appendChild(el("a", {href: item.url}, item.title));
+          var meta = [extra.member_name, extra.call_number ? text.callNumber + " " + extra.call_number : ""];
+          meta = meta.filter(Boolean).join(" · ");
+          if (meta) { li.appendChild(el("span", {"class": "daodu-meta"}, meta)); }
+          list.appendChild(li);
+        });
+        this.body.appendChild(list);
+      }
+      this.setAttribute("state", "ready");
+      this.dispatchEvent(new CustomEvent("daodu-ready", {bubbles: true, detail: {count: items.length}}));
+    }
+
+    fail(text) {
+      this.body.textContent = "";
+      this.body.appendChild(el("p", {"class": "daodu-error", role: "alert"}, text.error));
+      this.setAttribute("state", "error");
+      this.dispatchEvent(new CustomEvent("daodu-error", {bubbles: true}));
+    }
+  }
+
+  if (window.customElements && !customElements.get("daodu-feed")) {
+    customElements.define("daodu-feed", DaoduFeed);
+  }
+})();
