@@ -8,3 +8,4 @@ from consortium.models.catalogue import (  # noqa: F401
     Work,
     WorkIdentifier,
 )
+from consortium.models.reference import IntakeHit, KnowledgeEntry, Question, QuestionEvent, QuestionMessage, ReferenceProfile  # noqa: F401,E501
