@@ -25,8 +25,9 @@ class ReferenceProfile(SQLModel, table=True):
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     # member-specific closures: ISO dates "2026-12-24" or ranges "2026-07-15..2026-08-25"
     closures: list = Field(default_factory=list, sa_column=json_column(nullable=False))
-    first_response_hours: float = Field(default=8.0)
-    answer_hours: float = Field(default=24.0)
+    # promises in working days of this member's calendar
+    first_response_days: int = Field(default=1)
+    answer_days: int = Field(default=3)
     retention_days: int = Field(default=365)
     # [{"title": ..., "body": ...}] ready-made answers the liaisons start from
     canned_answers: list = Field(default_factory=list, sa_column=json_column(nullable=False))
