@@ -41,4 +41,5 @@ def _wire_adapters(app: Flask) -> None:
     search_wiring.init_app(app)
     feeds_wiring.init_app(app)
     member_sites_wiring.init_app(app)
+    from consortium.mail import init_app as init_mail; init_mail(app)  # noqa: E702  (MAIL_* config, mail job)
     reference_wiring.init_app(app)

@@ -182,3 +182,6 @@ def demo(obj, host, port, no_serve):
     if not no_serve:
         click.echo(f"Daodu demo at http://{host}:{port}/  (Ctrl+C to stop)")
         serve_app(obj.app, host, port, 8)
+
+from consortium.mail.cli import mail_group  # noqa: E402  (the mail outbox commands)
+main.add_command(mail_group)

@@ -9,3 +9,4 @@ from consortium.models.catalogue import (  # noqa: F401
     WorkIdentifier,
 )
 from consortium.models.reference import IntakeHit, KnowledgeEntry, Question, QuestionEvent, QuestionMessage, ReferenceProfile  # noqa: F401,E501
+import consortium.mail.models  # noqa: F401,E402  (registers the mail_outbox table)

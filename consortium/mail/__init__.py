@@ -1,0 +1,83 @@
+"""The mail outbox: e-mail queued in the transaction that caused it, sent after the commit.
+
+Services call ``queue_mail(session, to, subject, text, html=None, kind="", ref=None)``
+inside their unit of work; nothing is sent when that transaction rolls back. The ``mail``
+background job (or ``consortium mail send-pending``) runs ``deliver_pending(app)``, which
+claims due rows (safe with several workers), hands them to the backend and retries failures
+with exponential backoff. To send sooner than the job interval, a service may register
+``uow.after_commit(lambda: wake_mailer(app))``.
+
+Configuration: the ``MAIL_*`` keys of ``DEFAULTS`` below, each documented there; set them
+in ``<instance>/config.py`` or as environment variables (``CONSORTIUM_MAIL_SERVER=…``).
+"""
+from importlib import import_module
+
+__all__ = ["queue_mail", "deliver_pending", "DeliveryReport", "OutboxMail", "init_app", "wake_mailer",
+           "requeue", "retry_delay", "MailError", "InvalidRecipient", "UnknownMailBackend",
+           "DeliveryFailed", "DEFAULTS"]
+
+DEFAULTS = {
+    # "folder" (the embedded default: .eml files in MAIL_FOLDER) or "smtp".
+    "MAIL_BACKEND": "folder",
+    # Folder of the folder backend; None means <instance>/mail.
+    "MAIL_FOLDER": None,
+    # SMTP server; MAIL_USE_TLS upgrades the connection with STARTTLS (port 587),
+    # MAIL_USE_SSL speaks implicit TLS from the start (port 465).
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    # Seconds to wait for the SMTP server on connect and on each command.
+    "MAIL_TIMEOUT": 30,
+    # The From header; a Chinese display name is fine (it is RFC 2047-encoded).
+    "MAIL_DEFAULT_SENDER": "导读 Daodu <noreply@daodu.invalid>",
+    # Attempts before a mail is marked failed; backoff after attempt n is
+    # min(MAIL_RETRY_MAX_SECONDS, MAIL_RETRY_BASE_SECONDS * 2**(n-1)): 1, 2, 4 … minutes.
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_RETRY_BASE_SECONDS": 60,
+    "MAIL_RETRY_MAX_SECONDS": 6 * 3600,
+    # A claim older than this belongs to a worker that stopped: untried rows are requeued,
+    # rows caught mid-send are marked failed (never sent twice).
+    "MAIL_CLAIM_TIMEOUT_SECONDS": 900,
+    # The background job: seconds between runs and most mails per run.
+    "MAIL_JOB_INTERVAL_SECONDS": 30,
+    "MAIL_BATCH_SIZE": 100,
+}
+
+
+# Public names and the module defining each: loaded on first use, so that importing the
+# package (e.g. for the CLI's --help) does not pull in SQLModel.
+_LAZY = {
+    "queue_mail": "outbox", "requeue": "outbox",
+    "deliver_pending": "delivery", "DeliveryReport": "delivery", "retry_delay": "delivery",
+    "OutboxMail": "models",
+    "MailError": "errors", "InvalidRecipient": "errors", "UnknownMailBackend": "errors",
+    "DeliveryFailed": "errors",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(f"consortium.mail.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'consortium.mail' has no attribute {name!r}")
+
+
+def init_app(app) -> None:
+    """Fill the ``MAIL_*`` defaults and register the ``mail`` background job."""
+    from consortium.jobs import get_jobs
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    from consortium.mail.delivery import deliver_pending
+
+    get_jobs(app).register("mail", lambda: deliver_pending(app, app.config["MAIL_BATCH_SIZE"]),
+                           app.config["MAIL_JOB_INTERVAL_SECONDS"])
+
+
+def wake_mailer(app=None) -> None:
+    """Ask the ``mail`` job to run now (harmless when jobs are not running)."""
+    from consortium.jobs import get_jobs
+
+    get_jobs(app).wake("mail")
