@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from consortium.errors import InvalidInput, NotFound
 from consortium.models import Member, User, Work
+from consortium.models.base import as_aware
 from consortium.models.reference import IntakeHit, KnowledgeEntry, Question, QuestionMessage
 from consortium.question_states import transition
 from consortium.services import reference_mail
@@ -153,9 +154,9 @@ def reader_reply(session: Session, token: str, text: str, *, now: datetime, sett
 def _resume_clock(session: Session, question: Question, now: datetime, settings: ReferenceSettings) -> None:
     """Push the answer due time on by the working hours spent waiting for the reader."""
     calendar = calendar_for(profile_of(session, question.routed_member_id), settings)
-    paused = max(0.0, calendar.working_hours_between(question.paused_at, now))
+    paused = max(0.0, calendar.working_hours_between(as_aware(question.paused_at), now))
     if question.answer_due_at is not None and paused > 0:
-        question.answer_due_at = calendar.add_working_hours(question.answer_due_at, paused)
+        question.answer_due_at = calendar.add_working_hours(as_aware(question.answer_due_at), paused)
     question.paused_at = None
 
 
