@@ -29,7 +29,9 @@ def init_app(app) -> None:
 def _rate_limited(exc):
     from consortium.web.errors import error_response
 
-    return error_response(429, exc.message, exc.errors, {"Retry-After": str(exc.retry_after)})
+    from consortium.web.reference_helpers import translated_message
+
+    return error_response(429, translated_message(exc), exc.errors, {"Retry-After": str(exc.retry_after)})
 
 
 def run_sweep(app, now=None):

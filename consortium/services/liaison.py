@@ -47,7 +47,7 @@ def _require_handler(question: Question, actor: Actor, action: str, admin_ok: bo
     if actor.is_admin and admin_ok:
         return
     if not handles(question, actor):
-        raise PermissionDenied(f"Only a liaison of the member handling this question may {action} it.")
+        raise PermissionDenied("Only a liaison of the member handling this question may do this.")
     if question.status in ("claimed", "waiting") and question.claimed_by_id not in (None, actor.user_id):
         raise PermissionDenied("A colleague has claimed this question; ask them to unclaim it first.")
 

@@ -47,3 +47,32 @@ def wake_mail():
         wake_mailer(app)
 
     return _wake
+
+
+def translated_message(exc) -> str:
+    """A domain error's message in the page language (services speak English, pages zh-CN/en)."""
+    from flask_babel import gettext
+
+    from consortium.errors import InvalidTransition
+
+    errors = getattr(exc, "errors", {}) or {}
+    if isinstance(exc, InvalidTransition) and errors.get("state") and errors.get("action"):
+        return gettext("Cannot %(action)s a question that is %(state)s.",
+                       action=gettext(ACTION_WORDS.get(errors["action"][0], errors["action"][0])),
+                       state=gettext(STATE_WORDS.get(errors["state"][0], errors["state"][0])))
+    return gettext(exc.message)
+
+
+def handle_page_error(exc):
+    """Blueprint error handler: the foundation's response, with the message translated."""
+    from consortium.web.errors import handle_domain_error
+
+    exc.message = translated_message(exc)
+    return handle_domain_error(exc)
+
+
+ACTION_WORDS = {"claim": "claim", "unclaim": "unclaim", "answer": "answer", "clarify": "ask for clarification on",
+                "transfer": "transfer", "return_to_pool": "return to the pool", "escalate": "escalate",
+                "close": "close", "reader_reply": "reply to"}
+STATE_WORDS = {"new": "not claimed yet", "claimed": "being worked on", "waiting": "waiting for the reader's reply",
+               "answered": "already answered", "closed": "already closed"}

@@ -10,9 +10,12 @@ from consortium.errors import InvalidInput
 from consortium.models import Work
 from consortium.services import knowledge, questions
 from consortium.services.accounts import list_members
-from consortium.web.reference_helpers import client_ip, now, search_port, settings, wake_mail
+from consortium.errors import ConsortiumError
+from consortium.web.reference_helpers import (client_ip, handle_page_error, now, search_port, settings,
+                                             translated_message, wake_mail)
 
 bp = Blueprint("reference", __name__)
+bp.register_error_handler(ConsortiumError, handle_page_error)
 HONEYPOT = "website"  # hidden from people by CSS; bots fill every field
 
 
@@ -51,7 +54,7 @@ def ask():
             return render_template("reference/submitted.html", result=result)
         except InvalidInput as exc:
             errors = exc.errors
-            flash(exc.message, "error")
+            flash(translated_message(exc), "error")
     work = _work(session, values.get("work_id"))
     started = _form_clock().dumps(str(time.time()))
     return render_template("reference/ask.html", values=values, errors=errors, work=work,

@@ -11,9 +11,11 @@ from consortium.errors import ConsortiumError, InvalidInput, NotFound, Permissio
 from consortium.services import knowledge, liaison, liaison_queue, reference_profiles, reference_stats
 from consortium.services.accounts import list_members
 from consortium.web.reference_api import run_action
-from consortium.web.reference_helpers import now, search_port, settings, staff_actor
+from consortium.web.reference_helpers import (handle_page_error, now, search_port, settings, staff_actor,
+                                             translated_message)
 
 bp = Blueprint("reference_staff", __name__, url_prefix="/staff")
+bp.register_error_handler(ConsortiumError, handle_page_error)
 
 
 @bp.route("/questions")
@@ -48,7 +50,7 @@ def act(question_id, action):
     except (PermissionDenied, NotFound):
         raise
     except ConsortiumError as exc:
-        flash(exc.message, "error")
+        flash(translated_message(exc), "error")
     else:
         flash(_("Done."), "info")
     return redirect(url_for("reference_staff.question", question_id=question_id))
@@ -97,7 +99,7 @@ def profiles():
                                            now=now())
             flash(_("Profile saved."), "info")
         except ConsortiumError as exc:
-            flash(exc.message, "error")
+            flash(translated_message(exc), "error")
         return redirect(url_for("reference_staff.profiles"))
     return render_template("reference/profiles.html", rows=reference_profiles.list_profiles(session))
 
