@@ -53,6 +53,8 @@ def act(question_id, action):
         flash(translated_message(exc), "error")
     else:
         flash(_("Done."), "info")
+        if action in ("transfer", "return"):  # it left this member's queue: the page would be a 403
+            return redirect(url_for("reference_staff.queue"))
     return redirect(url_for("reference_staff.question", question_id=question_id))
 
 
