@@ -31,7 +31,7 @@ class IntakeSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    question = fields.String(required=True, validate=validate.Length(min=5, max=5000))
+    question = fields.String(required=True, validate=validate.Length(min=3, max=5000))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
     home_member = fields.String(required=True, validate=validate.Length(min=1, max=32))
@@ -47,7 +47,7 @@ def validate_intake(data: dict) -> dict:
         raise InvalidInput("The question could not be submitted: please check the fields.", exc.messages) from None
     loaded["question"] = loaded["question"].strip()
     loaded["name"] = " ".join(loaded["name"].split())
-    if len(loaded["question"]) < 5:
+    if len(loaded["question"]) < 3:
         raise InvalidInput("Please write your question.", {"question": ["Too short."]})
     return loaded
 
