@@ -31,6 +31,7 @@ MEMBERS = [
 
 # Feature areas add demo content: "module" whose ``load(app, session, today)`` yields lines to print.
 DEMO_EXTRAS: list[str] = [
+    "consortium.demo.reference",
 ]
 
 STAFF = [
