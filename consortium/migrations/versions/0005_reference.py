@@ -14,6 +14,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_intake_hit()
+    _create_reference_profile()
+    _create_question()
+    _create_knowledge_entry()
+    _create_question_event()
+    _create_question_message()
+
+
+def _create_intake_hit() -> None:
     op.create_table('intake_hit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('bucket', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -21,6 +30,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_intake_hit_bucket_time', 'intake_hit', ['bucket', 'created_at'], unique=False)
+
+
+def _create_reference_profile() -> None:
     op.create_table('reference_profile',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -40,6 +52,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_reference_profile_member_id'), 'reference_profile', ['member_id'], unique=True)
+
+
+def _create_question() -> None:
     op.create_table('question',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -76,6 +91,9 @@ def upgrade() -> None:
     op.create_index('ix_question_queue', 'question', ['routed_member_id', 'status'], unique=False)
     op.create_index(op.f('ix_question_status'), 'question', ['status'], unique=False)
     op.create_index(op.f('ix_question_token_hash'), 'question', ['token_hash'], unique=True)
+
+
+def _create_knowledge_entry() -> None:
     op.create_table('knowledge_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -97,6 +115,9 @@ def upgrade() -> None:
     op.create_index(op.f('ix_knowledge_entry_member_id'), 'knowledge_entry', ['member_id'], unique=False)
     op.create_index(op.f('ix_knowledge_entry_question_id'), 'knowledge_entry', ['question_id'], unique=True)
     op.create_index(op.f('ix_knowledge_entry_unpublished_at'), 'knowledge_entry', ['unpublished_at'], unique=False)
+
+
+def _create_question_event() -> None:
     op.create_table('question_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -116,6 +137,9 @@ def upgrade() -> None:
     op.create_index(op.f('ix_question_event_kind'), 'question_event', ['kind'], unique=False)
     op.create_index(op.f('ix_question_event_member_id'), 'question_event', ['member_id'], unique=False)
     op.create_index(op.f('ix_question_event_question_id'), 'question_event', ['question_id'], unique=False)
+
+
+def _create_question_message() -> None:
     op.create_table('question_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
