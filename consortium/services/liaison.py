@@ -6,9 +6,10 @@ pool), and a claim locks the question against colleagues.
 """
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from consortium.errors import InvalidInput, NotFound, PermissionDenied
+from consortium.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consortium.models import Work
 from consortium.models.reference import Question, QuestionMessage
 from consortium.question_states import transition
@@ -65,6 +66,7 @@ def claim(session: Session, question_id: int, actor: Actor, *, now: datetime,
         raise PermissionDenied("Only a member's liaison can claim a question.")
     with UnitOfWork(session):
         _move(question, "claim", now)
+        _lock_claim(session, question, actor)
         from_member = question.routed_member_id
         question.routed_member_id = actor.member_id
         question.claimed_by_id = actor.user_id
@@ -74,6 +76,16 @@ def claim(session: Session, question_id: int, actor: Actor, *, now: datetime,
         record_event(session, question, "claimed", now, actor=actor, member_id=actor.member_id,
                      from_member_id=from_member if from_member != actor.member_id else None)
     return question
+
+
+def _lock_claim(session: Session, question: Question, actor: Actor) -> None:
+    """Compare-and-set in the database: of two liaisons claiming at once, exactly one wins."""
+    result = session.exec(update(Question).where(Question.id == question.id, Question.status == "new",
+                                                 Question.claimed_by_id.is_(None))
+                          .values(status="claimed", claimed_by_id=actor.user_id)
+                          .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict("Someone else claimed this question a moment ago.")
 
 
 def unclaim(session: Session, question_id: int, actor: Actor, *, now: datetime) -> Question:

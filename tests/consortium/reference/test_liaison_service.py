@@ -134,3 +134,23 @@ def test_queue_tabs_show_mine_waiting_and_overdue(session, question, liaisons, s
     liaison.ask_clarification(session, question["id"], liaisons["A"], "请补充", now=T1, settings=settings)
     assert [r["id"] for r in liaison_queue.queue(session, liaisons["A"], "waiting", now=T1)] == [question["id"]]
     assert liaison_queue.queue(session, liaisons["A"], "overdue", now=late) == []
+
+
+def test_two_liaisons_claiming_at_once_only_one_wins(app, question, liaisons, settings, members):
+    """Each session read the question as new; the database lets one claim through."""
+    from consortium.db import new_session
+    from consortium.errors import Conflict
+    from consortium.services.accounts import add_user
+    from consortium.services.reference_common import Actor
+
+    with new_session(app) as s:
+        other = add_user(s, "second@a.example", "second-pass-1", "liaison", "A")
+    colleague = Actor(other.id, other.member_id)
+    with new_session(app) as first, new_session(app) as second:
+        first.get(Question, question["id"])
+        second.get(Question, question["id"])
+        liaison.claim(first, question["id"], liaisons["A"], now=T1, settings=settings)
+        with pytest.raises(Conflict, match="a moment ago"):
+            liaison.claim(second, question["id"], colleague, now=T1, settings=settings)
+    with new_session(app) as s:
+        assert s.get(Question, question["id"]).claimed_by_id == liaisons["A"].user_id
