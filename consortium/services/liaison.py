@@ -65,8 +65,9 @@ def claim(session: Session, question_id: int, actor: Actor, *, now: datetime,
     if actor.is_admin or actor.member_id is None:
         raise PermissionDenied("Only a member's liaison can claim a question.")
     with UnitOfWork(session):
-        _move(question, "claim", now)
+        transition(question.status, "claim")  # a clear refusal before touching the row
         _lock_claim(session, question, actor)
+        _move(question, "claim", now)
         from_member = question.routed_member_id
         question.routed_member_id = actor.member_id
         question.claimed_by_id = actor.user_id

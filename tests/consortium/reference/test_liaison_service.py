@@ -136,7 +136,7 @@ def test_queue_tabs_show_mine_waiting_and_overdue(session, question, liaisons, s
     assert liaison_queue.queue(session, liaisons["A"], "overdue", now=late) == []
 
 
-def test_two_liaisons_claiming_at_once_only_one_wins(app, question, liaisons, settings, members):
+def test_two_liaisons_claiming_at_once_only_one_wins(app, question, liaisons, settings, members, backend):
     """Each session read the question as new; the database lets one claim through."""
     from consortium.db import new_session
     from consortium.errors import Conflict
@@ -147,8 +147,8 @@ def test_two_liaisons_claiming_at_once_only_one_wins(app, question, liaisons, se
         other = add_user(s, "second@a.example", "second-pass-1", "liaison", "A")
     colleague = Actor(other.id, other.member_id)
     with new_session(app) as first, new_session(app) as second:
-        first.get(Question, question["id"])
-        second.get(Question, question["id"])
+        seen = [first.get(Question, question["id"]), second.get(Question, question["id"])]
+        assert {q.status for q in seen} == {"new"}  # both liaisons' pages showed it unclaimed
         liaison.claim(first, question["id"], liaisons["A"], now=T1, settings=settings)
         with pytest.raises(Conflict, match="a moment ago"):
             liaison.claim(second, question["id"], colleague, now=T1, settings=settings)
