@@ -72,6 +72,7 @@ def claim(session: Session, question_id: int, actor: Actor, *, now: datetime,
         question.routed_member_id = actor.member_id
         question.claimed_by_id = actor.user_id
         question.open_to_all = False
+        question.reminded_at = None  # the next reminder is about the answer
         if from_member != actor.member_id:  # from the pool: the claimer's calendar sets the promises
             set_due_times(session, question, now, settings)
         record_event(session, question, "claimed", now, actor=actor, member_id=actor.member_id,

@@ -52,6 +52,11 @@ def validate_intake(data: dict) -> dict:
     return loaded
 
 
+def _guess_language(text: str) -> str:
+    """Chinese when the question has any Han character, else English."""
+    return "zh" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
+
+
 def check_rate_limit(session: Session, email: str, ip: str | None, now: datetime, settings: ReferenceSettings) -> None:
     """Refuse when the e-mail address or the IP has used up its window; record this hit."""
     since = now - timedelta(seconds=settings.rate_window_seconds)
@@ -82,7 +87,7 @@ def submit_question(session: Session, data: dict, *, now: datetime, settings: Re
         check_rate_limit(session, values["email"], ip, now, settings)
         question = Question(
             text=values["question"], reader_name=values["name"], reader_email=values["email"].lower(),
-            home_member_id=home_id, work_id=values["work_id"], language=values["language"] or "zh",
+            home_member_id=home_id, work_id=values["work_id"], language=values["language"] or _guess_language(values["question"]),
             consent_publish=values["consent_publish"], token_hash=hash_token(token),
             clc=question_clc(session, values["question"], values["work_id"]), created_at=now, updated_at=now)
         session.add(question)

@@ -85,12 +85,18 @@ def liaisons_routed(session: Session, question: Question, settings: ReferenceSet
         _queue(session, email, f"{subjects[kind]} (#{question.id})", text, kind, question)
 
 
-def liaisons_reminder(session: Session, question: Question, settings: ReferenceSettings) -> None:
-    due = question.first_response_due_at
-    text = (f"咨询 #{question.id} 即将超时（首次答复期限 {due:%Y-%m-%d %H:%M} UTC），请尽快认领。\n"
-            f"Question #{question.id} falls due soon (first response by {due:%Y-%m-%d %H:%M} UTC).\n\n"
+def liaisons_reminder(session: Session, question: Question, settings: ReferenceSettings,
+                      claimer_email: str | None = None) -> None:
+    """Unclaimed: every liaison of the member, about the first response; claimed: the claimer, about the answer."""
+    if claimer_email:
+        due, what_zh, what_en, recipients = question.answer_due_at, "答复", "answer", [claimer_email]
+    else:
+        due, what_zh, what_en = question.first_response_due_at, "首次答复", "first response"
+        recipients = liaison_emails(session, question.routed_member_id)
+    text = (f"咨询 #{question.id} 即将超时（{what_zh}期限 {due:%Y-%m-%d %H:%M} UTC），请尽快处理。\n"
+            f"Question #{question.id} falls due soon ({what_en} by {due:%Y-%m-%d %H:%M} UTC).\n\n"
             f"{_staff_url(settings, question)}\n")
-    for email in liaison_emails(session, question.routed_member_id):
+    for email in recipients:
         _queue(session, email, f"咨询即将超时 / Reminder (#{question.id})", text, "reference.reminder", question)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from consortium.models import User
 from consortium.models.base import as_aware
 from consortium.models.reference import Question, QuestionMessage, ReferenceProfile
 from consortium.question_states import transition
@@ -39,6 +40,10 @@ def sweep(session: Session, *, now: datetime, settings: ReferenceSettings, searc
     unclaimed = session.exec(select(Question).where(Question.status == "new").order_by(Question.id)).all()
     for question in unclaimed:
         _sweep_unclaimed(session, question, now, settings, search, report)
+    claimed = session.exec(select(Question).where(Question.status == "claimed", Question.reminded_at.is_(None))
+                           .order_by(Question.id)).all()
+    for question in claimed:
+        _remind_claimer(session, question, now, settings, report)
     scrub_expired(session, now=now, report=report)
     if report.reminded or report.escalated or report.pooled or report.opened_to_all or report.scrubbed:
         log.info("reference sweep: %s", report)
@@ -66,6 +71,20 @@ def _sweep_unclaimed(session, question: Question, now, settings, search, report:
             record_event(session, question, "reminded", now, member_id=question.routed_member_id)
             reference_mail.liaisons_reminder(session, question, settings)
         report.reminded += 1
+
+
+def _remind_claimer(session, question: Question, now: datetime, settings: ReferenceSettings,
+                    report: SweepReport) -> None:
+    due = as_aware(question.answer_due_at)
+    if due is None or not _due_soon(session, question, due, now, settings):
+        return
+    claimer = session.get(User, question.claimed_by_id) if question.claimed_by_id else None
+    with UnitOfWork(session):
+        question.reminded_at = now
+        record_event(session, question, "reminded", now, member_id=question.routed_member_id,
+                     reasons={"due": "answer"})
+        reference_mail.liaisons_reminder(session, question, settings, claimer.email if claimer else None)
+    report.reminded += 1
 
 
 def _unclaimed_too_long(question: Question, now: datetime, settings: ReferenceSettings) -> bool:

@@ -40,12 +40,10 @@ def _guard():
 
 
 @blp.route("/questions", methods=["POST"])
+@blp.arguments(questions.IntakeSchema)
 @blp.response(201, QuestionCreatedSchema)
-def create_question():
-    """Submit a reader question; the answer carries the private status URL."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.", {"_schema": ["Not a JSON object."]})
+def create_question(body):
+    """Submit a reader question; the answer carries the private status URL (DESIGN.md)."""
     result = questions.submit_question(get_session(), body, now=now(), settings=settings(), ip=client_ip(),
                                        search=search_port(), on_commit=wake_mail())
     return {key: result[key] for key in ("id", "status_url", "routed_to", "due_at")}

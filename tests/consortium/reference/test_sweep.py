@@ -104,3 +104,15 @@ def test_scrub_redacts_the_readers_name_inside_the_question_text(session, member
     scrub_expired(session, now=WEDNESDAY + timedelta(days=400))
     session.refresh(question)
     assert "张三" not in question.text and "脂评本" in question.text
+
+
+def test_the_claimer_is_reminded_before_the_answer_falls_due(session, question, liaisons, settings):
+    """A claimed question near its answer due time reminds its claimer only, once."""
+    liaison.claim(session, question.id, liaisons["A"], now=WEDNESDAY, settings=settings)
+    session.refresh(question)
+    due = question.answer_due_at.replace(tzinfo=timezone.utc)
+    assert sweep(session, now=due - timedelta(days=3), settings=settings).reminded == 0  # Friday: nine working hours before
+    assert sweep(session, now=due - timedelta(hours=1), settings=settings).reminded == 1
+    assert sweep(session, now=due - timedelta(minutes=10), settings=settings).reminded == 0
+    mail = session.exec(select(OutboxMail).where(OutboxMail.kind == "reference.reminder")).one()
+    assert mail.recipient == "liaison@a.example" and "答复期限" in mail.text_body
