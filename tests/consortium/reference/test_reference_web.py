@@ -169,3 +169,43 @@ def test_stats_csv_export(client, asked):
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("member,") and len(lines) == 4
+
+
+def test_staff_json_api_claims_answers_and_the_public_knowledge_page_shows_it(client, asked):
+    """C's liaison works the question entirely over JSON; the published page is public."""
+    login(client, "liaison@c.example", "liaison-pass-C")
+    headers = {"X-CSRFToken": client.get("/api/v1/staff/csrf").get_json()["csrf_token"]}
+    qid = asked["id"]
+    assert [q["id"] for q in client.get("/api/v1/staff/questions?tab=new").get_json()["questions"]] == [qid]
+    client.post(f"/api/v1/staff/questions/{qid}/claim", headers=headers)
+    answered = client.post(f"/api/v1/staff/questions/{qid}/answer", headers=headers,
+                           json={"body": "<p>本馆有此书。</p><img src=x onerror=alert(1)>"}).get_json()
+    assert answered["status"] == "answered" and "onerror" not in answered["messages"][0]["body_html"]
+    bad = client.post(f"/api/v1/staff/questions/{qid}/fly", headers=headers)
+    assert bad.status_code == 422
+    preview_page = client.get(f"/staff/questions/{qid}/publish").get_data(as_text=True)
+    assert "张三" not in preview_page
+    published = client.post(f"/api/v1/staff/questions/{qid}/publish", headers=headers,
+                            json={"title": "此书在哪里", "question_text": "此书在哪里？", "answer_html": "<p>本馆有此书。</p>"})
+    assert published.status_code == 200
+    listing = client.get("/answers").get_data(as_text=True)
+    entry_path = re.search(r'href="(/answers/\d+)"', listing).group(1)
+    assert "本馆有此书" in client.get(entry_path).get_data(as_text=True)
+    assert client.get("/answers/999999").status_code == 404
+
+
+def test_admin_sees_every_members_queue_but_no_reader_data(client, asked):
+    """The consortium admin lists C's question and sees no e-mail address."""
+    login(client, "admin@x.example", "admin-pass-1")
+    rows = client.get("/api/v1/staff/questions?tab=new").get_json()["questions"]
+    assert [r["id"] for r in rows] == [asked["id"]]
+    detail = client.get(f"/api/v1/staff/questions/{asked['id']}").get_json()
+    assert detail["reader_email"] is None and "zhangsan" not in str(detail)
+
+
+def test_status_page_shows_only_its_own_question(client, asked, profiles):
+    """Another reader's token shows their question, never this one."""
+    other = client.post("/api/v1/questions", json=ask_data(question="另一位读者的私人问题", name="李四",
+                                                              email="lisi@reader.example")).get_json()
+    page = client.get("/" + other["status_url"].split("/", 3)[3]).get_data(as_text=True)
+    assert "另一位读者的私人问题" in page and ONLY_C_ISBN not in page and "zhangsan" not in page
