@@ -26,10 +26,13 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*\s?[@＠]\s?(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
 
 _SEP = r"[\s\-‐–]?"
-MOBILE = re.compile(rf"(?<![\d+])(?:(?:\+|00)\s?86{_SEP}|\(\+?86\)\s?)?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")
-LANDLINE = re.compile(rf"(?<![\d\-–])(?:\(0\d{{2,3}}\)\s?|0\d{{2,3}}[\s\-–])[2-9]\d{{2,3}}{_SEP}\d{{4}}"
+# Any grouping of the 11 digits (138 1234 5678, 1381 234 5678, 138-1234-5678).
+MOBILE = re.compile(rf"(?<![\d+])(?:(?:\+|00)\s?86{_SEP}|\(\+?86\)\s?)?1[3-9](?:{_SEP}\d){{9}}(?!\d)")
+LANDLINE = re.compile(rf"(?<![\d\-–])(?:\(0\d{{2,3}}\)\s?|0\d{{2,3}}[\s\-–])\d{{3,4}}{_SEP}\d{{4}}"
                       r"(?:\s?(?:转|ext\.?|x)\s?\d{1,5})?(?!\d)")
-INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00)[1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)[\s\-]?)?\d{1,4}(?:[\s\-]?\d{2,4}){1,4}(?!\d)")
+# "00" as an international prefix only with a separator after the country code, so that
+# bare numbers such as the ISBN-10 0061234567 are not phones.
+INTERNATIONAL = re.compile(r"(?<![\w+])(?:\+|00(?=\d{1,3}[\s\-(]))[1-9]\d{0,2}[\s\-]?(?:\(\d{1,4}\)[\s\-]?)?\d{1,4}(?:[\s\-]?\d{2,4}){1,4}(?!\d)")
 PHONE_INTRODUCED = re.compile(r"(?i:电话|手机|手机号|联系电话|座机|tel|phone|mobile|cell)\s*(?:号码|号)?\s*"
                               r"(?:是|为)?\s*[:：]?\s*(\+?\d[\d\s\-]{5,18}\d)(?!\d)")
 
@@ -59,12 +62,21 @@ SURNAMES = ("欧阳 司马 上官 诸葛 东方 皇甫 慕容 令狐 公孙 尉�
             "邵 万 覃 武 钱 戴 严 莫 孔 向 常 汤 康 易 乔 赖 文 施 洪 辛 柯 庄 鲁 葛 俞 牛 申 殷 詹 ").split()
 # Characters that end a name: verbs, particles and titles that follow a self-introduction.
 _NAME_STOP = "的是在了想要请问需和与从来去到给把被也都就还又老同学生师先女士教授馆员同志们，。、！？"
-_GIVEN = rf"[{HAN}](?<![{_NAME_STOP}])"
+_GIVEN = rf"(?:[{HAN}](?<![{_NAME_STOP}]))"
 ZH_NAME_INTRODUCED = re.compile(rf"(?:我叫|我的名字是|我的名字叫|姓名\s*[:：]?|本人)\s*"
                                 rf"((?:{'|'.join(SURNAMES)}){_GIVEN}{{1,2}}|{_GIVEN}{{2,3}})")
-ZH_NAME_IAM = re.compile(rf"我是\s*((?:{'|'.join(SURNAMES)}){_GIVEN}{{1,2}})(?![{HAN}](?<![{_NAME_STOP}]))")
+ZH_NAME_IAM = re.compile(rf"我是\s*((?:{'|'.join(SURNAMES)}){_GIVEN}{{1,2}})(?!{_GIVEN})")
 EN_NAME_INTRODUCED = re.compile(r"(?:(?i:my\s+name\s+is|my\s+name's)|(?-i:Name)\s*:)\s*"
                                 r"([A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+){0,2})")
+
+
+# A number right after ISBN/ISSN/DOI is a bibliographic identifier, never personal data.
+CITED_IDENTIFIER = re.compile(r"(?i:isbn(?:-1[03])?|issn|e-?issn|doi)\s*[:：]?\s*$")
+
+
+def is_cited_identifier(text: str, start: int) -> bool:
+    """Whether the number starting at ``start`` follows ISBN/ISSN/DOI."""
+    return bool(CITED_IDENTIFIER.search(text[max(0, start - 16):start]))
 
 
 def id_card_is_valid(number: str) -> bool:

@@ -8,7 +8,8 @@ real birth date, and any 15/18-digit number introduced as 身份证/ID card), st
 numbers (8–12 digits introduced by 学号/工号/借书证号/student number/student ID …;
 configurable), the reader's own name (``known_names``, any case; Latin names also in
 reversed order) and self-introductions ("我是张三", "我叫李四", "姓名：王五", "My name is …"),
-and QQ / WeChat ids introduced by QQ / 微信 / WeChat.
+and QQ / WeChat ids introduced by QQ / 微信 / WeChat. Full-width digits and letters
+(１３８…, ＠) count as their ASCII forms.
 
 Each piece is replaced by a token naming what was removed, in the text's language:
 ``language="auto"`` (default) uses Chinese tokens (``[邮箱已隐去]``) when the text contains
@@ -31,6 +32,7 @@ from consortium.pii_patterns import (
     find_names,
     find_phones,
     find_student_numbers,
+    is_cited_identifier,
 )
 
 __all__ = ["redact", "Redaction", "Found", "KINDS", "TOKENS", "DEFAULT_STUDENT_NUMBER_PATTERNS"]
@@ -48,6 +50,9 @@ TOKENS = {
 KINDS = tuple(TOKENS)
 LANGUAGES = ("auto", "zh", "en", "neutral")
 _HAN_CHAR = re.compile(f"[{HAN}]")
+# Full-width ASCII (１３８…, ＠) and the ideographic space, folded one character for one so
+# that positions in the folded text are positions in the original.
+_FULLWIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 
 
 @dataclass(frozen=True)
@@ -86,13 +91,48 @@ def redact(text: str, known_names: Iterable[str] = (), *, language: str = "auto"
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     text = text or ""
     patterns = DEFAULT_STUDENT_NUMBER_PATTERNS if student_number_patterns is None else tuple(student_number_patterns)
-    candidates = [
-        *find_emails(text), *find_id_cards(text), *find_student_numbers(text, patterns),
-        *find_im_ids(text), *find_phones(text), *find_names(text, list(known_names)),
-    ]
-    chosen = _resolve(candidates, _token_spans(text))
+    names = [n for n in known_names if n]
     lang = text_language(text) if language == "auto" else language
-    return Redaction(_replace(text, chosen, lang), chosen)
+    chosen: list[Found] = []
+    redacted = text
+    # Removing one piece can expose another (a '+86…' right after a removed number is no
+    # longer glued to digits), so detect again until nothing new turns up: idempotence.
+    for _ in range(_MAX_PASSES):
+        fresh = _detect(redacted, names, patterns)
+        if not fresh:
+            break
+        chosen = sorted(chosen + _to_original(fresh, chosen, lang), key=lambda f: f.start)
+        redacted = _replace(text, chosen, lang)
+    return Redaction(redacted, chosen)
+
+
+_MAX_PASSES = 5
+
+
+def _detect(text: str, names: list[str], patterns: tuple[str, ...]) -> list[Found]:
+    folded = text.translate(_FULLWIDTH)
+    candidates = [
+        *find_emails(folded), *find_id_cards(folded), *find_student_numbers(folded, patterns),
+        *find_im_ids(folded), *find_phones(folded), *find_names(folded, names),
+    ]
+    candidates = [f for f in candidates
+                  if f.kind in ("email", "name") or not is_cited_identifier(folded, f.start)]
+    chosen = _resolve(candidates, _token_spans(text))
+    return [Found(f.kind, text[f.start:f.end], f.start, f.end) for f in chosen]
+
+
+def _to_original(fresh: list[Found], chosen: list[Found], language: str) -> list[Found]:
+    """Positions in the redacted text → the original (finds never overlap a token)."""
+    mapped = []
+    for found in fresh:
+        shift = 0
+        for done in chosen:
+            token = token_for(done.kind, language)
+            if done.start + shift + len(token) > found.start:
+                break
+            shift += len(token) - (done.end - done.start)
+        mapped.append(Found(found.kind, found.original, found.start - shift, found.end - shift))
+    return mapped
 
 
 def _token_spans(text: str) -> list[tuple[int, int]]:

@@ -51,19 +51,25 @@ class NeverOpen(ValueError):
 
 
 class WorkingCalendar:
-    """A member's working calendar; see the module docstring for the rules."""
+    """A member's working calendar; see the module docstring for the rules.
 
-    def __init__(self, hours: OpeningHours, tz: str = "Asia/Shanghai", closures: Iterable[date] = (),
+    ``hours`` may also be the text form (``"mon-fri 08:00-17:00"``); ``closures`` are the
+    member's own closed dates (datetimes count by their date).
+    """
+
+    def __init__(self, hours: OpeningHours | str, tz: str = "Asia/Shanghai", closures: Iterable[date] = (),
                  use_chinese_calendar: bool = True):
+        if isinstance(hours, str):
+            hours = parse_opening_hours(hours)
         if not isinstance(hours, OpeningHours):
-            raise TypeError("hours must be OpeningHours (see parse_opening_hours)")
+            raise TypeError("hours must be OpeningHours or its text form (see parse_opening_hours)")
         try:
             self.zone = ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {tz!r}") from None
         self.hours = hours
         self.tz = tz
-        self.closures = frozenset(closures)
+        self.closures = frozenset(_as_date(d) for d in closures)
         self.use_chinese_calendar = use_chinese_calendar
         self._spans_cache: dict[date, tuple[Span, ...]] = {}
         self._warned_years: set[int] = set()
@@ -266,6 +272,14 @@ def _count_closed(run: int) -> int:
     if run + 1 > MAX_CLOSED_DAYS:
         raise NeverOpen(f"no opening hours within {MAX_CLOSED_DAYS} days")
     return run + 1
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise TypeError(f"closures must be dates, got {type(value).__name__}")
+    return value
 
 
 def _utc(at: datetime) -> datetime:

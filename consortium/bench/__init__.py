@@ -7,4 +7,6 @@ writes everything to ``bench-results/bench-<time>.json``. Suites are listed in `
 SUITES = [
     "consortium.bench.push",
     "consortium.bench.reference",
+    "consortium.bench.mail",
+    "consortium.bench.clock_redaction",
 ]

@@ -13,8 +13,8 @@ in ``<instance>/config.py`` or as environment variables (``CONSORTIUM_MAIL_SERVE
 from importlib import import_module
 
 __all__ = ["queue_mail", "deliver_pending", "DeliveryReport", "OutboxMail", "init_app", "wake_mailer",
-           "requeue", "retry_delay", "MailError", "InvalidRecipient", "UnknownMailBackend",
-           "DeliveryFailed", "DEFAULTS"]
+           "requeue", "retry_delay", "run_mail_job", "MailError", "InvalidRecipient", "InvalidMailConfig",
+           "UnknownMailBackend", "DeliveryFailed", "DEFAULTS"]
 
 DEFAULTS = {
     # "folder" (the embedded default: .eml files in MAIL_FOLDER) or "smtp".
@@ -27,6 +27,9 @@ DEFAULTS = {
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
     "MAIL_USE_SSL": False,
+    # CA certificates (PEM file) to verify the server with, e.g. a campus CA; None means the
+    # system's trust store. Certificates are always verified.
+    "MAIL_TLS_CA_FILE": None,
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     # Seconds to wait for the SMTP server on connect and on each command.
@@ -41,7 +44,8 @@ DEFAULTS = {
     # A claim older than this belongs to a worker that stopped: untried rows are requeued,
     # rows caught mid-send are marked failed (never sent twice).
     "MAIL_CLAIM_TIMEOUT_SECONDS": 900,
-    # The background job: seconds between runs and most mails per run.
+    # The background job: seconds between runs, and mails per batch (a run sends batches
+    # until fewer than a full batch were due, at most 10 per run).
     "MAIL_JOB_INTERVAL_SECONDS": 30,
     "MAIL_BATCH_SIZE": 100,
 }
@@ -52,6 +56,7 @@ DEFAULTS = {
 _LAZY = {
     "queue_mail": "outbox", "requeue": "outbox",
     "deliver_pending": "delivery", "DeliveryReport": "delivery", "retry_delay": "delivery",
+    "run_mail_job": "delivery", "InvalidMailConfig": "errors",
     "OutboxMail": "models",
     "MailError": "errors", "InvalidRecipient": "errors", "UnknownMailBackend": "errors",
     "DeliveryFailed": "errors",
@@ -70,10 +75,9 @@ def init_app(app) -> None:
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    from consortium.mail.delivery import deliver_pending
+    from consortium.mail.delivery import run_mail_job
 
-    get_jobs(app).register("mail", lambda: deliver_pending(app, app.config["MAIL_BATCH_SIZE"]),
-                           app.config["MAIL_JOB_INTERVAL_SECONDS"])
+    get_jobs(app).register("mail", lambda: run_mail_job(app), app.config["MAIL_JOB_INTERVAL_SECONDS"])
 
 
 def wake_mailer(app=None) -> None:

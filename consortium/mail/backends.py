@@ -38,7 +38,7 @@ class FolderBackend:
                 fh.write(message.as_bytes(policy=SMTP))
             os.replace(tmp, os.path.join(self.folder, f"{key}.eml"))
         except OSError as exc:
-            raise DeliveryFailed(f"cannot write to the mail folder {self.folder}: {exc}") from exc
+            raise DeliveryFailed(f"cannot write to the mail folder {self.folder}: {exc}", affects_all=True) from exc
 
 
 class SmtpBackend:
@@ -47,8 +47,10 @@ class SmtpBackend:
     name = "smtp"
 
     def __init__(self, host: str, port: int, *, use_ssl: bool = False, use_starttls: bool = False,
-                 username: str | None = None, password: str | None = None, timeout: float = 30.0):
+                 username: str | None = None, password: str | None = None, timeout: float = 30.0,
+                 ca_file: str | None = None):
         self.host, self.port = host, int(port)
+        self.ca_file = ca_file
         self.use_ssl, self.use_starttls = use_ssl, use_starttls
         self.username, self.password = username, password
         self.timeout = timeout
@@ -75,13 +77,14 @@ class SmtpBackend:
             raise DeliveryFailed(f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}", permanent=permanent) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self._close()
-            raise DeliveryFailed(f"SMTP {self.host}:{self.port}: {exc or type(exc).__name__}") from exc
+            raise DeliveryFailed(f"SMTP {self.host}:{self.port}: {exc or type(exc).__name__}",
+                                 affects_all=True) from exc
         if refused:
             raise DeliveryFailed(f"recipient refused: {_describe(refused)}", permanent=True)
 
     def _connection(self) -> smtplib.SMTP:
         if self._conn is None:
-            context = ssl.create_default_context()
+            context = ssl.create_default_context(cafile=self.ca_file)
             if self.use_ssl:
                 conn = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
             else:
@@ -115,6 +118,10 @@ class SmtpBackend:
             conn.close()
 
 
+def _text_or_none(value) -> str | None:
+    return None if value is None else str(value)
+
+
 def _text(value) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
@@ -131,6 +138,8 @@ def make_backend(config: dict, instance_path: str):
     if name == "smtp":
         return SmtpBackend(
             config["MAIL_SERVER"], config["MAIL_PORT"], use_ssl=bool(config.get("MAIL_USE_SSL")),
-            use_starttls=bool(config.get("MAIL_USE_TLS")), username=config.get("MAIL_USERNAME"),
-            password=config.get("MAIL_PASSWORD"), timeout=float(config.get("MAIL_TIMEOUT", 30)))
+            use_starttls=bool(config.get("MAIL_USE_TLS")), username=_text_or_none(config.get("MAIL_USERNAME")),
+            # An all-digit password from the environment arrives as a number (JSON parsing).
+            password=_text_or_none(config.get("MAIL_PASSWORD")), timeout=float(config.get("MAIL_TIMEOUT", 30)),
+            ca_file=config.get("MAIL_TLS_CA_FILE"))
     raise UnknownMailBackend(f"MAIL_BACKEND {name!r} is not a mail backend; use 'smtp' or 'folder'.")

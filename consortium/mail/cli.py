@@ -13,7 +13,7 @@ def mail_group():
 @click.option("--limit", default=1000, show_default=True, type=int, help="Most mails to send in this run.")
 @pass_ctx
 def send_pending(obj, limit):
-    """Send the mails that are due now and print what happened."""
+    """Send the mails that are due now and print what happened (exit 1 if one failed for good)."""
     from consortium.mail import deliver_pending
 
     report = run_service(deliver_pending, obj.app, limit)

@@ -1,16 +1,15 @@
 """Delivering due outbox rows with retries and exponential backoff."""
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import update
 from sqlmodel import Session
 
 from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
-from consortium.mail.message import build_message
+from consortium.mail.message import build_message, check_sender
 from consortium.mail.models import OutboxMail
-from consortium.mail.outbox import claim_due, mark_sending, release_stale_claims
+from consortium.mail.outbox import claim_due, mark_sending, release_stale_claims, update_rows
 from consortium.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -26,6 +25,14 @@ class DeliveryReport:
 
     def __str__(self) -> str:
         return f"sent {self.sent}, failed {self.failed}, retry later {self.retry_later}"
+
+    def __add__(self, other: "DeliveryReport") -> "DeliveryReport":
+        return DeliveryReport(self.sent + other.sent, self.failed + other.failed,
+                              self.retry_later + other.retry_later)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.failed + self.retry_later
 
 
 def retry_delay(attempts: int, base_seconds: float, max_seconds: float) -> timedelta:
@@ -43,48 +50,83 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
 
     config = app.config
     report = DeliveryReport()
+    # Configuration errors surface before any row is claimed, so no row is left stranded.
+    backend = make_backend(config, app.instance_path)
+    sender = check_sender(config["MAIL_DEFAULT_SENDER"])
+
+    def clock() -> datetime:
+        return now.astimezone(timezone.utc) if now is not None else utcnow()
+
     with new_session(app) as session:
-        release_stale_claims(session, now or utcnow(), config["MAIL_CLAIM_TIMEOUT_SECONDS"])
-        rows = claim_due(session, now or utcnow(), limit)
+        release_stale_claims(session, clock(), config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+        rows = claim_due(session, clock(), limit)
         if not rows:
             return report
-        with make_backend(config, app.instance_path) as backend:
-            for row in rows:
-                _deliver_one(session, backend, row, config, now or utcnow(), report)
-    if report.sent or report.failed or report.retry_later:
+        with backend:
+            _deliver_rows(session, backend, rows, sender, config, clock, report)
+    if report.handled:
         log.info("mail outbox: %s", report)
     return report
 
 
-def _deliver_one(session: Session, backend, row: OutboxMail, config, now: datetime,
-                 report: DeliveryReport) -> None:
+def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
+    """The ``mail`` job: full batches of ``MAIL_BATCH_SIZE`` until the due mail is out
+    (at most ``max_batches`` per run, so one run never monopolises its thread)."""
+    batch = app.config["MAIL_BATCH_SIZE"]
+    total = DeliveryReport()
+    for _ in range(max_batches):
+        report = deliver_pending(app, batch)
+        total += report
+        if report.handled < batch:
+            break
+    return total
+
+
+def _deliver_rows(session: Session, backend, rows: list[OutboxMail], sender: str, config, clock,
+                  report: DeliveryReport) -> None:
+    """Send the claimed rows in order; once the server itself fails, postpone the rest untried."""
+    outage: DeliveryFailed | None = None
+    for row in rows:
+        if outage is not None:
+            _record_failure(session, row, outage, config, clock(), report, from_status="claimed")
+            continue
+        outage = _deliver_one(session, backend, row, sender, config, clock(), report)
+
+
+def _deliver_one(session: Session, backend, row: OutboxMail, sender: str, config, now: datetime,
+                 report: DeliveryReport) -> DeliveryFailed | None:
+    """Send one row; returns the failure when it concerns the whole server."""
     if not mark_sending(session, row, now):
-        return
+        return None
     try:
-        backend.send(build_message(row, config["MAIL_DEFAULT_SENDER"]))
+        backend.send(build_message(row, sender))
     except DeliveryFailed as exc:
         _record_failure(session, row, exc, config, now, report)
-        return
-    _finish(session, row, status="sent", sent_at=utcnow(), last_error=None, claim_token=None)
+        return exc if exc.affects_all else None
+    _finish(session, row, "sending", status="sent", sent_at=utcnow(), last_error=None, claim_token=None)
     report.sent += 1
+    return None
 
 
 def _record_failure(session: Session, row: OutboxMail, exc: DeliveryFailed, config, now: datetime,
-                    report: DeliveryReport) -> None:
+                    report: DeliveryReport, from_status: str = "sending") -> None:
     attempts = row.attempts + 1
     if exc.permanent or attempts >= config["MAIL_MAX_ATTEMPTS"]:
-        log.warning("mail %s to %s failed for good after %d attempt(s): %s", row.id, row.recipient,
+        # The id and kind, not the address: logs must not collect readers' personal data.
+        log.warning("mail %s (%s) failed for good after %d attempt(s): %s", row.id, row.kind or "-",
                     attempts, exc.message)
-        _finish(session, row, status="failed", attempts=attempts, last_error=exc.message, claim_token=None)
+        _finish(session, row, from_status, status="failed", attempts=attempts, last_error=exc.message,
+                claim_token=None)
         report.failed += 1
         return
     delay = retry_delay(attempts, config["MAIL_RETRY_BASE_SECONDS"], config["MAIL_RETRY_MAX_SECONDS"])
-    _finish(session, row, status="queued", attempts=attempts, last_error=exc.message,
+    _finish(session, row, from_status, status="queued", attempts=attempts, last_error=exc.message,
             next_attempt_at=now + delay, claim_token=None, claimed_at=None)
     report.retry_later += 1
 
 
-def _finish(session: Session, row: OutboxMail, **values) -> None:
-    session.exec(update(OutboxMail).where(OutboxMail.id == row.id, OutboxMail.status == "sending")
+def _finish(session: Session, row: OutboxMail, from_status: str, **values) -> None:
+    session.exec(update_rows().where(OutboxMail.id == row.id, OutboxMail.status == from_status,
+                                     OutboxMail.claim_token == row.claim_token)
                  .values(**values))
     session.commit()

@@ -10,13 +10,23 @@ class InvalidRecipient(MailError, InvalidInput):
     """The recipient is not one e-mail address (``queue_mail`` refuses it)."""
 
 
-class UnknownMailBackend(MailError):
+class InvalidMailConfig(MailError):
+    """A ``MAIL_*`` setting cannot work (e.g. a sender that is not an address)."""
+
+
+class UnknownMailBackend(InvalidMailConfig):
     """``MAIL_BACKEND`` names no backend (use ``smtp`` or ``folder``)."""
 
 
 class DeliveryFailed(MailError):
-    """A backend could not hand a message over; ``permanent`` says whether a retry can help."""
+    """A backend could not hand a message over.
 
-    def __init__(self, message: str, permanent: bool = False):
+    ``permanent``: a retry cannot help (the server refused this message for good).
+    ``affects_all``: the server or folder itself failed (down, timeout, login, disk), so the
+    other mails of the batch would fail the same way and are postponed without trying.
+    """
+
+    def __init__(self, message: str, permanent: bool = False, affects_all: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        self.affects_all = affects_all

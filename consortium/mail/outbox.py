@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.policy import SMTP
 
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from consortium.mail.errors import InvalidRecipient
@@ -52,6 +52,11 @@ def _plausible(address: Address) -> bool:
     return bool(address.username) and "." in address.domain and " " not in address.addr_spec
 
 
+def update_rows():
+    """An UPDATE of outbox rows that skips the ORM's in-session sync (rows are re-read after)."""
+    return update(OutboxMail).execution_options(synchronize_session=False)
+
+
 def claim_due(session: Session, now: datetime, limit: int) -> list[OutboxMail]:
     """Claim up to ``limit`` due rows for this worker and commit the claim.
 
@@ -68,7 +73,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[OutboxMail]:
     if not ids:
         session.rollback()
         return []
-    session.exec(update(OutboxMail)
+    session.exec(update_rows()
                  .where(OutboxMail.id.in_(ids), OutboxMail.status == "queued")
                  .values(status="claimed", claim_token=token, claimed_at=now))
     session.commit()
@@ -79,7 +84,7 @@ def claim_due(session: Session, now: datetime, limit: int) -> list[OutboxMail]:
 
 def mark_sending(session: Session, row: OutboxMail, now: datetime) -> bool:
     """Record that this row is being handed to the backend; False if it is no longer ours."""
-    result = session.exec(update(OutboxMail)
+    result = session.exec(update_rows()
                           .where(OutboxMail.id == row.id, OutboxMail.claim_token == row.claim_token,
                                  OutboxMail.status == "claimed")
                           .values(status="sending", claimed_at=now))
@@ -92,10 +97,10 @@ def release_stale_claims(session: Session, now: datetime, timeout_seconds: float
     rows stopped mid-send are marked failed, because they may have gone out and must never
     be sent twice. Returns how many rows changed."""
     cutoff = now - timedelta(seconds=timeout_seconds)
-    requeued = session.exec(update(OutboxMail)
+    requeued = session.exec(update_rows()
                             .where(OutboxMail.status == "claimed", OutboxMail.claimed_at < cutoff)
                             .values(status="queued", claim_token=None, claimed_at=None))
-    failed = session.exec(update(OutboxMail)
+    failed = session.exec(update_rows()
                           .where(OutboxMail.status == "sending", OutboxMail.claimed_at < cutoff)
                           .values(status="failed", claim_token=None,
                                   last_error="The worker stopped while sending; not retried so it "
@@ -106,8 +111,8 @@ def release_stale_claims(session: Session, now: datetime, timeout_seconds: float
 
 def requeue(session: Session, ids: list[int], now: datetime | None = None) -> int:
     """Put failed rows back into the queue (an admin's decision); returns how many."""
-    result = session.exec(update(OutboxMail)
-                          .where(OutboxMail.id.in_(ids), or_(OutboxMail.status == "failed"))
+    result = session.exec(update_rows()
+                          .where(OutboxMail.id.in_(ids), OutboxMail.status == "failed")
                           .values(status="queued", attempts=0, next_attempt_at=now or utcnow(),
                                   claim_token=None, claimed_at=None))
     session.commit()
