@@ -110,3 +110,34 @@ def test_first_response_falls_due_on_the_right_working_day(session, members, set
                              now=submitted.replace(tzinfo=shanghai))
     due = datetime.fromisoformat(result["first_response_due_at"]).astimezone(shanghai)
     assert due.replace(tzinfo=None) == expected
+
+
+class CountingSearch:
+    """A search port answering fixed counts per member, recording what routing asked."""
+
+    def __init__(self, counts, fail=False):
+        self.counts, self.fail, self.calls = counts, fail, []
+
+    def count_matching(self, text, identifiers):
+        self.calls.append((text, list(identifiers)))
+        if self.fail:
+            raise OSError("index directory unreadable")
+        return self.counts
+
+
+def test_search_port_matches_steer_routing_and_appear_in_the_reasons(session, profiles, settings):
+    """Works the index matches with the question's words count for the member holding them."""
+    search = CountingSearch({"C": 40})
+    result = submit_question(session, ask_data(question="请问有没有关于晶体管放大电路的入门书？ISSN 0028-0836", home_member="B"),
+                             now=WEDNESDAY, settings=settings, search=search)
+    assert search.calls == [("请问有没有关于晶体管放大电路的入门书？ISSN 0028-0836", ["0028-0836"])]
+    assert result["routed_to"] == "C"
+    question = session.get(Question, result["id"])
+    assert "holds 40 matching works" in question.routing["ranking"][0]["summary"]
+
+
+def test_a_failing_search_port_does_not_stop_intake(session, profiles, settings, caplog):
+    """Routing degrades to the database signals and logs the failure."""
+    result = submit_question(session, ask_data(question="红楼梦的版本"), now=WEDNESDAY, settings=settings,
+                             search=CountingSearch({}, fail=True))
+    assert result["routed_to"] == "A" and "search port failed" in caplog.text
