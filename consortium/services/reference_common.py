@@ -3,6 +3,7 @@ history events, token hashing and liaison recipients."""
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlmodel import Session, select
 
@@ -101,6 +102,12 @@ def parse_closures(values) -> set[date]:
 
 
 def make_calendar(hours: str, tz: str, closures=()):
+    """A member's calendar; equal settings share one instance (and its per-day cache)."""
+    return _cached_calendar(hours, tz, tuple(str(c) for c in closures or ()))
+
+
+@lru_cache(maxsize=256)
+def _cached_calendar(hours: str, tz: str, closures: tuple):
     from consortium.workclock import WorkingCalendar, parse_opening_hours
 
     return WorkingCalendar(parse_opening_hours(hours), tz, parse_closures(closures))

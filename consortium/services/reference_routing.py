@@ -93,8 +93,8 @@ def question_clc(session: Session, text: str, work_id: int | None) -> str | None
 
 
 def build_candidates(session: Session, text: str, identifiers: Identifiers, now: datetime,
-                     settings: ReferenceSettings, search=None) -> list[Candidate]:
-    members = session.exec(select(Member)).all()
+                     settings: ReferenceSettings, search=None, members=None) -> list[Candidate]:
+    members = members if members is not None else session.exec(select(Member)).all()
     profiles = {p.member_id: p for p in session.exec(select(ReferenceProfile)).all()}
     exact = identifier_holdings(session, identifiers)
     related = search_holdings(search, text, identifiers)
@@ -128,12 +128,13 @@ def decide(session: Session, question: Question, now: datetime, settings: Refere
     """Route a question: its facts, every member's candidate, the pure decision."""
     identifiers = find_identifiers(question.text)
     excluded_ids = (declined_members(session, question.id) if question.id else set()) | set(also_exclude)
-    codes = {m.id: m.code for m in session.exec(select(Member)).all()}
+    members = session.exec(select(Member)).all()
+    codes = {m.id: m.code for m in members}
     home = codes.get(question.home_member_id)
     facts = QuestionFacts(home_member=home, clc=question.clc, language=question.language,
                           has_identifiers=bool(identifiers.isbns or identifiers.issns),
                           excluded=frozenset(codes[i] for i in excluded_ids if i in codes))
-    candidates = build_candidates(session, question.text, identifiers, now, settings, search)
+    candidates = build_candidates(session, question.text, identifiers, now, settings, search, members)
     return route(facts, candidates, settings.weights)
 
 
