@@ -209,3 +209,20 @@ def test_status_page_shows_only_its_own_question(client, asked, profiles):
                                                               email="lisi@reader.example")).get_json()
     page = client.get("/" + other["status_url"].split("/", 3)[3]).get_data(as_text=True)
     assert "另一位读者的私人问题" in page and ONLY_C_ISBN not in page and "zhangsan" not in page
+
+
+def test_publish_form_on_the_review_page_publishes(client, asked):
+    """The review page's form posts to the publish action and the entry goes public."""
+    login(client, "liaison@c.example", "liaison-pass-C")
+    token = csrf_token(client, "/staff/questions")
+    qid = asked["id"]
+    client.post(f"/staff/questions/{qid}/claim", data={"csrf_token": token})
+    client.post(f"/staff/questions/{qid}/answer", data={"csrf_token": token, "body": "在丙馆三楼。"})
+    review = client.get(f"/staff/questions/{qid}/publish").get_data(as_text=True)
+    assert "审核并公开" in review
+    response = client.post(f"/staff/questions/{qid}/publish", data={
+        "csrf_token": token, "title": "这本书在哪里", "question_text": "这本书在哪里？", "answer_html": "在丙馆三楼。"})
+    assert response.status_code == 302
+    assert "这本书在哪里" in client.get("/answers").get_data(as_text=True)
+    invalid = client.post(f"/staff/questions/{qid}/claim", data={"csrf_token": token}, follow_redirects=True)
+    assert "无法认领已答复的咨询" in invalid.get_data(as_text=True)
