@@ -7,7 +7,7 @@ pool), and a claim locks the question against colleagues.
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from consortium.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consortium.models import Work

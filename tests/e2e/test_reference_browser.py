@@ -1,7 +1,6 @@
 """A real browser: a reader asks; C's liaison claims and transfers to B; B's liaison answers;
 the reader sees the answer and receives it by e-mail through a real loopback SMTP server."""
 import email
-import re
 from email.policy import default as default_policy
 
 import pytest
@@ -10,7 +9,10 @@ from aiosmtpd.controller import Controller
 from consortium.services.catalogue import ingest_batch
 from consortium.services.reference_profiles import set_profile
 from tests.conftest import free_port
-from tests.consortium.reference.conftest import ONLY_C_ISBN, WEDNESDAY, liaisons  # noqa: F401 (fixture)
+from tests.consortium.reference import conftest as reference_fixtures
+from tests.consortium.reference.conftest import ONLY_C_ISBN, WEDNESDAY
+
+liaisons = reference_fixtures.liaisons  # the reference tests' liaison accounts, as a fixture here too
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """The sweep with an explicit clock: reminders, escalation, pool, opening to all, retention."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 from sqlmodel import select
