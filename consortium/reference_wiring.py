@@ -27,11 +27,9 @@ def init_app(app) -> None:
 
 
 def _rate_limited(exc):
-    from consortium.web.errors import error_response
+    from consortium.web.reference_helpers import handle_page_error
 
-    from consortium.web.reference_helpers import translated_message
-
-    return error_response(429, translated_message(exc), exc.errors, {"Retry-After": str(exc.retry_after)})
+    return handle_page_error(exc)
 
 
 def run_sweep(app, now=None):

@@ -65,9 +65,12 @@ def translated_message(exc) -> str:
 
 def handle_page_error(exc):
     """Blueprint error handler: the foundation's response, with the message translated."""
-    from consortium.web.errors import handle_domain_error
+    from consortium.services.reference_common import RateLimited
+    from consortium.web.errors import error_response, handle_domain_error
 
     exc.message = translated_message(exc)
+    if isinstance(exc, RateLimited):  # blueprint handlers come before the app's RateLimited one
+        return error_response(429, exc.message, exc.errors, {"Retry-After": str(exc.retry_after)})
     return handle_domain_error(exc)
 
 

@@ -226,3 +226,12 @@ def test_publish_form_on_the_review_page_publishes(client, asked):
     assert "这本书在哪里" in client.get("/answers").get_data(as_text=True)
     invalid = client.post(f"/staff/questions/{qid}/claim", data={"csrf_token": token}, follow_redirects=True)
     assert "无法认领已答复的咨询" in invalid.get_data(as_text=True)
+
+
+def test_ask_form_over_the_limit_shows_a_friendly_429_page(app, client, profiles):
+    """The sixth form submission from one address gets a translated 429 page."""
+    for i in range(6):
+        token = csrf_token(client, "/ask")
+        response = client.post("/ask", data=_form(app, 10, csrf_token=token, question=f"红楼梦问题 {i}"))
+    assert response.status_code == 429 and response.headers["Retry-After"] == "3600"
+    assert "短时间内提交的问题过多" in response.get_data(as_text=True)
