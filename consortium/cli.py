@@ -186,4 +186,5 @@ def demo(obj, host, port, no_serve):
 from consortium.mail.cli import mail_group  # noqa: E402  (the mail outbox commands)
 main.add_command(mail_group)
 from consortium.reference_cli import reference_group, sweep_command  # noqa: E402  (reference queue commands)
-main.add_command(sweep_command); main.add_command(reference_group)  # noqa: E702
+main.add_command(sweep_command)
+main.add_command(reference_group)
