@@ -7,11 +7,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from consortium.models import User
 from consortium.models.base import as_aware
-from consortium.models.reference import Question, QuestionMessage, ReferenceProfile
+from consortium.models.reference import IntakeHit, Question, QuestionMessage, ReferenceProfile
 from consortium.question_states import transition
 from consortium.services import reference_mail
 from consortium.services.reference_common import (ReferenceSettings, calendar_for, default_calendar, profile_of,
@@ -45,6 +46,7 @@ def sweep(session: Session, *, now: datetime, settings: ReferenceSettings, searc
     for question in claimed:
         _remind_claimer(session, question, now, settings, report)
     scrub_expired(session, now=now, report=report)
+    prune_intake_hits(session, now=now, settings=settings)
     if report.reminded or report.escalated or report.pooled or report.opened_to_all or report.scrubbed:
         log.info("reference sweep: %s", report)
     return report
@@ -152,3 +154,11 @@ def _scrub(session: Session, question: Question, now: datetime, days: int) -> No
     question.updated_at = now
     record_event(session, question, "scrubbed", now, member_id=question.routed_member_id,
                  reasons={"retention_days": days})
+
+
+def prune_intake_hits(session: Session, *, now: datetime, settings: ReferenceSettings) -> int:
+    """Forget rate-limit hits older than the window: they count nothing any more."""
+    cutoff = now - timedelta(seconds=settings.rate_window_seconds)
+    with UnitOfWork(session):
+        result = session.exec(delete(IntakeHit).where(IntakeHit.created_at < cutoff))
+    return result.rowcount
