@@ -189,3 +189,6 @@ main.add_command(mail_group)
 from consortium.feeds_cli import origins as _feeds_origins  # noqa: E402  (the feeds feature's command)
 
 members.add_command(_feeds_origins)
+from consortium.reference_cli import reference_group, sweep_command  # noqa: E402  (reference queue commands)
+main.add_command(sweep_command)
+main.add_command(reference_group)

@@ -7,6 +7,7 @@ writes everything to ``bench-results/bench-<time>.json``. Suites are listed in `
 SUITES = [
     "consortium.bench.push",
     "consortium.bench.oai",
+    "consortium.bench.reference",
     "consortium.bench.mail",
     "consortium.bench.clock_redaction",
     "member_sites.bench",

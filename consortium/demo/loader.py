@@ -32,6 +32,7 @@ MEMBERS = [
 # Feature areas add demo content: "module" whose ``load(app, session, today)`` yields lines to print.
 DEMO_EXTRAS: list[str] = [
     "consortium.demo.feeds",
+    "consortium.demo.reference",
 ]
 
 STAFF = [

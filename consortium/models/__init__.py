@@ -8,6 +8,7 @@ from consortium.models.catalogue import (  # noqa: F401
     Work,
     WorkIdentifier,
 )
+from consortium.models.reference import IntakeHit, KnowledgeEntry, Question, QuestionEvent, QuestionMessage, ReferenceProfile  # noqa: F401,E501
 import consortium.mail.models  # noqa: F401,E402  (registers the mail_outbox table)
 from consortium.models.imports import Import, ImportProblem  # noqa: F401
 from consortium.models.guides import Guide, GuideItem  # noqa: F401,E402
