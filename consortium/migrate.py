@@ -9,6 +9,15 @@ from sqlalchemy.engine import Engine
 
 SCRIPTS = Path(__file__).parent / "migrations"
 
+# Dialect-specific expression indexes that the models cannot declare (migration 0004 writes
+# them per database); autogenerate must neither drop nor re-create them.
+MIGRATION_ONLY_INDEXES = frozenset({"ix_holding_new_on", "ix_holding_member_new_on"})
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic filter: leave the migration-only indexes alone."""
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
+
 
 def alembic_config() -> Config:
     config = Config()
