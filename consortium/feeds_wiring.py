@@ -43,5 +43,5 @@ def init_app(app) -> None:
     app.register_blueprint(embed_views.bp)
     pages.add_nav(app, "reading.new_arrivals", _l("New arrivals"))
     pages.add_nav(app, "reading.public_list", _l("Guides"))
-    pages.add_nav(app, "guides.staff_list", _l("My guides"), staff=True)
-    pages.add_nav(app, "embed.builder", _l("Embed on your site"), staff=True)
+    pages.add_nav(app, "guides.staff_list", _l("My guides"), staff=True, roles=("librarian",))
+    pages.add_nav(app, "embed.builder", _l("Embed on your site"), staff=True, roles=("librarian",))

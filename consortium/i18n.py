@@ -56,6 +56,7 @@ def init_app(app) -> None:
 
     # staff and readers read times in the consortium's zone (BABEL_DEFAULT_TIMEZONE), not UTC
     app.jinja_env.globals.setdefault("format_datetime", format_datetime)
+    app.jinja_env.filters["local_time"] = local_time
 
     @app.context_processor
     def _language_context():
@@ -82,3 +83,18 @@ def localized_name(member, locale: str | None = None) -> str:
     return member.name
 
 
+
+
+def local_time(value, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored UTC time (datetime or ISO text) shown in the consortium's time zone."""
+    from datetime import datetime, timezone
+
+    from flask_babel import format_datetime
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return format_datetime(value, pattern)

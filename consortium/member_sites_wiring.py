@@ -29,7 +29,7 @@ def init_app(app) -> None:
         app.config["MEMBER_SITES_IMPORT_DIR"] = os.path.join(app.instance_path, "imports")
     get_api(app).register_blueprint(member_api.blp)
     app.register_blueprint(imports_pages.bp)
-    add_nav(app, "imports.history", _l("Imports"), staff=True)
+    add_nav(app, "imports.history", _l("Imports"), staff=True, roles=("librarian",))
     get_jobs(app).register("imports", lambda: run_imports(app), app.config["MEMBER_SITES_IMPORT_INTERVAL"])
 
 

@@ -23,7 +23,7 @@ def init_app(app) -> None:
     get_jobs(app).register("sweep", lambda: run_sweep(app), app.config["REFERENCE_SWEEP_INTERVAL_SECONDS"])
     add_nav(app, "reference.ask", _l("Ask a librarian"))
     add_nav(app, "reference.answers", _l("Answered questions"))
-    add_nav(app, "reference_staff.queue", _l("Question queue"), staff=True)
+    add_nav(app, "reference_staff.queue", _l("Question queue"), staff=True, roles=("liaison",))
 
 
 def _rate_limited(exc):

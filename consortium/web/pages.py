@@ -1,6 +1,6 @@
 """Shared pages: the reader home, the staff home, the language switch, and the menu registry.
 
-Feature areas add menu entries with ``add_nav(app, endpoint, label, staff=False)`` from their
+Feature areas add menu entries with ``add_nav(app, endpoint, label, staff=False, roles=())`` from their
 ``init_app``, so the base template never needs editing.
 """
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -17,8 +17,19 @@ bp = Blueprint("pages", __name__)
 NAV = "consortium.nav"
 
 
-def add_nav(app, endpoint: str, label, staff: bool = False) -> None:
-    app.extensions.setdefault(NAV, []).append({"endpoint": endpoint, "label": label, "staff": staff})
+def add_nav(app, endpoint: str, label, staff: bool = False, roles: tuple[str, ...] = ()) -> None:
+    """A menu entry; ``staff`` entries show to logged-in staff, limited to ``roles`` if given
+    (consortium admins see every entry)."""
+    app.extensions.setdefault(NAV, []).append({"endpoint": endpoint, "label": label, "staff": staff,
+                                               "roles": tuple(roles)})
+
+
+def _visible(item: dict) -> bool:
+    if not item["staff"]:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    return not item["roles"] or current_user.is_admin or current_user.role in item["roles"]
 
 
 @bp.route("/")
@@ -65,5 +76,5 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _nav_context():
-        items = [i for i in app.extensions.get(NAV, []) if not i["staff"] or current_user.is_authenticated]
+        items = [i for i in app.extensions.get(NAV, []) if _visible(i)]
         return {"nav_items": items}

@@ -71,3 +71,16 @@ def test_english_browsers_get_english_pages(client, staff):
 def test_unknown_page_is_an_html_404_in_the_readers_language(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "返回首页" in response.get_data(as_text=True)
+
+
+def test_staff_menu_shows_each_role_only_its_own_tools(client, session, staff):
+    """A librarian is not offered the liaison queue, a liaison not the imports page."""
+    add_user(session, "li@a.example", "liaison-pass-1", "liaison", "A")
+    login(client, "lib@a.example", "lib-pass-1")
+    librarian_menu = client.get("/staff/").get_data(as_text=True)
+    assert "文件导入" in librarian_menu
+    assert "咨询队列" not in librarian_menu and "Question queue" not in librarian_menu
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    login(client, "li@a.example", "liaison-pass-1")
+    liaison_menu = client.get("/staff/").get_data(as_text=True)
+    assert "文件导入" not in liaison_menu and "咨询队列" in liaison_menu
