@@ -48,6 +48,9 @@ DEFAULTS = {
     # until fewer than a full batch were due, at most 10 per run).
     "MAIL_JOB_INTERVAL_SECONDS": 30,
     "MAIL_BATCH_SIZE": 100,
+    # Days a delivered or given-up mail is kept (for "was it sent?" questions); after that the
+    # job deletes it, so readers' addresses and message bodies do not outlive their use.
+    "MAIL_KEEP_DAYS": 30,
 }
 
 

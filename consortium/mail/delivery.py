@@ -9,7 +9,7 @@ from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
 from consortium.mail.message import build_message, check_sender
 from consortium.mail.models import OutboxMail
-from consortium.mail.outbox import claim_due, mark_sending, release_stale_claims, update_rows
+from consortium.mail.outbox import claim_due, mark_sending, purge_finished, release_stale_claims, update_rows
 from consortium.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,11 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
 def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
     """The ``mail`` job: full batches of ``MAIL_BATCH_SIZE`` until the due mail is out
     (at most ``max_batches`` per run, so one run never monopolises its thread)."""
+    from consortium.db import new_session
+
     batch = app.config["MAIL_BATCH_SIZE"]
+    with new_session(app) as session:
+        purge_finished(session, utcnow(), app.config["MAIL_KEEP_DAYS"])
     total = DeliveryReport()
     for _ in range(max_batches):
         report = deliver_pending(app, batch)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.policy import SMTP
 
-from sqlalchemy import update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
 from consortium.mail.errors import InvalidRecipient
@@ -117,3 +117,16 @@ def requeue(session: Session, ids: list[int], now: datetime | None = None) -> in
                                   claim_token=None, claimed_at=None))
     session.commit()
     return result.rowcount
+
+
+def purge_finished(session: Session, now: datetime, keep_days: int) -> int:
+    """Delete sent and failed mails finished more than ``keep_days`` ago; returns how many.
+
+    Queued or in-flight mails are never touched. Commits its own small transaction.
+    """
+    cutoff = now - timedelta(days=keep_days)
+    finished_before = or_(OutboxMail.sent_at < cutoff,
+                          (OutboxMail.sent_at.is_(None)) & (OutboxMail.created_at < cutoff))
+    result = session.exec(delete(OutboxMail).where(OutboxMail.status.in_(("sent", "failed")), finished_before))
+    session.commit()
+    return result.rowcount or 0

@@ -168,3 +168,25 @@ def test_an_invalid_recipient_is_a_422_input_error():
 
     exc = InvalidRecipient("bad", {"to": ["Not an e-mail address."]})
     assert isinstance(exc, MailError) and isinstance(exc, InvalidInput) and status_for(exc) == 422
+
+
+def test_finished_mail_is_purged_after_the_keep_period_and_queued_mail_never(app, session, backend):
+    """Readers' addresses do not outlive their use: old sent/failed rows go, queued ones stay."""
+    from consortium.mail.outbox import purge_finished
+
+    now = utcnow()
+    old_sent = queue_mail(session, "a@reader.example.cn", "old", "x")
+    new_sent = queue_mail(session, "b@reader.example.cn", "new", "x")
+    old_failed = queue_mail(session, "c@reader.example.cn", "failed", "x")
+    old_queued = queue_mail(session, "d@reader.example.cn", "waiting", "x")
+    session.commit()
+    long_ago = now - timedelta(days=40)
+    session.exec(update(OutboxMail).where(OutboxMail.id == old_sent.id).values(status="sent", sent_at=long_ago))
+    session.exec(update(OutboxMail).where(OutboxMail.id == new_sent.id).values(status="sent", sent_at=now))
+    session.exec(update(OutboxMail).where(OutboxMail.id.in_([old_failed.id, old_queued.id]))
+                 .values(created_at=long_ago))
+    session.exec(update(OutboxMail).where(OutboxMail.id == old_failed.id).values(status="failed"))
+    session.commit()
+    assert purge_finished(session, now, keep_days=30) == 2
+    left = {r.subject for r in session.exec(select(OutboxMail)).all()}
+    assert left == {"new", "waiting"}
