@@ -107,5 +107,5 @@ def test_any_pushed_text_gives_well_formed_xml_in_both_formats(text):
     """Control characters and markup in records never break the XML a harvester parses."""
     data = work(title=text, subtitle=text, authors=[text], summary=text, subjects=[text],
                 holdings=[{"member": "A", "call_number": text, "location": text, "url": None, "access": None}])
-    for xml in (metadata.oai_dc(data), metadata.marcxml(data)):
-        etree.fromstring(xml.encode("utf-8"))
+    roots = [etree.fromstring(xml.encode("utf-8")) for xml in (metadata.oai_dc(data), metadata.marcxml(data))]
+    assert [etree.QName(r).localname for r in roots] == ["dc", "record"]

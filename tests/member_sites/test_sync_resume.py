@@ -63,16 +63,19 @@ def kill_and_resume(live_server, keys, members, session, export_file, count, bat
     assert f"resumed at record {checkpointed + 1}" in out
     assert f"read {count} · pushed " in out and "rejected 0" in out
     assert_catalogue_holds_exactly(session, members["A"], ids)
+    return checkpointed
 
 
 def test_killed_push_of_1000_records_resumes_without_loss_or_duplicates(live_server, keys, members, session,
                                                                          export_file):
     """Batches of 100, killed after 300 acknowledged records: the rerun completes the file exactly."""
-    kill_and_resume(live_server, keys, members, session, export_file, 1000, 100, 300)
+    checkpointed = kill_and_resume(live_server, keys, members, session, export_file, 1000, 100, 300)
+    assert 300 <= checkpointed < 1000, "the kill came mid-file, after at least 300 acknowledged records"
 
 
 @pytest.mark.slow
 def test_killed_push_of_20000_records_resumes_without_loss_or_duplicates(live_server, keys, members, session,
                                                                           export_file):
     """The issue's case: 20,000 records in batches of 1,000, SIGKILLed after 3 batches, then run again."""
-    kill_and_resume(live_server, keys, members, session, export_file, 20000, 1000, 3000)
+    checkpointed = kill_and_resume(live_server, keys, members, session, export_file, 20000, 1000, 3000)
+    assert 3000 <= checkpointed < 20000, "the kill came mid-file, after at least 3 acknowledged batches"
