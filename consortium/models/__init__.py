@@ -8,3 +8,4 @@ from consortium.models.catalogue import (  # noqa: F401
     Work,
     WorkIdentifier,
 )
+from consortium.models.search import SearchCheckpoint  # noqa: F401,E402

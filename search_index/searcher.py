@@ -1,0 +1,136 @@
+"""The read side: per-thread Whoosh searchers reopened when the index changes, and the
+reader search (query, filters, facets, sorts, paging, highlights, did-you-mean).
+
+Web workers never write: they open the index read-only and never touch its lock, so a
+``LockError`` cannot reach a reader.
+"""
+import json
+import threading
+
+from whoosh import sorting
+
+from search_index import facets as facet_mod
+from search_index import highlight as hl
+from search_index import params as params_mod
+from search_index import query as qmod
+from search_index import store
+from search_index.suggest import suggestion_for
+
+SORT_FACETS = {
+    "newest": lambda: sorting.FieldFacet("acquired", reverse=True),
+    "year": lambda: sorting.FieldFacet("year", reverse=True),
+    "title": lambda: sorting.FieldFacet("title_sort"),
+}
+
+
+class IndexReader:
+    """Hands each thread an up-to-date searcher over the index at ``index_dir``."""
+
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self._local = threading.local()
+
+    def searcher(self):
+        """The calling thread's searcher, refreshed if a commit or rebuild happened; or None."""
+        local = self._local
+        identity = store.directory_identity(self.index_dir)
+        current = getattr(local, "searcher", None)
+        if current is not None and getattr(local, "identity", None) == identity:
+            if current.up_to_date():
+                return current
+            local.searcher = current.refresh()
+            return local.searcher
+        if current is not None:
+            current.close()
+            local.searcher = None
+        ix = store.open_for_reading(self.index_dir)
+        if ix is None:
+            return None
+        local.searcher, local.identity, local.parser = ix.searcher(), identity, qmod.make_parser(ix.schema)
+        return local.searcher
+
+    def parser(self):
+        return self._local.parser
+
+    def close(self) -> None:
+        current = getattr(self._local, "searcher", None)
+        if current is not None:
+            current.close()
+            self._local.searcher = None
+
+
+class WhooshSearch:
+    """``consortium.ports.SearchPort`` over the Whoosh index."""
+
+    def __init__(self, index_dir: str, max_per_page: int = 100, max_results: int = 1000,
+                 suggest_below: int = 3):
+        self.reader = IndexReader(index_dir)
+        self.max_per_page = max_per_page
+        self.max_results = max_results
+        self.suggest_below = suggest_below
+
+    def search(self, params) -> dict:
+        if not isinstance(params, params_mod.SearchParams):
+            params = params_mod.parse_params(params, self.max_per_page, self.max_results)
+        searcher = self.reader.searcher()
+        if searcher is None:
+            return empty_answer(params)
+        text_query = qmod.parse_text(self.reader.parser(), params.q)
+        full = qmod.combine(text_query, qmod.filter_queries(params))
+        results = searcher.search(full, limit=params.page * params.per_page, groupedby=facet_mod.grouping(),
+                                  sortedby=_sort_facet(params), terms=False)
+        total = len(results)
+        start = (params.page - 1) * params.per_page
+        terms = hl.query_terms(text_query, ("title", "text"))
+        analyzer = searcher.schema["title"].analyzer
+        hits = [_result(hit, params.home_member, analyzer, terms) for hit in results[start:start + params.per_page]]
+        suggestion = None
+        if params.q and total < self.suggest_below:
+            suggestion = suggestion_for(searcher, params.q)
+        return {"total": total, "page": params.page, "per_page": params.per_page, "results": hits,
+                "facets": facet_mod.facet_counts(results), "suggestion": suggestion}
+
+    def count_matching(self, text: str, identifiers: list[str]) -> dict[str, int]:
+        searcher = self.reader.searcher()
+        if searcher is None:
+            return {}
+        from whoosh import query
+
+        parts = []
+        if text and text.strip():
+            parts.append(qmod.parse_text(self.reader.parser(), qmod.plain_words(text)))
+        for ident in identifiers or []:
+            parts.extend(query.Term("isbn", t) for t in _identifier_terms(ident))
+        parts = [p for p in parts if p is not query.NullQuery]
+        if not parts:
+            return {}
+        q = parts[0] if len(parts) == 1 else query.Or(parts)
+        results = searcher.search(q, limit=1, groupedby=facet_mod.grouping(), terms=False)
+        return {row["value"]: row["count"] for row in facet_mod.facet_counts(results)["member"]}
+
+
+def _identifier_terms(ident: str) -> list[str]:
+    from search_index.analysis import identifier_query_terms
+
+    return identifier_query_terms(str(ident))
+
+
+def _sort_facet(params):
+    sort = params.sort
+    if sort == "relevance" and not params.q:
+        sort = "newest"
+    factory = SORT_FACETS.get(sort)
+    return factory() if factory else None
+
+
+def _result(hit, home_member, analyzer, terms) -> dict:
+    payload = json.loads(hit["payload"])
+    payload["holdings"].sort(key=lambda h: (h["member"] != home_member, h["member"]))
+    title = hit.get("title") or payload.get("title")
+    payload["highlight"] = {"title": hl.highlight(analyzer, title, terms)}
+    return payload
+
+
+def empty_answer(params) -> dict:
+    return {"total": 0, "page": params.page, "per_page": params.per_page, "results": [],
+            "facets": {name: [] for name in facet_mod.FACET_NAMES}, "suggestion": None}
