@@ -182,3 +182,8 @@ def demo(obj, host, port, no_serve):
     if not no_serve:
         click.echo(f"Daodu demo at http://{host}:{port}/  (Ctrl+C to stop)")
         serve_app(obj.app, host, port, 8)
+
+from consortium.search_cli import index_group, worker  # noqa: E402
+
+main.add_command(index_group)
+main.add_command(worker)
