@@ -23,4 +23,8 @@ class InvalidSearch(SearchIndexError, InvalidInput):
 
 
 class DeepPaging(InvalidSearch):
-    """The page asked for lies beyond the deep-paging cap."""
+    """The page asked for lies beyond the deep-paging cap (``cap``: results that can be paged)."""
+
+    def __init__(self, message: str, errors: dict | None = None, cap: int = 0):
+        super().__init__(message, errors)
+        self.cap = cap

@@ -129,5 +129,6 @@ def parse_params(raw, max_per_page: int = 100, max_results: int = 1000) -> Searc
         raise InvalidSearch("Some search parameters are not valid.", errors)
     if params.page * params.per_page > max_results + params.per_page - 1:
         raise DeepPaging(f"Only the first {max_results} results can be paged through; refine the search.",
-                         {"page": [f"Must be at most {max(1, max_results // params.per_page)} at this page size."]})
+                         {"page": [f"Must be at most {max(1, max_results // params.per_page)} at this page size."]},
+                         cap=max_results)
     return params

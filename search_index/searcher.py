@@ -126,8 +126,7 @@ def _sort_facet(params):
 def _result(hit, home_member, analyzer, terms) -> dict:
     payload = json.loads(hit["payload"])
     payload["holdings"].sort(key=lambda h: (h["member"] != home_member, h["member"]))
-    title = hit.get("title") or payload.get("title")
-    payload["highlight"] = {"title": hl.highlight(analyzer, title, terms)}
+    payload["highlight"] = {"title": hl.highlight(analyzer, payload.get("title") or "", terms)}
     return payload
 
 
