@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.support.charset import accent_map
@@ -39,8 +40,17 @@ def jieba_tokenizer():
     return _jieba
 
 
-def han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
-    """Terms of one folded Han run as ``(text, start, end, optional)``, offsets in the run."""
+@lru_cache(maxsize=65536)
+def han_terms(raw_run: str, query: bool) -> tuple[tuple[str, int, int, bool], ...]:
+    """Terms of one Han run as ``(text, start, end, optional)``, offsets in the run.
+
+    Cached: the same run recurs across fields of a document (title in ``title`` and
+    ``text``) and across documents (publishers, names, subjects).
+    """
+    return tuple(_han_terms(normalise.fold_chinese(raw_run), query))
+
+
+def _han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
     if len(run) == 1:
         return [(run, 0, 1, False)]
     terms = [(run[i:i + 2], i, i + 2, False) for i in range(len(run) - 1)]
@@ -73,7 +83,7 @@ class MixedTokenizer(Tokenizer):
             if match.group(1) is not None:
                 if self.latin_only:
                     continue
-                run, base = normalise.fold_chinese(match.group(1)), match.start()
+                run, base = match.group(1), match.start()
                 for term, start, end, optional in han_terms(run, query):
                     yield self._fill(token, term, pos + start, base + start, base + end, start_char,
                                      optional, keeporiginal)
@@ -114,12 +124,16 @@ class IdentifierTokenizer(Tokenizer):
 
 
 def identifier_index_terms(value: str) -> list[str]:
+    """Compact forms: ISBN-13 and its ISBN-10 (hyphens are stripped from queries, so the
+    hyphenated forms of ``normalise.isbn_forms`` add nothing), ISSN without its hyphen."""
     terms = set()
     for ident in value.split():
-        if len(_NON_ALNUM.sub("", ident)) == 13:
-            terms.update(_NON_ALNUM.sub("", form).upper() for form in normalise.isbn_forms(ident))
-        else:
-            terms.add(_NON_ALNUM.sub("", ident).upper())
+        compact = _NON_ALNUM.sub("", ident).upper()
+        terms.add(compact)
+        if len(compact) == 13 and compact.startswith("978"):
+            body = compact[3:12]
+            check = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
+            terms.add(body + ("X" if check == 10 else str(check)))
     return sorted(terms)
 
 

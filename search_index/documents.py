@@ -45,28 +45,24 @@ def work_document(work: dict, holdings: list[dict]) -> dict:
         "title": _join(work.get("title"), work.get("subtitle")),
         "authors": " ; ".join(work.get("authors") or []),
         "subjects": " ; ".join(work.get("subjects") or []),
-        "publisher": work.get("publisher") or "",
-        "summary": work.get("summary") or "",
         "text": _join(work.get("title"), work.get("subtitle"), *(work.get("authors") or []),
                       work.get("publisher"), *(work.get("subjects") or []), work.get("summary")),
         "spell": latin,
         "isbn": " ".join((work.get("isbns") or []) + (work.get("issns") or [])),
         "clc": clc,
-        "clc_top": prefixes[0] if prefixes else "",
-        "clc_sub": prefixes[1] if len(prefixes) > 1 else "",
+
         "format": work.get("format") or "other",
         "language": work.get("language") or "",
-        "decade": str(year - year % 10) if year else "",
         "members": ",".join(members),
-        "member_set": ",".join(members),
         "available": "1" if any(is_available(h) for h in holdings) else "0",
         "acquired": newest_acquisition(holdings),
         "title_sort": normalise.fold_key(work.get("title")) or "~",
         "stamp": hashlib.sha1(body.encode()).hexdigest(),
         "payload": body,
     }
-    doc["facet_key"] = facets.facet_key(doc["member_set"], doc["format"], doc["language"], doc["clc_top"],
-                                        doc["clc_sub"], doc["decade"], doc["available"])
+    doc["facet_key"] = facets.facet_key(",".join(members), doc["format"], doc["language"],
+                                        prefixes[0] if prefixes else "", prefixes[1] if len(prefixes) > 1 else "",
+                                        str(year - year % 10) if year else "", doc["available"])
     if year:
         doc["year"] = int(year)
     return {k: v for k, v in doc.items() if v != "" or k in ("title",)}

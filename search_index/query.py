@@ -11,7 +11,7 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 from consortium import normalise
 from search_index.schema import FIELD_ALIASES
 
-TEXT_FIELDS = ("title", "authors", "subjects", "publisher", "summary", "text")
+TEXT_FIELDS = ("title", "authors", "subjects", "text")
 DEFAULT_FIELDS = ("title", "text")
 FIELD_BOOSTS = {"title": 2.0, "text": 1.0}
 _ISBN_LIKE = re.compile(r"^(?:97[89][\d\-]{10,14}|[\dXx\-]{10,13})$")

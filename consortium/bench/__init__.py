@@ -6,4 +6,5 @@ writes everything to ``bench-results/bench-<time>.json``. Suites are listed in `
 """
 SUITES = [
     "consortium.bench.push",
+    "search_index.bench",
 ]
