@@ -144,7 +144,7 @@ class BareWhoosh:
         facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in self.FACETS}
         sortedby = {"newest": sorting.FieldFacet("acquired", reverse=True),
                     "title": sorting.FieldFacet("title_sort")}.get(params.get("sort"))
-        results = self.searcher.search(full, limit=20, groupedby=facets, sortedby=sortedby)
+        results = self.searcher.search(full, limit=20, groupedby=facets, sortedby=sortedby, optimize=False)
         page = [hit.fields() for hit in results[:20]]
         return [len(results), page, {name: results.groups(name) for name in self.FACETS}]
 

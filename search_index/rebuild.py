@@ -1,9 +1,12 @@
 """Full rebuild: every live work into a fresh index beside the live one, then a swap.
 
-Analysis runs in ``procs`` writer subprocesses (Whoosh's ``MpWriter``, one segment each, no
-final merge) while this process reads the database and builds documents, so a rebuild uses
-both cores. Readers keep the old index until the swap; the checkpoint moves only after it.
+The works are split by ``id % procs``; each share is read from the database, mapped and
+analysed by its own process into its own side index (one segment writer per process, so a
+rebuild uses every core for all of the work). The segments are then moved into one fresh
+directory and listed in a single table of contents — no merge pass. Readers keep the old
+index until the directory swap; the checkpoint moves only after it.
 """
+import multiprocessing
 import os
 import shutil
 import time
@@ -37,9 +40,9 @@ def rebuild_index(engine: Engine, index_dir: str, *, procs: int = 2, limitmb: in
             head = source.max_change_id(session)
             present = source.change_ids_between(session, max(0, head - LATE_WINDOW), head)
             total = source.count_live_works(session)
-            side = index_dir.rstrip("/") + ".rebuild"
-            shutil.rmtree(side, ignore_errors=True)
-            count = _fill(session, store.create_fresh(side), procs, limitmb, total, progress)
+        side = index_dir.rstrip("/") + ".rebuild"
+        url = engine.url.render_as_string(hide_password=False)
+        count = _build_parts(url, side, max(1, procs), limitmb, total, progress)
         _swap(index_dir, side)
         late = {i: time.time() for i in range(max(0, head - LATE_WINDOW) + 1, head + 1) if i not in present}
         with Session(engine, expire_on_commit=False) as session:
@@ -50,28 +53,82 @@ def rebuild_index(engine: Engine, index_dir: str, *, procs: int = 2, limitmb: in
     return RebuildReport(count, time.perf_counter() - started, head)
 
 
-def _fill(session, ix, procs, limitmb, total, progress) -> int:
-    if procs > 1:
-        writer = ix.writer(procs=procs, multisegment=True, limitmb=limitmb, batchsize=200)
-    else:
-        writer = ix.writer(limitmb=limitmb)
+def build_part(url: str, part_dir: str, part: tuple[int, int], limitmb: int, counter=None) -> int:
+    """One process's share: its works into a fresh index at ``part_dir``; returns the count."""
+    from consortium.db import make_engine
+
+    engine = make_engine(url)
+    ix = store.create_fresh(part_dir)
+    writer = ix.writer(limitmb=limitmb)
     count = 0
     try:
-        for _work_id, doc in source.iter_live_documents(session):
-            if doc is None:
-                continue
-            writer.add_document(**doc)
-            count += 1
-            if progress and count % 1000 == 0:
-                progress(count, total)
+        with Session(engine) as session:
+            for _work_id, doc in source.iter_live_documents(session, part=part):
+                if doc is not None:
+                    writer.add_document(**doc)
+                    count += 1
+                    if counter is not None and count % 500 == 0:
+                        with counter.get_lock():
+                            counter.value += 500
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    if counter is not None:
+        with counter.get_lock():
+            counter.value += count % 500
+    ix.close()
+    engine.dispose()
+    return count
+
+
+def _build_parts(url, side, procs, limitmb, total, progress) -> int:
+    shutil.rmtree(side, ignore_errors=True)
+    parts = [f"{side}.part{k}" for k in range(procs)]
+    if procs == 1:
+        count = build_part(url, parts[0], (0, 1), limitmb)
+    else:
+        count = _run_processes(url, parts, limitmb, total, progress)
+    _combine(parts, side)
     if progress:
         progress(count, total)
-    ix.close()
     return count
+
+
+def _run_processes(url, parts, limitmb, total, progress) -> int:
+    context = multiprocessing.get_context("spawn")
+    counter = context.Value("q", 0)
+    procs = [context.Process(target=build_part, args=(url, part, (k, len(parts)), limitmb, counter),
+                             name=f"rebuild-{k}") for k, part in enumerate(parts)]
+    for proc in procs:
+        proc.start()
+    while any(proc.is_alive() for proc in procs):
+        for proc in procs:
+            proc.join(0.5)
+        if progress:
+            progress(counter.value, total)
+    failed = [proc.name for proc in procs if proc.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"rebuild processes failed: {', '.join(failed)}")
+    return counter.value
+
+
+def _combine(parts: list[str], side: str) -> None:
+    """Move the parts' segments into one fresh index and list them all in its TOC."""
+    from whoosh.index import TOC
+
+    target = store.create_fresh(side)
+    segments = []
+    for part in parts:
+        ix = store.open_for_writing(part)
+        for segment in ix._segments():
+            for name in segment.list_files(ix.storage):
+                os.rename(os.path.join(part, name), os.path.join(side, name))
+            segments.append(segment)
+        ix.close()
+        shutil.rmtree(part)
+    TOC(target.schema, segments, target.latest_generation() + 1).write(target.storage, store.INDEX_NAME)
+    target.close()
 
 
 def _swap(index_dir: str, side: str) -> None:

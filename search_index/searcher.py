@@ -13,7 +13,7 @@ from search_index import facets as facet_mod
 from search_index import highlight as hl
 from search_index import params as params_mod
 from search_index import query as qmod
-from search_index import store
+from search_index import signal, store
 from search_index.suggest import suggestion_for
 
 SORT_FACETS = {
@@ -29,6 +29,7 @@ class IndexReader:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self._local = threading.local()
+        self.facet_keys = facet_mod.SegmentKeys()
 
     def searcher(self):
         """The calling thread's searcher, refreshed if a commit or rebuild happened; or None."""
@@ -77,9 +78,11 @@ class WhooshSearch:
             return empty_answer(params)
         text_query = qmod.parse_text(self.reader.parser(), params.q)
         full = qmod.combine(text_query, qmod.filter_queries(params))
-        results = searcher.search(full, limit=params.page * params.per_page, groupedby=facet_mod.grouping(),
-                                  sortedby=_sort_facet(params), terms=False)
-        total = len(results)
+        # optimize=False: block-quality skipping would leave matches uncounted in total and facets
+        top = searcher.collector(limit=params.page * params.per_page, sortedby=_sort_facet(params), optimize=False)
+        counting = facet_mod.FacetCountingCollector(top, self.reader.facet_keys)
+        searcher.search_with_collector(full, counting)
+        results, total = top.results(), counting.total
         start = (params.page - 1) * params.per_page
         terms = hl.query_terms(text_query, ("title", "text"))
         analyzer = searcher.schema["title"].analyzer
@@ -88,31 +91,14 @@ class WhooshSearch:
         if params.q and total < self.suggest_below:
             suggestion = suggestion_for(searcher, params.q)
         return {"total": total, "page": params.page, "per_page": params.per_page, "results": hits,
-                "facets": facet_mod.facet_counts(results), "suggestion": suggestion}
+                "facets": facet_mod.split_counts(counting.key_counts), "suggestion": suggestion}
 
     def count_matching(self, text: str, identifiers: list[str]) -> dict[str, int]:
         searcher = self.reader.searcher()
         if searcher is None:
             return {}
-        from whoosh import query
-
-        parts = []
-        if text and text.strip():
-            parts.append(qmod.parse_text(self.reader.parser(), qmod.plain_words(text)))
-        for ident in identifiers or []:
-            parts.extend(query.Term("isbn", t) for t in _identifier_terms(ident))
-        parts = [p for p in parts if p is not query.NullQuery]
-        if not parts:
-            return {}
-        q = parts[0] if len(parts) == 1 else query.Or(parts)
-        results = searcher.search(q, limit=1, groupedby=facet_mod.grouping(), terms=False)
-        return {row["value"]: row["count"] for row in facet_mod.facet_counts(results)["member"]}
-
-
-def _identifier_terms(ident: str) -> list[str]:
-    from search_index.analysis import identifier_query_terms
-
-    return identifier_query_terms(str(ident))
+        docs = signal.matching_docs(searcher, self.reader.parser(), text, identifiers)
+        return signal.count_per_member(searcher, docs)
 
 
 def _sort_facet(params):

@@ -126,6 +126,8 @@ def test_count_matching_counts_works_per_member(catalogue, app):
     assert port.count_matching("", ["0-262-03384-4"]) == {"A": 1, "C": 1}
     assert port.count_matching("红楼梦", ["0028-0836"]) == {"A": 1, "B": 2}
     assert port.count_matching("", []) == {}
+    question = "请问有没有《紅樓夢》的英文译本 Dream of the Red Chamber？"
+    assert port.count_matching(question, []) == {"A": 1, "B": 2}  # 红楼梦 (A, B) and its translation (B)
 
 
 def test_search_before_any_index_exists_is_empty_not_an_error(app):
