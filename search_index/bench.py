@@ -35,6 +35,7 @@ ROUNDS = 5
 
 
 def sizes_for(options) -> list[int]:
+    """10k works for a smoke run, 100k and 1M for the targets; DAODU_BENCH_SEARCH_SIZES=a,b overrides."""
     override = os.environ.get("DAODU_BENCH_SEARCH_SIZES")
     if override:
         return [int(s) for s in override.split(",")]
@@ -45,7 +46,7 @@ def run(options) -> list[dict]:
     from search_index import bench_data
 
     rows = []
-    push_count = 2_000 if options.size == "small" else 10_000
+    push_count = int(os.environ.get("DAODU_BENCH_SEARCH_PUSH") or (2_000 if options.size == "small" else 10_000))
     rows += bench_data.measure_ingest(push_count)
     for size in sizes_for(options):
         with tempfile.TemporaryDirectory(prefix="daodu-bench-search-") as tmp:
@@ -62,22 +63,33 @@ def measure_rebuild(app, size: int) -> list[dict]:
     from search_index.service import rebuild_index
 
     bar = tqdm(total=size, unit="works", desc=f"rebuild {size:,}", file=sys.stderr, mininterval=2)
+    cpu_before = _cpu_seconds()
     report = rebuild_index(app, progress=lambda done, total: bar.update(done - bar.n))
+    cpu = _cpu_seconds() - cpu_before
     bar.close()
     target = 600 if size >= 1_000_000 else None
     return [{"suite": "search", "metric": f"full rebuild, {size:,} works ({app.config['SEARCH_INDEX_REBUILD_PROCS']} procs)",
              "value": report.seconds, "unit": "s", "target": target,
-             "note": f"{report.works / report.seconds:,.0f} works/s"}]
+             "note": f"{report.works / report.seconds:,.0f} works/s; CPU {cpu:,.0f}s in all processes "
+                     f"({os.getloadavg()[0]:.1f} load)"}]
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its waited-for children (the rebuild writers)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def measure_search(app, size: int) -> list[dict]:
     from consortium.ports import SEARCH
 
     port = app.extensions[SEARCH]
-    ours = _timed(lambda params: port.search(dict(params, per_page=20)))
+    ours, ours_cpu = _timed(lambda params: port.search(dict(params, per_page=20)))
     bare = BareWhoosh(app.config["SEARCH_INDEX_DIR"])
     try:
-        baseline = _timed(bare.search)
+        baseline, baseline_cpu = _timed(bare.search)
     finally:
         bare.close()
     target = 50 if size < 1_000_000 else 150
@@ -86,22 +98,25 @@ def measure_search(app, size: int) -> list[dict]:
         mine, base = _pct(ours, index), _pct(baseline, index)
         rows.append({"suite": "search", "metric": f"search {label}, {size:,} works, facets ({len(QUERIES)} queries)",
                      "value": mine, "unit": "ms", "target": target if label == "p95" else None,
-                     "note": f"bare Whoosh {base:.1f} ms"})
+                     "note": f"bare Whoosh {base:.1f} ms; CPU {_pct(ours_cpu, index):.1f} ms "
+                             f"(bare {_pct(baseline_cpu, index):.1f} ms); load {os.getloadavg()[0]:.1f}"})
         rows.append({"suite": "search", "metric": f"overhead over bare Whoosh {label}, {size:,} works",
                      "value": mine / base if base else None, "unit": "x", "target": 1.5})
     return rows
 
 
-def _timed(fn) -> list[float]:
+def _timed(fn) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per query (CPU too: the machine may be shared)."""
     for params in QUERIES:  # warm-up: open searchers, load columns, load jieba
         fn(params)
-    samples = []
+    wall, cpu = [], []
     for _round in range(ROUNDS):
         for params in QUERIES:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             fn(params)
-            samples.append((time.perf_counter() - started) * 1000)
-    return samples
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
 def _pct(samples: list[float], pct: int) -> float:

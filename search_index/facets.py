@@ -1,13 +1,12 @@
 """Facets from one column: each document stores all its facet values in ``facet_key``.
 
-Whoosh reads one column value per matching document and counts distinct keys; the keys are
-split into per-facet counts here. One column read instead of seven keeps faceted searches
-of large result sets cheap; multi-valued members are a comma-joined set inside the key.
+A collector counts the distinct keys of every matching document (one array lookup per
+document, see ``SegmentKeys``); the keys are then split into per-facet counts. Multi-valued
+members are a comma-joined set inside the key, so no overlapping facet is needed.
 """
 import threading
 from array import array
 
-from whoosh import sorting
 from whoosh.collectors import WrappingCollector
 
 FACET_NAMES = ("member", "format", "language", "clc", "clc_sub", "year", "available")
@@ -20,10 +19,6 @@ GROUP = "facet_key"
 def facet_key(member_set: str, fmt: str, language: str, clc_top: str, clc_sub: str, decade: str,
               available: str) -> str:
     return SEPARATOR.join((member_set, fmt, language, clc_top, clc_sub, decade, available))
-
-
-def grouping() -> dict:
-    return {GROUP: sorting.FieldFacet(GROUP, maptype=sorting.Count)}
 
 
 def split_counts(key_counts: dict) -> dict[str, list[dict]]:
@@ -48,11 +43,6 @@ def _rows(name: str, counts: dict[str, int]) -> list[dict]:
         return sorted(rows, key=lambda r: -r["year_from"])
     rows = [{"value": v, "count": n} for v, n in counts.items()]
     return sorted(rows, key=lambda r: (-r["count"], r["value"]))
-
-
-def facet_counts(results) -> dict[str, list[dict]]:
-    """From results searched with ``groupedby=grouping()`` (Whoosh's own facet collector)."""
-    return split_counts(results.groups(GROUP))
 
 
 class SegmentKeys:
