@@ -25,6 +25,12 @@ _jieba = None
 _jieba_lock = threading.Lock()
 
 
+def split_runs(text: str):
+    """``(han_run, None)`` or ``(None, latin_word)`` pairs of a text, in order."""
+    for match in _RUNS.finditer(text or ""):
+        yield match.group(1), match.group(2)
+
+
 def jieba_tokenizer():
     """The process's jieba tokenizer, its dictionary loaded on first use (thread-safe)."""
     global _jieba

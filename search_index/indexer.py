@@ -8,7 +8,8 @@ documents are rebuilt from the current database state, so replay is idempotent.
 """
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -37,9 +38,8 @@ class UpdateReport:
 class Hooks:
     """Observation points of a batch (tests use them to crash the writer for real)."""
 
-    before_index_commit: object = None
-    after_index_commit: object = None
-    extra: dict = field(default_factory=dict)
+    before_index_commit: Callable[[], None] | None = None
+    after_index_commit: Callable[[], None] | None = None
 
 
 def load_progress(session: Session) -> cp.Progress:

@@ -23,12 +23,12 @@ _STOP = frozenset("the and for with about are was were have has this that from w
 
 def content_words(text: str) -> list[str]:
     words: list[str] = []
-    for match in analysis._RUNS.finditer(text or ""):
-        if match.group(1):
-            run = normalise.fold_chinese(match.group(1))
+    for han, latin in analysis.split_runs(text):
+        if han:
+            run = normalise.fold_chinese(han)
             pieces = [w for w in analysis.jieba_tokenizer().lcut(run) if len(w) >= 2] or [run]
         else:
-            pieces = [w.lower() for w in _LATIN.findall(match.group(2)) if w.lower() not in _STOP]
+            pieces = [w.lower() for w in _LATIN.findall(latin) if w.lower() not in _STOP]
         words.extend(w for w in pieces if w not in words)
     return words[:MAX_WORDS]
 
