@@ -85,11 +85,16 @@ def build_part(url: str, part_dir: str, part: tuple[int, int], limitmb: int, cou
 def _build_parts(url, side, procs, limitmb, total, progress) -> int:
     shutil.rmtree(side, ignore_errors=True)
     parts = [f"{side}.part{k}" for k in range(procs)]
-    if procs == 1:
-        count = build_part(url, parts[0], (0, 1), limitmb)
-    else:
-        count = _run_processes(url, parts, limitmb, total, progress)
-    _combine(parts, side)
+    try:
+        if procs == 1:
+            count = build_part(url, parts[0], (0, 1), limitmb)
+        else:
+            count = _run_processes(url, parts, limitmb, total, progress)
+        _combine(parts, side)
+    except BaseException:
+        for path in parts + [side]:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
     if progress:
         progress(count, total)
     return count
