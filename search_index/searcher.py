@@ -39,8 +39,9 @@ class IndexReader:
         if current is not None and getattr(local, "identity", None) == identity:
             if current.up_to_date():
                 return current
-            local.searcher = current.refresh()
-            return local.searcher
+            if current.doc_count_all():  # Whoosh cannot refresh a reader of an empty index
+                local.searcher = current.refresh()
+                return local.searcher
         if current is not None:
             current.close()
             local.searcher = None

@@ -135,3 +135,18 @@ def test_search_before_any_index_exists_is_empty_not_an_error(app):
     from consortium.ports import SEARCH
 
     assert app.extensions[SEARCH].search({"q": "x"})["total"] == 0
+
+
+def test_searches_over_an_empty_index_then_a_filled_one(app, session, members):
+    """An index created empty answers repeated searches, then sees works once they arrive."""
+    from consortium.ports import SEARCH
+    from search_index.service import sync_index
+    from tests.search_index.conftest import push_books
+
+    sync_index(app)
+    port = app.extensions[SEARCH]
+    assert port.search({"q": "红楼梦"})["total"] == 0
+    assert port.search({"q": "红楼梦"})["total"] == 0
+    push_books(session, members)
+    sync_index(app)
+    assert port.search({"q": "红楼梦"})["total"] == 1
