@@ -90,7 +90,7 @@ def parse_text(parser, text: str):
 
 
 def filter_queries(params) -> list:
-    """Facet/filter parameters as constant-score queries (they narrow, they do not rank)."""
+    """Facet/filter parameters as queries; the searcher turns each into a cached bit set."""
     parts = []
     if params.member:
         parts.append(_any("members", params.member))
@@ -106,17 +106,9 @@ def filter_queries(params) -> list:
         parts.append(query.Term("available", "1" if params.available else "0"))
     if params.acquired_since is not None:
         parts.append(query.NumericRange("acquired", int(params.acquired_since.strftime("%Y%m%d")), None))
-    return [query.ConstantScoreQuery(p, 0.0) for p in parts]
+    return parts
 
 
 def _any(field: str, values: list[str]):
     terms = [query.Term(field, v) for v in values]
     return terms[0] if len(terms) == 1 else query.Or(terms)
-
-
-def combine(text_query, filters: list):
-    if not filters:
-        return text_query
-    if isinstance(text_query, query.Every):
-        return filters[0] if len(filters) == 1 else query.And(filters)
-    return query.And([text_query] + filters)

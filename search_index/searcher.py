@@ -7,7 +7,8 @@ Web workers never write: they open the index read-only and never touch its lock,
 import json
 import threading
 
-from whoosh import sorting
+from whoosh import collectors, sorting
+from whoosh.idsets import BitSet
 
 from search_index import facets as facet_mod
 from search_index import highlight as hl
@@ -16,6 +17,7 @@ from search_index import query as qmod
 from search_index import signal, store
 from search_index.suggest import suggestion_for
 
+FILTER_CACHE_SIZE = 64
 SORT_FACETS = {
     "newest": lambda: sorting.FieldFacet("acquired", reverse=True),
     "year": lambda: sorting.FieldFacet("year", reverse=True),
@@ -78,11 +80,12 @@ class WhooshSearch:
         if searcher is None:
             return empty_answer(params)
         text_query = qmod.parse_text(self.reader.parser(), params.q)
-        full = qmod.combine(text_query, qmod.filter_queries(params))
         # optimize=False: block-quality skipping would leave matches uncounted in total and facets
         top = searcher.collector(limit=params.page * params.per_page, sortedby=_sort_facet(params), optimize=False)
         counting = facet_mod.FacetCountingCollector(top, self.reader.facet_keys)
-        searcher.search_with_collector(full, counting)
+        allowed = filter_bits(searcher, qmod.filter_queries(params))
+        outer = counting if allowed is None else collectors.FilterCollector(counting, allow=allowed)
+        searcher.search_with_collector(text_query, outer)
         results, total = top.results(), counting.total
         start = (params.page - 1) * params.per_page
         terms = hl.query_terms(text_query, ("title", "text"))
@@ -100,6 +103,24 @@ class WhooshSearch:
             return {}
         docs = signal.matching_docs(searcher, self.reader.parser(), text, identifiers)
         return signal.count_per_member(searcher, docs)
+
+
+def filter_bits(searcher, parts: list):
+    """The documents every filter allows, as a bit set; each filter's set is cached on the
+    searcher (a searcher sees one fixed index state, so its sets stay valid until refresh)."""
+    if not parts:
+        return None
+    cache = searcher.__dict__.setdefault("_daodu_filter_bits", {})
+    combined = None
+    for part in parts:
+        key = repr(part)
+        bits = cache.get(key)
+        if bits is None:
+            if len(cache) >= FILTER_CACHE_SIZE:
+                cache.clear()
+            bits = cache[key] = BitSet(searcher.docs_for_query(part), size=searcher.doc_count_all())
+        combined = bits if combined is None else combined.intersection(bits)
+    return combined
 
 
 def _sort_facet(params):
