@@ -13,4 +13,5 @@ SUITES = [
     "member_sites.bench",
     "member_sites.bench_sync",
     "feeds.bench",
+    "search_index.bench",
 ]

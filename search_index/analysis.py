@@ -1,0 +1,194 @@
+"""Composable Whoosh analysis for Chinese and Latin text, identifiers and CLC numbers.
+
+Han runs are folded traditional → simplified (OpenCC) and indexed as overlapping character
+bigrams (recall: any two adjacent characters of a title find it) plus jieba search-mode words
+of three or more characters (two-character words are bigrams already). At query time the
+bigrams of a run are required and the jieba words are optional boosts (``token.optional``),
+see ``search_index.query``. Latin words are lowercased, accent-folded, stop-filtered and
+stemmed. jieba's dictionary loads once per process, on the first Han text, never at import.
+"""
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.support.charset import accent_map
+
+from consortium import normalise
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(rf"([{_HAN}]+)|([^\W{_HAN}_]+)", re.UNICODE)
+_NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_jieba = None
+_jieba_lock = threading.Lock()
+
+
+def split_runs(text: str):
+    """``(han_run, None)`` or ``(None, latin_word)`` pairs of a text, in order."""
+    for match in _RUNS.finditer(text or ""):
+        yield match.group(1), match.group(2)
+
+
+def jieba_tokenizer():
+    """The process's jieba tokenizer, its dictionary loaded on first use (thread-safe)."""
+    global _jieba
+    if _jieba is None:
+        with _jieba_lock:
+            if _jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                _jieba = tokenizer
+    return _jieba
+
+
+@lru_cache(maxsize=65536)
+def han_terms(raw_run: str, query: bool) -> tuple[tuple[str, int, int, bool], ...]:
+    """Terms of one Han run as ``(text, start, end, optional)``, offsets in the run.
+
+    Cached: the same run recurs across fields of a document (title in ``title`` and
+    ``text``) and across documents (publishers, names, subjects).
+    """
+    return tuple(_han_terms(normalise.fold_chinese(raw_run), query))
+
+
+def _han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
+    if len(run) == 1:
+        return [(run, 0, 1, False)]
+    terms = [(run[i:i + 2], i, i + 2, False) for i in range(len(run) - 1)]
+    if len(run) > 2:
+        for word, start, end in jieba_tokenizer().tokenize(run, mode="search"):
+            if len(word) >= 3:
+                terms.append((word, start, end, query))
+    return terms
+
+
+class MixedTokenizer(Tokenizer):
+    """Splits text into Han runs (bigrams + jieba words) and Latin/digit words.
+
+    ``latin_only`` drops Han runs (the unstemmed spelling field needs Latin words only).
+    """
+
+    def __init__(self, latin_only: bool = False):
+        self.latin_only = latin_only
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__ and other.latin_only == self.latin_only
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = unicodedata.normalize("NFKC", value) if not value.isascii() else value
+        query = mode == "query"
+        pos = start_pos
+        for match in _RUNS.finditer(text):
+            if match.group(1) is not None:
+                if self.latin_only:
+                    continue
+                run, base = match.group(1), match.start()
+                for term, start, end, optional in han_terms(run, query):
+                    yield self._fill(token, term, pos + start, base + start, base + end, start_char,
+                                     optional, keeporiginal)
+                pos += len(run)
+            else:
+                yield self._fill(token, match.group(2), pos, match.start(), match.end(), start_char,
+                                 False, keeporiginal)
+                pos += 1
+
+    @staticmethod
+    def _fill(token, text, pos, start, end, start_char, optional, keeporiginal):
+        token.text = text
+        token.boost = 1.0
+        token.stopped = False
+        token.optional = optional
+        if keeporiginal:
+            token.original = text
+        token.pos = pos
+        token.startchar = start_char + start
+        token.endchar = start_char + end
+        return token
+
+
+class IdentifierTokenizer(Tokenizer):
+    """ISBN/ISSN: every written form in the index; a query form normalised to ISBN-13.
+
+    Index values are whitespace-separated normalised identifiers (ISBN-13, ``NNNN-NNNC``).
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        terms = identifier_query_terms(value) if mode == "query" else identifier_index_terms(value)
+        for i, term in enumerate(terms):
+            token.text, token.boost, token.stopped = term, 1.0, False
+            token.pos, token.startchar, token.endchar = start_pos + i, start_char, start_char + len(value)
+            yield token
+
+
+def identifier_index_terms(value: str) -> list[str]:
+    """Compact forms: ISBN-13 and its ISBN-10 (hyphens are stripped from queries, so the
+    hyphenated forms of ``normalise.isbn_forms`` add nothing), ISSN without its hyphen."""
+    terms = set()
+    for ident in value.split():
+        compact = _NON_ALNUM.sub("", ident).upper()
+        terms.add(compact)
+        if len(compact) == 13 and compact.startswith("978"):
+            body = compact[3:12]
+            check = (11 - sum((10 - i) * int(d) for i, d in enumerate(body)) % 11) % 11
+            terms.add(body + ("X" if check == 10 else str(check)))
+    return sorted(terms)
+
+
+def identifier_query_terms(value: str) -> list[str]:
+    compact = _NON_ALNUM.sub("", unicodedata.normalize("NFKC", value)).upper()
+    if len(compact) in (10, 13):
+        try:
+            return [normalise.normalise_isbn(compact)]
+        except ValueError:
+            pass
+    return [compact] if compact else []
+
+
+class ClcTokenizer(Tokenizer):
+    """CLC class numbers: indexed as their whole hierarchy, so ``TP3`` matches ``TP311.13``."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = unicodedata.normalize("NFKC", value).upper().replace(" ", "")
+        terms = [text] if mode == "query" else clc_index_terms(text)
+        for i, term in enumerate(terms):
+            token.text, token.boost, token.stopped = term, 1.0, False
+            token.pos, token.startchar, token.endchar = start_pos + i, start_char, start_char + len(value)
+            yield token
+
+
+def clc_index_terms(value: str) -> list[str]:
+    terms = set()
+    for clc in value.split():
+        terms.add(clc)
+        terms.update(normalise.clc_prefixes(clc))
+    return sorted(terms)
+
+
+def text_analyzer():
+    """Titles, names, subjects, summaries: Chinese and Latin, folded and stemmed."""
+    return (MixedTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(minsize=1) | StemFilter(cachesize=50000))
+
+
+def spelling_analyzer():
+    """Latin words as typed (lowercased, accents kept off), for did-you-mean."""
+    return MixedTokenizer(latin_only=True) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def identifier_analyzer():
+    return IdentifierTokenizer()
+
+
+def clc_analyzer():
+    return ClcTokenizer()

@@ -1,0 +1,139 @@
+"""Data for the search benchmarks: a temporary app, bulk-filled catalogues, push ingest."""
+import datetime as dt
+import sys
+import threading
+import time
+
+from consortium.bench.synthetic import synthetic_records
+
+MEMBERS = ("M1", "M2", "M3", "M4", "M5")
+CHUNK = 5_000
+LANGUAGE = {"zh": "chi", "en": "eng"}
+
+
+def make_app(tmp: str):
+    from consortium import create_app
+    from consortium.db import get_engine
+    from consortium.migrate import upgrade
+
+    app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False,
+                      "SEARCH_INDEX_DIR": f"{tmp}/index"}, instance_path=tmp)
+    upgrade(get_engine(app))
+    return app
+
+
+def holders(n: int) -> list[int]:
+    """1 to 3 member indexes per work, rotating, so members overlap."""
+    return [(n + j) % len(MEMBERS) for j in range(1 + n % 3)]
+
+
+def _work_row(n: int, rec: dict, now) -> dict:
+    return {"id": n + 1, "title": rec["title"], "subtitle": None, "authors": rec["authors"],
+            "publisher": rec["publisher"], "year": rec["year"], "language": LANGUAGE[rec["language"]],
+            "format": rec["format"], "isbns": rec["isbns"], "issns": [], "clc": rec["clc"],
+            "subjects": rec["subjects"], "summary": None, "match_key": None, "carrier": "print",
+            "merged_into_id": None, "created_at": now, "updated_at": now}
+
+
+def _holding_rows(n: int, rec: dict, member_ids: list[int], now) -> list[dict]:
+    acquired = dt.date.fromisoformat(rec["acquired_on"])
+    return [{"member_id": member_ids[m], "local_id": f"{MEMBERS[m]}-{n}", "work_id": n + 1, "matched_by": "isbn",
+             "format": rec["format"], "call_number": rec["call_number"], "location": None, "copies": 2,
+             "available": (n + m) % 3 and 1 or 0, "url": None, "access": None, "coverage": None,
+             "acquired_on": acquired, "first_seen_at": now, "updated_at": now, "record": {}, "record_hash": "bench"}
+            for m in holders(n)]
+
+
+def bulk_fill(app, size: int) -> None:
+    """``size`` works with their holdings and one change-log row each, inserted in bulk."""
+    from tqdm import tqdm
+
+    from consortium.db import get_engine, new_session
+    from consortium.models import ChangeLog, Holding, Work
+    from consortium.models.base import utcnow
+    from consortium.services.accounts import add_member
+
+    with new_session(app) as session:
+        member_ids = [add_member(session, code, f"成员馆{code}").id for code in MEMBERS]
+    now = utcnow()
+    engine = get_engine(app)
+    with tqdm(total=size, unit="works", desc=f"bulk fill {size:,}", file=sys.stderr, mininterval=2) as bar:
+        for start in range(0, size, CHUNK):
+            records = synthetic_records(min(CHUNK, size - start), start=start)
+            works, holdings, changes = [], [], []
+            for offset, rec in enumerate(records):
+                n = start + offset
+                works.append(_work_row(n, rec, now))
+                holdings.extend(_holding_rows(n, rec, member_ids, now))
+                changes.append({"entity": "work", "entity_id": n + 1, "action": "upsert", "payload": {},
+                                "created_at": now})
+            with engine.begin() as conn:
+                conn.execute(Work.__table__.insert(), works)
+                conn.execute(Holding.__table__.insert(), holdings)
+                conn.execute(ChangeLog.__table__.insert(), changes)
+            bar.update(len(records))
+
+
+def measure_ingest(count: int) -> list[dict]:
+    """Push ``count`` records (two members, half overlapping) over HTTP, then index them."""
+    import tempfile
+
+    from search_index.service import sync_index
+
+    with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
+        app = make_app(tmp)
+        keys = _members_with_keys(app)
+        server, base = _serve(app)
+        try:
+            started = time.perf_counter()
+            pushed = _push_all(base, keys, count)
+            push_seconds = time.perf_counter() - started
+        finally:
+            server.close()
+        started = time.perf_counter()
+        report = sync_index(app)
+        index_seconds = time.perf_counter() - started
+    total = push_seconds + index_seconds
+    return [
+        {"suite": "search", "metric": f"ingest end to end: push API + DB + index ({pushed:,} records)",
+         "value": pushed / total, "unit": "records/s", "target": 1500,
+         "note": f"push {pushed / push_seconds:,.0f}/s, index {report.changes / index_seconds:,.0f} changes/s"},
+        {"suite": "search", "metric": f"indexer catch-up ({report.updated:,} works)",
+         "value": report.updated / index_seconds, "unit": "works/s"},
+    ]
+
+
+def _members_with_keys(app) -> dict:
+    from consortium.db import new_session
+    from consortium.services.accounts import add_member, issue_key
+
+    with new_session(app) as session:
+        for code in ("M1", "M2"):
+            add_member(session, code, f"成员馆{code}")
+        return {code: issue_key(session, code) for code in ("M1", "M2")}
+
+
+def _serve(app):
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}/api/v1/members"
+
+
+def _push_all(base: str, keys: dict, count: int) -> int:
+    """M1 pushes ``count/2`` records; M2 pushes the same books (merging) as its half."""
+    import requests
+
+    total, half = 0, count // 2
+    for code, key in keys.items():
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {key}"
+        for start in range(0, half, 1000):
+            records = synthetic_records(min(1000, half - start), start=start)
+            for r in records:
+                r["local_id"] = f"{code}-{r['local_id']}"
+            response = http.post(f"{base}/{code}/records", json={"records": records}, timeout=600)
+            response.raise_for_status()
+            total += response.json()["accepted"]
+    return total

@@ -1,0 +1,114 @@
+"""Reader queries → Whoosh queries: fielded syntax, identifier spotting, filters, fallback.
+
+A query that does not parse cleanly is searched as its plain words: readers never see a
+syntax error.
+"""
+import re
+
+from whoosh import query
+from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
+
+from consortium import normalise
+from search_index.schema import FIELD_ALIASES
+
+TEXT_FIELDS = ("title", "authors", "subjects", "text")
+DEFAULT_FIELDS = ("title", "text")
+FIELD_BOOSTS = {"title": 2.0, "text": 1.0}
+_ISBN_LIKE = re.compile(r"^(?:97[89][\d\-]{10,14}|[\dXx\-]{10,13})$")
+_ISSN_LIKE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
+_WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+class CatalogueParser(QueryParser):
+    """Fielded parsing with Han runs as required bigrams plus optional jieba words."""
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if fieldname not in TEXT_FIELDS or not self.schema or fieldname not in self.schema:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        required, optional = [], []
+        for token in self.schema[fieldname].analyzer(text, mode="query", removestops=removestops):
+            bucket = optional if getattr(token, "optional", False) else required
+            if token.text not in bucket:
+                bucket.append(token.text)
+        if not required:
+            return None
+        terms = [termclass(fieldname, t, boost=boost) for t in required]
+        base = terms[0] if len(terms) == 1 else query.And(terms)
+        if optional:
+            return query.AndMaybe(base, query.Or([query.Term(fieldname, t) for t in optional]))
+        return base
+
+
+def make_parser(schema) -> CatalogueParser:
+    parser = CatalogueParser(None, schema)
+    parser.add_plugin(MultifieldPlugin(DEFAULT_FIELDS, fieldboosts=FIELD_BOOSTS))
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+def spot_identifiers(text: str) -> str:
+    """Unfielded words that are ISBNs or ISSNs become ``isbn:`` terms."""
+    words = []
+    for word in text.split():
+        if ":" not in word and _ISBN_LIKE.match(word):
+            try:
+                word = f"isbn:{normalise.normalise_isbn(word)}"
+            except ValueError:
+                pass
+        elif ":" not in word and _ISSN_LIKE.match(word):
+            word = f"isbn:{word.upper()}"
+        words.append(word)
+    return " ".join(words)
+
+
+def _has_error(q) -> bool:
+    if getattr(q, "error", None):
+        return True
+    return any(_has_error(child) for child in q.children()) if q.is_leaf() is False else False
+
+
+def plain_words(text: str) -> str:
+    """The words of a query without any syntax (the fallback for a query that fails to parse)."""
+    return " ".join(_WORDS.findall(text))
+
+
+def parse_text(parser, text: str):
+    """The query for the reader's text; ``Every`` for none; plain words when syntax fails."""
+    text = spot_identifiers(text.strip())
+    if not text:
+        return query.Every()
+    try:
+        parsed = parser.parse(text)
+        if not _has_error(parsed) and parsed is not query.NullQuery:
+            return parsed
+    except Exception:  # whoosh's parser raises assorted errors on odd syntax: search plain words
+        pass
+    words = plain_words(text)
+    if not words:
+        return query.NullQuery
+    return parser.parse(" ".join(f"'{w}'" for w in words.split()))
+
+
+def filter_queries(params) -> list:
+    """Facet/filter parameters as queries; the searcher turns each into a cached bit set."""
+    parts = []
+    if params.member:
+        parts.append(_any("members", params.member))
+    if params.format:
+        parts.append(_any("format", params.format))
+    if params.language:
+        parts.append(_any("language", params.language))
+    if params.year_from is not None or params.year_to is not None:
+        parts.append(query.NumericRange("year", params.year_from, params.year_to))
+    if params.clc:
+        parts.append(query.Term("clc", params.clc))
+    if params.available is not None:
+        parts.append(query.Term("available", "1" if params.available else "0"))
+    if params.acquired_since is not None:
+        parts.append(query.NumericRange("acquired", int(params.acquired_since.strftime("%Y%m%d")), None))
+    return parts
+
+
+def _any(field: str, values: list[str]):
+    terms = [query.Term(field, v) for v in values]
+    return terms[0] if len(terms) == 1 else query.Or(terms)

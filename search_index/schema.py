@@ -1,0 +1,61 @@
+"""The index schema: one document per live union work that some member holds.
+
+Text fields carry no positions (``phrase=False``): readers' queries are word sets, and the
+index stays small. Sortable columns back the facets and the sorts.
+"""
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from search_index import analysis
+
+# Fields a reader may name in a query (``author:`` is an alias of ``authors``).
+QUERY_FIELDS = ("title", "authors", "subjects", "isbn", "clc", "text")
+# publisher and summary are searched through ``text`` (not indexed twice: rebuild speed).
+FIELD_ALIASES = {"authors": ["author"], "isbn": ["issn", "ident"], "subjects": ["subject"],
+                 "text": ["publisher", "summary", "any"]}
+
+
+class TextColumn(COLUMN):
+    """A column-only text value (facets and sorts): no postings, one column entry per doc."""
+
+    def __init__(self):
+        super().__init__(columns.VarBytesColumn())
+
+    def to_bytes(self, v):
+        return v.encode("utf-8") if isinstance(v, str) else v
+
+    def from_bytes(self, b):
+        return b.decode("utf-8") if isinstance(b, bytes) else b
+
+    def to_column_value(self, value):
+        return self.to_bytes(value)
+
+
+def build_schema() -> Schema:
+    text = analysis.text_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text, stored=True, phrase=False),
+        authors=TEXT(analyzer=text, stored=True, phrase=False),
+        subjects=TEXT(analyzer=text, phrase=False),
+        # title, subtitle, authors, publisher, subjects, summary: the default search field
+        text=TEXT(analyzer=text, phrase=False),
+        spell=TEXT(analyzer=analysis.spelling_analyzer(), phrase=False),
+        isbn=TEXT(analyzer=analysis.identifier_analyzer(), phrase=False),
+        clc=TEXT(analyzer=analysis.clc_analyzer(), phrase=False),
+        # Terms for filtering; facets read ``facet_key``. Numeric fields use few terms per value
+        # (large shift steps): range filters over years and dates enumerate few terms anyway.
+        format=ID,
+        language=ID,
+        available=ID,
+        members=KEYWORD(commas=True),
+        year=NUMERIC(bits=16, shift_step=16, signed=False, sortable=True),
+        acquired=NUMERIC(bits=32, shift_step=16, signed=False, sortable=True),
+        title_sort=TextColumn(),
+        # every facet value of the work in one column value, see search_index.facets
+        facet_key=TextColumn(),
+        # fingerprint of the document, compared by `index check`
+        stamp=STORED,
+        # the result body of this work (JSON), so a result page needs no database read
+        payload=STORED,
+    )

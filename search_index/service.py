@@ -1,0 +1,47 @@
+"""Entry points taking the Flask app: what the job, the CLI and the tests call.
+
+Each reads its settings from ``app.config`` (``SEARCH_INDEX_*``, documented in
+``consortium.search_wiring``) and the engine from the app; nothing else needs Flask here.
+"""
+import logging
+
+from consortium.db import get_engine
+from search_index import indexer, maintenance
+from search_index import rebuild as rebuilding
+from search_index.errors import IndexBusy
+
+log = logging.getLogger(__name__)
+
+
+def sync_index(app, hooks: indexer.Hooks | None = None) -> indexer.UpdateReport:
+    """Bring the index up to date with the change log now, in this thread."""
+    config = app.config
+    return indexer.update_index(get_engine(app), config["SEARCH_INDEX_DIR"],
+                                batch_size=config["SEARCH_INDEX_BATCH"],
+                                gap_ttl=config["SEARCH_INDEX_GAP_TTL"], hooks=hooks)
+
+
+def indexer_job(app) -> None:
+    """The background job: one catch-up pass; another writer at work is not an error."""
+    try:
+        report = sync_index(app)
+    except IndexBusy:
+        log.info("search index busy (rebuild or another worker); skipping this pass")
+        return
+    if report.changes:
+        log.info("indexed %d changes: %d works updated, %d removed", report.changes, report.updated,
+                 report.removed)
+
+
+def rebuild_index(app, progress=None) -> rebuilding.RebuildReport:
+    """Rebuild the whole index from the database (both cores), then move the checkpoint."""
+    return rebuilding.rebuild_index(get_engine(app), app.config["SEARCH_INDEX_DIR"],
+                                    procs=app.config["SEARCH_INDEX_REBUILD_PROCS"], progress=progress)
+
+
+def check(app) -> maintenance.CheckReport:
+    return maintenance.check_index(get_engine(app), app.config["SEARCH_INDEX_DIR"])
+
+
+def status(app) -> dict:
+    return maintenance.index_status(get_engine(app), app.config["SEARCH_INDEX_DIR"])

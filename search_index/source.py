@@ -1,0 +1,93 @@
+"""Reading the catalogue for the index (the database adapter of this package)."""
+from collections import defaultdict
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from consortium.models import ChangeLog, Holding, Member, Work
+from consortium.services.works import WORK_FIELDS
+from search_index.documents import work_document
+
+
+_WORK_COLUMNS = [getattr(Work, name) for name in WORK_FIELDS] + [Work.merged_into_id]
+_HOLDING_COLUMNS = (Holding.work_id, Member.code, Holding.local_id, Holding.call_number, Holding.location,
+                    Holding.copies, Holding.available, Holding.url, Holding.access, Holding.acquired_on)
+
+
+def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | None]:
+    """Index documents of these works; None for a work to remove (gone, merged, unheld).
+
+    Plain column selects, not ORM objects: a rebuild reads every work, and the holdings'
+    stored push records (large JSON) are not needed for the index.
+    """
+    if not work_ids:
+        return {}
+    works = {row.id: row for row in session.exec(select(*_WORK_COLUMNS).where(Work.id.in_(work_ids))).all()}
+    holdings = defaultdict(list)
+    rows = session.exec(select(*_HOLDING_COLUMNS).join(Member, Member.id == Holding.member_id)
+                        .where(Holding.work_id.in_(work_ids))).all()
+    for row in rows:
+        holdings[row.work_id].append(_holding(row))
+    docs: dict[int, dict | None] = {}
+    for work_id in work_ids:
+        work = works.get(work_id)
+        if work is None or work.merged_into_id is not None or not holdings[work_id]:
+            docs[work_id] = None
+        else:
+            docs[work_id] = work_document({name: getattr(work, name) for name in WORK_FIELDS}, holdings[work_id])
+    return docs
+
+
+def _holding(row) -> dict:
+    return {"member": row.code, "local_id": row.local_id, "call_number": row.call_number,
+            "location": row.location, "copies": row.copies, "available": row.available, "url": row.url,
+            "access": row.access, "acquired_on": row.acquired_on.isoformat() if row.acquired_on else None}
+
+
+def live_work_ids(session: Session, after: int, limit: int, part: tuple[int, int] = (0, 1)) -> list[int]:
+    """Ids of works that are not merged away, in id order after ``after`` (keyset paging);
+    ``part=(k, n)`` keeps the ids with ``id % n == k`` (one share of a parallel rebuild)."""
+    query = select(Work.id).where(Work.id > after, Work.merged_into_id.is_(None))
+    if part[1] > 1:
+        query = query.where(Work.id % part[1] == part[0])
+    return list(session.exec(query.order_by(Work.id).limit(limit)).all())
+
+
+def count_live_works(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Work).where(Work.merged_into_id.is_(None))).one()
+
+
+def iter_live_documents(session: Session, chunk: int = 1000, part: tuple[int, int] = (0, 1)):
+    """Every indexable work's document, in id order, ``chunk`` works per database round."""
+    after = 0
+    while True:
+        ids = live_work_ids(session, after, chunk, part)
+        if not ids:
+            return
+        docs = load_documents(session, ids)
+        for work_id in ids:
+            yield work_id, docs[work_id]
+        after = ids[-1]
+        session.expunge_all()
+
+
+def changes_after(session: Session, last_id: int, gap_ids: list[int], limit: int) -> tuple[list, list]:
+    """``(new, late)``: change rows after ``last_id`` (at most ``limit``) and visible gap rows."""
+    columns = (ChangeLog.id, ChangeLog.entity, ChangeLog.entity_id)
+    new = session.exec(select(*columns).where(ChangeLog.id > last_id).order_by(ChangeLog.id).limit(limit)).all()
+    late = []
+    if gap_ids:
+        late = session.exec(select(*columns).where(ChangeLog.id.in_(gap_ids))).all()
+    return list(new), list(late)
+
+
+def max_change_id(session: Session) -> int:
+    return session.exec(select(func.max(ChangeLog.id))).one() or 0
+
+
+def change_ids_between(session: Session, low: int, high: int) -> set[int]:
+    return set(session.exec(select(ChangeLog.id).where(ChangeLog.id > low, ChangeLog.id <= high)).all())
+
+
+def count_changes_after(session: Session, last_id: int) -> int:
+    return session.exec(select(func.count()).select_from(ChangeLog).where(ChangeLog.id > last_id)).one()

@@ -1,0 +1,80 @@
+"""Analysis of Chinese, Latin, identifiers and CLC numbers (no index needed)."""
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search_index import analysis
+from search_index.facets import facet_key, split_counts
+
+
+def texts(analyzer, value, mode="index"):
+    return [t.text for t in analyzer(value, mode=mode)]
+
+
+def test_traditional_and_simplified_give_the_same_terms():
+    """紅樓夢 and 红楼梦 analyse alike, in both modes."""
+    a = analysis.text_analyzer()
+    assert texts(a, "紅樓夢") == texts(a, "红楼梦") == ["红楼", "楼梦", "红楼梦"]
+    assert texts(a, "紅樓夢", "query") == texts(a, "红楼梦", "query")
+
+
+def test_jieba_words_are_optional_at_query_time():
+    """Bigrams are required, jieba's longer words only boost."""
+    tokens = [(t.text, t.optional) for t in analysis.text_analyzer()("数据结构", mode="query")]
+    assert ("数据", False) in tokens and ("数据结构", True) in tokens
+
+
+def test_latin_words_are_lowercased_accent_folded_stemmed_and_stopped():
+    """"The Cafés of Algorithms" → cafe, algorithm."""
+    assert texts(analysis.text_analyzer(), "The Cafés of Algorithms") == ["cafe", "algorithm"]
+
+
+def test_full_width_latin_is_folded():
+    """Full-width letters typed with a Chinese input method match ASCII."""
+    assert texts(analysis.text_analyzer(), "ＡＬＧＯＲＩＴＨＭＳ") == ["algorithm"]
+
+
+def test_isbn_is_indexed_in_every_form_and_queried_as_isbn13():
+    """The ISBN-13 of a work yields its 13- and 10-digit forms; a hyphenated ISBN-10 query
+    becomes the ISBN-13."""
+    indexed = texts(analysis.identifier_analyzer(), "9787020002207")
+    assert indexed == ["702000220X", "9787020002207"]
+    assert texts(analysis.identifier_analyzer(), "7-02-000220-x", "query") == ["9787020002207"]
+
+
+def test_clc_is_indexed_hierarchically():
+    """TP311.13 is found under T, TP, TP3 … TP311.13."""
+    indexed = texts(analysis.clc_analyzer(), "TP311.13")
+    assert {"T", "TP", "TP3", "TP31", "TP311", "TP311.1", "TP311.13"} == set(indexed)
+    assert texts(analysis.clc_analyzer(), "tp3", "query") == ["TP3"]
+
+
+def test_importing_analysis_does_not_load_jieba():
+    """The dictionary loads on first use, never at import."""
+    import subprocess
+    import sys
+
+    code = "import search_index.analysis, sys; print('jieba' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+@given(st.text(max_size=60))
+def test_any_text_analyses_without_error_with_offsets_inside_the_text(text):
+    """Arbitrary text never breaks the analyzer; character offsets stay inside the NFKC text."""
+    for token in analysis.text_analyzer()(text, chars=True, mode="query"):
+        assert 0 <= token.startchar <= token.endchar and token.text
+
+
+@given(st.lists(st.tuples(st.sets(st.sampled_from("ABCD"), min_size=1), st.sampled_from(["book", "ebook"]),
+                          st.integers(1, 5)), max_size=10))
+def test_split_facet_counts_sum_per_value(rows):
+    """Counting combined keys then splitting equals counting each facet directly."""
+    keys: dict[str, int] = {}
+    for members, fmt, n in rows:
+        key = facet_key(",".join(sorted(members)), fmt, "chi", "T", "TP", "2000", "1")
+        keys[key] = keys.get(key, 0) + n
+    facets = split_counts(keys)
+    for code in "ABCD":
+        expected = sum(n for members, _f, n in rows if code in members)
+        got = {r["value"]: r["count"] for r in facets["member"]}.get(code, 0)
+        assert got == expected
+    assert sum(r["count"] for r in facets["format"]) == sum(n for *_x, n in rows)

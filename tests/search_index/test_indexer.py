@@ -1,0 +1,156 @@
+"""The single writer: change log → index, checkpoint after commit, crash and replay, rebuild."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from sqlmodel import select
+
+from consortium.models import ChangeLog
+from consortium.models.search import SearchCheckpoint
+from consortium.ports import SEARCH
+from consortium.services.catalogue import ingest_batch, withdraw_holding
+from search_index import service, store
+from search_index.errors import IndexBusy
+from search_index.indexer import Hooks, acquire_writer_lock
+from tests.search_index.conftest import BOOKS, push_books
+
+CRASHER = textwrap.dedent("""
+    import os, signal, sys
+    from consortium import create_app
+    from search_index.indexer import Hooks
+    from search_index.service import sync_index
+
+    app = create_app(instance_path=sys.argv[1])
+    point, batches = sys.argv[2], {"n": 0}
+
+    def maybe_die():
+        batches["n"] += 1
+        if batches["n"] == 2:  # the second batch dies: the first is committed, the second not
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    sync_index(app, Hooks(**{point: maybe_die}))
+""")
+
+
+def run_crasher(app, tmp_path, point):
+    env = dict(os.environ, CONSORTIUM_DATABASE_URL=app.config["CONSORTIUM_DATABASE_URL"],
+               CONSORTIUM_SEARCH_INDEX_DIR=app.config["SEARCH_INDEX_DIR"], CONSORTIUM_SEARCH_INDEX_BATCH="2",
+               CONSORTIUM_BACKGROUND_JOBS="false")
+    proc = subprocess.run([sys.executable, "-c", CRASHER, str(tmp_path / "crash-instance"), point],
+                          env=env, capture_output=True, text=True, timeout=120)
+    return proc
+
+
+def checkpoint(session) -> int:
+    session.expire_all()
+    row = session.get(SearchCheckpoint, "works")
+    return row.last_id if row else 0
+
+
+def head(session) -> int:
+    return max(session.exec(select(ChangeLog.id)).all())
+
+
+def test_push_withdraw_and_merge_reach_the_index(app, session, members):
+    """Indexed works follow pushes, withdrawals and merges; merged-away ids leave the index."""
+    ids = push_books(session, members)
+    service.sync_index(app)
+    port = app.extensions[SEARCH]
+    withdraw_holding(session, members["B"], "b3")
+    service.sync_index(app)
+    assert port.search({"q": "nature"})["total"] == 0
+    # one record carrying two ISBNs of separately held works merges them
+    ingest_batch(session, members["C"], [{"local_id": "c9", "title": "Introduction to Algorithms",
+                                          "isbns": ["9780262033848", "9787020002207"], "format": "book"}])
+    service.sync_index(app)
+    report = service.check(app)
+    assert report.clean, report
+    found = {r["id"] for r in port.search({"q": "algorithms"})["results"]}
+    assert len(found) == 1 and found <= {ids["a1"], ids["a2"]}
+
+
+def test_checkpoint_is_committed_after_the_index_and_replay_is_idempotent(app, session, members):
+    """An error between the Whoosh commit and the checkpoint leaves the checkpoint behind;
+    the next pass replays the batch and ends clean."""
+    push_books(session, members)
+
+    def fail():
+        raise RuntimeError("injected between the index commit and the checkpoint commit")
+
+    with pytest.raises(RuntimeError):
+        service.sync_index(app, Hooks(after_index_commit=fail))
+    assert checkpoint(session) == 0
+    assert service.check(app).clean  # the index itself was committed
+    report = service.sync_index(app)
+    assert report.changes == head(session) and checkpoint(session) == head(session)
+    assert service.check(app).clean
+
+
+def test_killed_indexer_mid_batch_restarts_clean(app, session, members, tmp_path, backend):
+    """SIGKILL before a batch's Whoosh commit loses that batch; restarting replays it and
+    `index check` is clean."""
+    push_books(session, members)
+    proc = run_crasher(app, tmp_path, "before_index_commit")
+    assert proc.returncode == -9, proc.stderr
+    assert 0 < checkpoint(session) < head(session)
+    assert not service.check(app).clean  # the killed batch's works are missing
+    service.sync_index(app)
+    assert checkpoint(session) == head(session)
+    assert service.check(app).clean
+
+
+def test_killed_indexer_after_index_commit_replays_without_duplicates(app, session, members, tmp_path):
+    """SIGKILL after the Whoosh commit but before the checkpoint: the batch is applied twice,
+    with no duplicate documents."""
+    works = set(push_books(session, members).values())
+    proc = run_crasher(app, tmp_path, "after_index_commit")
+    assert proc.returncode == -9, proc.stderr
+    service.sync_index(app)
+    assert service.check(app).clean
+    ix = store.open_for_reading(app.config["SEARCH_INDEX_DIR"])
+    assert ix.doc_count() == len(works) == 5
+    ix.close()
+
+
+def test_a_second_writer_gets_index_busy_and_the_job_skips_quietly(app, session, members):
+    """While another writer holds the lock, a pass raises IndexBusy and the job logs and skips."""
+    push_books(session, members)
+    ix = store.open_for_writing(app.config["SEARCH_INDEX_DIR"])
+    lock = acquire_writer_lock(ix)
+    try:
+        with pytest.raises(IndexBusy):
+            service.sync_index(app)
+        service.indexer_job(app)  # does not raise
+        assert checkpoint(session) == 0
+    finally:
+        lock.release()
+    service.indexer_job(app)
+    assert checkpoint(session) == head(session)
+
+
+def test_rebuild_matches_the_database_and_open_readers_see_it(app, session, members):
+    """A rebuild (two writer processes) indexes every live work; a reader opened before the
+    rebuild sees the new index on its next search."""
+    push_books(session, members)
+    service.sync_index(app)
+    port = app.extensions[SEARCH]
+    before = port.search({})["total"]
+    ingest_batch(session, members["C"], [{"local_id": "c2", "title": "新书", "format": "book"}])
+    seen = []
+    report = service.rebuild_index(app, progress=lambda done, total: seen.append((done, total)))
+    assert report.works == before + 1 and seen[-1] == (before + 1, before + 1)
+    assert port.search({})["total"] == before + 1
+    assert checkpoint(session) == head(session)
+    assert service.check(app).clean
+
+
+def test_status_shows_the_lag(app, session, members):
+    """Status reports the checkpoint, the head and the changes not yet applied."""
+    push_books(session, members)
+    status = service.status(app)
+    assert status["checkpoint"] == 0 and status["lag"] == status["head"] > 0 and not status["exists"]
+    service.sync_index(app)
+    status = service.status(app)
+    assert status["lag"] == 0 and status["documents"] == 5
