@@ -35,8 +35,8 @@ class AnswersPort(Protocol):
     """Published knowledge-base answers (filled by the reference queue)."""
 
     def published(self, member: str | None = None, clc: str | None = None,
-                  limit: int = 50, offset: int = 0) -> list[dict]:
-        """Newest first. Each: ``id``, ``title``, ``question_html``, ``answer_html``,
+                  limit: int = 50, offset: int = 0, q: str | None = None) -> list[dict]:
+        """Newest first; ``q`` keeps answers whose title or texts contain it. Each: ``id``, ``title``, ``question_html``, ``answer_html``,
         ``member`` (code of the answering member), ``clc``, ``language``, ``published_at``,
         ``updated_at`` (aware datetimes), ``url`` (public page path)."""
 

@@ -136,8 +136,8 @@ class KnowledgeAnswers:
         self.app = app
 
     def published(self, member: str | None = None, clc: str | None = None, limit: int = 50,
-                  offset: int = 0) -> list[dict]:
+                  offset: int = 0, q: str | None = None) -> list[dict]:
         from consortium.db import new_session
 
         with new_session(self.app) as session:
-            return published(session, member, clc, limit, offset)
+            return published(session, member, clc, limit, offset, q=q)

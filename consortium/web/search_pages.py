@@ -9,7 +9,7 @@ from consortium.eaccess import access_for
 from consortium.db import get_session
 from consortium.errors import InvalidInput
 from consortium.i18n import localized_name
-from consortium.ports import SEARCH, get_port
+from consortium.ports import ANSWERS, SEARCH, get_port
 from consortium.services import works
 from consortium.services.accounts import list_members
 from consortium.web.search_api import HOME_COOKIE, search_args
@@ -67,8 +67,17 @@ def search():
     html = render_template("search/search.html", answer=answer, error=error, names=member_names(),
                            home=home_member(), url_with=url_with, toggle_url=toggle_url, page_url=page_url,
                            feed_url="/feeds/search.atom" + (f"?{query_string}" if query_string else ""),
-                           args=request.args, deep_paging=getattr(error, "cap", None))
+                           args=request.args, deep_paging=getattr(error, "cap", None),
+                           related_answers=related_answers(request.args.get("q")))
     return html, (422 if error else 200)
+
+
+def related_answers(q: str | None, limit: int = 3) -> list[dict]:
+    """Published reference answers beside the catalogue results (none without the port)."""
+    port = get_port(ANSWERS)
+    if port is None or not (q or "").strip() or ":" in q:
+        return []
+    return port.published(q=q.strip()[:100], limit=limit)
 
 
 @bp.route("/works/<int:work_id>")

@@ -39,3 +39,15 @@ def test_withdrawing_consent_takes_the_answer_out_of_the_feed(client, session, p
     assert withdraw_consent(session, result["status_url"].rsplit("/", 1)[1], now=T1) is True
     feeds = valid_in_every_format(client, "/feeds/answers")
     assert feeds["atom"].entries == []
+
+
+def test_published_answers_show_beside_the_catalogue_in_reader_search(app, client, session, profiles, books,
+                                                                       liaisons, settings):
+    """A reader searching 红楼梦 sees the reference desk's published answer next to the works."""
+    from search_index.service import sync_index
+
+    _result, entry = publish_one(session, liaisons, settings)
+    sync_index(app)
+    html = client.get("/search?q=红楼梦").get_data(as_text=True)
+    assert "咨询台的相关解答" in html and f'href="/answers/{entry.id}"' in html
+    assert "咨询台的相关解答" not in client.get("/search?q=建筑结构").get_data(as_text=True)
