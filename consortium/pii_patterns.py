@@ -74,6 +74,17 @@ EN_NAME_INTRODUCED = re.compile(r"(?:(?i:my\s+name\s+is|my\s+name's)|(?-i:Name)\
 CITED_IDENTIFIER = re.compile(r"(?i:isbn(?:-1[03])?|issn|e-?issn|doi)\s*[:：]?\s*$")
 
 
+# The whole written identifier after ISBN/ISSN/DOI (digits and single hyphens, or a DOI),
+# so no inner run of it (978-1-001-00000-8 → "001-00000") is taken for a phone number.
+CITED_SPAN = re.compile(r"(?i:isbn(?:-1[03])?|e-?issn|issn)\s*[:：]?\s*[0-9Xx](?:[0-9Xx]|-(?=[0-9Xx])){6,16}"
+                        r"|(?i:doi)\s*[:：]?\s*10\.\d{4,9}/\S+")
+
+
+def cited_spans(text: str) -> list[tuple[int, int]]:
+    """Where bibliographic identifiers are written out: never personal data."""
+    return [m.span() for m in CITED_SPAN.finditer(text)]
+
+
 def is_cited_identifier(text: str, start: int) -> bool:
     """Whether the number starting at ``start`` follows ISBN/ISSN/DOI."""
     return bool(CITED_IDENTIFIER.search(text[max(0, start - 16):start]))

@@ -32,6 +32,7 @@ from consortium.pii_patterns import (
     find_names,
     find_phones,
     find_student_numbers,
+    cited_spans,
     is_cited_identifier,
 )
 
@@ -117,7 +118,7 @@ def _detect(text: str, names: list[str], patterns: tuple[str, ...]) -> list[Foun
     ]
     candidates = [f for f in candidates
                   if f.kind in ("email", "name") or not is_cited_identifier(folded, f.start)]
-    chosen = _resolve(candidates, _token_spans(text))
+    chosen = _resolve(candidates, _token_spans(text) + cited_spans(folded))
     return [Found(f.kind, text[f.start:f.end], f.start, f.end) for f in chosen]
 
 

@@ -174,7 +174,7 @@ class WorkingCalendar:
         """
         if days < 0:
             raise ValueError("days must be zero or more")
-        local = self.next_open(start).astimezone(self.zone)
+        local = _first_pass_as_hour_start(self.next_open(start).astimezone(self.zone))
         day, clock = local.date(), local.timetz().replace(tzinfo=None)
         closed_run = 0
         while days > 0:
@@ -296,3 +296,13 @@ def _hours_delta(hours: float) -> timedelta:
     if hours < 0:
         raise ValueError("hours must be zero or more")
     return timedelta(hours=hours)
+
+
+def _first_pass_as_hour_start(local: datetime) -> datetime:
+    """An instant in the first pass of a repeated hour (DST fall-back) reads as that hour's
+    start, so a later instant never yields an earlier clock time (and due time)."""
+    if local.fold == 0:
+        later = local.replace(fold=1)
+        if later.utcoffset() != local.utcoffset():  # ambiguous: the hour repeats
+            return local.replace(minute=0, second=0, microsecond=0)
+    return local

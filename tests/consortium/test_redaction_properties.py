@@ -161,3 +161,11 @@ def test_isbns_are_never_taken_for_personal_data(text):
     """Questions cite ISBNs for routing: hyphenated, spaced, bare, ISBN-10 — none is redacted."""
     result = redact(text)
     assert result.text == text, result.found
+
+
+def test_inner_digits_of_a_hyphenated_isbn_are_not_a_phone_number():
+    """'001-00000' inside ISBN 978-1-001-00000-8 looked like a landline (found by hypothesis)."""
+    from consortium.redaction import redact
+
+    assert redact("ISBN 978-1-001-00000-8 ").found == []
+    assert "13812345678" not in redact("ISBN 9787111213826 电话 13812345678").text

@@ -120,3 +120,11 @@ def test_hours_between_add_up_over_consecutive_stretches(cal, a, b, c):
         b = min(b, c)
     total = cal.working_hours_between(a, b) + cal.working_hours_between(b, c)
     assert abs(total - cal.working_hours_between(a, c)) * 3600 < 1e-3
+
+
+def test_add_working_days_is_monotonic_across_the_repeated_autumn_hour():
+    """02:59:59 CEST comes before 02:00 CET: its due time must not be later (found by hypothesis)."""
+    cal = WorkingCalendar(parse_opening_hours("mon-sun 00:00-23:59"), "Europe/Berlin", use_chinese_calendar=False)
+    earlier = datetime(2024, 10, 27, 0, 59, 59, tzinfo=timezone.utc)
+    later = datetime(2024, 10, 27, 1, 0, tzinfo=timezone.utc)
+    assert cal.add_working_days(earlier, 1) <= cal.add_working_days(later, 1)
