@@ -74,15 +74,42 @@ EN_NAME_INTRODUCED = re.compile(r"(?:(?i:my\s+name\s+is|my\s+name's)|(?-i:Name)\
 CITED_IDENTIFIER = re.compile(r"(?i:isbn(?:-1[03])?|issn|e-?issn|doi)\s*[:：]?\s*$")
 
 
-# The whole written identifier after ISBN/ISSN/DOI (digits and single hyphens, or a DOI),
-# so no inner run of it (978-1-001-00000-8 → "001-00000") is taken for a phone number.
-CITED_SPAN = re.compile(r"(?i:isbn(?:-1[03])?|e-?issn|issn)\s*[:：]?\s*[0-9Xx](?:[0-9Xx]|-(?=[0-9Xx])){6,16}"
-                        r"|(?i:doi)\s*[:：]?\s*10\.\d{4,9}/\S+")
+# The whole written identifier after ISBN/ISSN/DOI, so no inner run of it
+# (978-1-001-00000-8 → "001-00000") is taken for a phone number.
+_CITED_LABEL = re.compile(r"(?i:isbn(?:-1[03])?|e-?issn|issn)\s*[:：]?\s*(?=[0-9Xx])")
+_DOI = re.compile(r"(?i:doi)\s*[:：]?\s*10\.\d{4,9}/\S+")
+_ID_CHARS = re.compile(r"[0-9Xx](?:[0-9Xx]|[- ](?=[0-9Xx])){0,20}")
 
 
 def cited_spans(text: str) -> list[tuple[int, int]]:
-    """Where bibliographic identifiers are written out: never personal data."""
-    return [m.span() for m in CITED_SPAN.finditer(text)]
+    """Where bibliographic identifiers are written out (ISBN-10/13 or ISSN digits with
+    hyphens or spaces, DOIs): never personal data."""
+    spans = [m.span() for m in _DOI.finditer(text)]
+    for label in _CITED_LABEL.finditer(text):
+        run = _ID_CHARS.match(text, label.end())
+        if run is not None:
+            end = _identifier_end(run.group(0), _identifier_length(label.group(0), run.group(0)))
+            spans.append((label.start(), label.end() + end))
+    return spans
+
+
+def _identifier_length(label: str, run: str) -> int:
+    """Characters the identifier has: ISSN 8; ISBN 13 when it starts 978/979, else 10."""
+    if "issn" in label.lower():
+        return 8
+    digits = run.replace("-", "").replace(" ", "")
+    return 13 if digits[:3] in ("978", "979") else 10
+
+
+def _identifier_end(run: str, wanted: int) -> int:
+    """Length of the prefix of ``run`` holding ``wanted`` identifier characters (or all)."""
+    count = 0
+    for index, char in enumerate(run):
+        if char not in "- ":
+            count += 1
+            if count == wanted:
+                return index + 1
+    return len(run)
 
 
 def is_cited_identifier(text: str, start: int) -> bool:

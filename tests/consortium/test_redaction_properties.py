@@ -168,4 +168,6 @@ def test_inner_digits_of_a_hyphenated_isbn_are_not_a_phone_number():
     from consortium.redaction import redact
 
     assert redact("ISBN 978-1-001-00000-8 ").found == []
+    assert redact("ISBN 978 1 001 00000 8 ").found == []
+    assert redact("ISBN 7020002207 13812345678").text == "ISBN 7020002207 [phone removed]"
     assert "13812345678" not in redact("ISBN 9787111213826 电话 13812345678").text
