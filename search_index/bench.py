@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 
-from consortium.bench.synthetic import isbn13, synthetic_records
+from consortium.bench.synthetic import isbn13
 
 MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 QUERIES = [

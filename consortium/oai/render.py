@@ -63,7 +63,7 @@ def _sets(answer: Answer, settings) -> str:
 
 def _header(entry, settings) -> str:
     specs = [protocol.member_set_spec(code) for code in entry.member_codes]
-    return ((f'<header status="deleted">' if entry.deleted else "<header>")
+    return (('<header status="deleted">' if entry.deleted else "<header>")
             + element("identifier", protocol.make_identifier(settings.repository_id, entry.work_id))
             + element("datestamp", protocol.format_datestamp(entry.datestamp))
             + "".join(element("setSpec", spec) for spec in specs if protocol.is_valid_set_spec(spec))

@@ -1,6 +1,6 @@
 """The pure OAI-PMH rules: verbs and arguments, datestamps, identifiers, set specs, tokens."""
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given

@@ -14,7 +14,7 @@ from consortium.services.catalogue import ingest_batch, withdraw_holding
 from search_index import service, store
 from search_index.errors import IndexBusy
 from search_index.indexer import Hooks, acquire_writer_lock
-from tests.search_index.conftest import BOOKS, push_books
+from tests.search_index.conftest import push_books
 
 CRASHER = textwrap.dedent("""
     import os, signal, sys
