@@ -1,20 +1,9 @@
 """Staff guide pages (CSRF, own member only) and the public pages of the feeds feature."""
-import re
-
 import pytest
 
 from consortium.services.accounts import add_user
 from consortium.services.catalogue import ingest_batch
-
-
-def csrf_token(client, path):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
-def login(client, email, password):
-    token = csrf_token(client, "/staff/login")
-    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token})
+from tests.staff import csrf_token, login
 
 
 @pytest.fixture

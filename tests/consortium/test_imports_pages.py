@@ -1,23 +1,13 @@
 """Staff import pages: upload form, history, report; member scoping, CSRF and the size limit."""
 import io
-import re
 
 import pytest
 
 from consortium.member_sites_wiring import run_imports
 from consortium.services.accounts import add_user
+from tests.staff import csrf_token, login
 
 CSV = "local_id,title,authors\np1,史记,司马迁\np2,,班固\n".encode("utf-8-sig")
-
-
-def csrf_token(client, path):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
-def login(client, email, password):
-    token = csrf_token(client, "/staff/login")
-    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 @pytest.fixture

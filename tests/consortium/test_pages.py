@@ -1,19 +1,9 @@
 """Staff login, CSRF, role scoping and the page languages."""
-import re
-
 import pytest
 
 from consortium.services.accounts import add_user
 from consortium.services.catalogue import ingest_batch
-
-
-def csrf_token(client, path="/staff/login"):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
-
-def login(client, email, password):
-    return client.post("/staff/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+from tests.staff import csrf_token, login
 
 
 @pytest.fixture

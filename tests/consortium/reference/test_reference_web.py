@@ -7,15 +7,7 @@ from itsdangerous import URLSafeSerializer
 
 from consortium.services.accounts import add_user
 from tests.consortium.reference.conftest import ONLY_C_ISBN, ask_data
-
-
-def csrf_token(client, path="/staff/login"):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-
-
-def login(client, email, password):
-    client.post("/staff/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+from tests.staff import csrf_token, login
 
 
 @pytest.fixture
