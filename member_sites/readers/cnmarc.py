@@ -23,7 +23,7 @@ from typing import BinaryIO
 from pymarc import Record
 
 from member_sites.readers import ReadResult
-from member_sites.readers.marc import END_OF_RECORD, chunks, damaged, pymarc_problems, ungzip
+from member_sites.readers.marc import pymarc_problems, read_iso2709
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
 
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
@@ -167,18 +167,4 @@ def record_from_unimarc(record, position: str, problems: list[str]) -> ReadResul
 
 def read_cnmarc(stream: BinaryIO) -> Iterator[ReadResult]:
     """Read CNMARC/UNIMARC ISO 2709 records (plain or gzip); every record yields a ReadResult, in file order."""
-    source, number = ungzip(stream), 0
-    for number, (offset, chunk) in enumerate(chunks(source), start=1):
-        position = f"record {number} (byte {offset})"
-        problems: list[str] = []
-        if not chunk.endswith(END_OF_RECORD):
-            yield ReadResult(position, None, ["unusable: truncated record (no record terminator at end of file)"])
-            continue
-        try:
-            record = decode_unimarc(chunk, problems)
-        except Exception as exc:  # pymarc raises many types for bad leaders/directories
-            problems.append(f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
-            yield ReadResult(position, None, problems)
-            continue
-        yield record_from_unimarc(record, position, problems)
-    yield from damaged(source, number)
+    return read_iso2709(stream, decode_unimarc, record_from_unimarc)

@@ -177,6 +177,13 @@ def _decode(chunk: bytes, problems: list[str]) -> Record:
 
 def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
     """Read ISO 2709 MARC21 records (plain or gzip); every record yields a ReadResult, in file order."""
+    return read_iso2709(stream, decode_chunk, record_from_marc)
+
+
+def read_iso2709(stream: BinaryIO, decode, to_result) -> Iterator[ReadResult]:
+    """Split an ISO 2709 file at record terminators and read each record on its own, so one
+    wrong record length never shifts the records after it; ``decode(chunk, problems)`` builds
+    a pymarc Record, ``to_result(record, position, problems)`` maps it."""
     source, number = ungzip(stream), 0
     for number, (offset, chunk) in enumerate(chunks(source), start=1):
         position = f"record {number} (byte {offset})"
@@ -185,12 +192,12 @@ def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
             yield ReadResult(position, None, ["unusable: truncated record (no record terminator at end of file)"])
             continue
         try:
-            record = decode_chunk(chunk, problems)
+            record = decode(chunk, problems)
         except Exception as exc:  # pymarc raises many types (ValueError, IndexError, its own) for bad bytes
             problems.append(f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
             yield ReadResult(position, None, problems)
             continue
-        yield record_from_marc(record, position, problems)
+        yield to_result(record, position, problems)
     yield from damaged(source, number)
 
 
