@@ -1,8 +1,8 @@
 """Search-built feeds: /feeds/search.atom and saved-search guides.
 
-Without a search port (this branch) they answer clearly: 503 JSON for the feed, "search is
-not available" on guide pages and entries. The ``needs_search`` tests run against the REAL
-search port once the search_index feature is merged; until then they skip.
+Without a search port (a deployment without search) they answer clearly: 503 JSON for the
+feed, "search is not available" on guide pages and entries. The ``needs_search`` tests run
+against the real search port that create_app wires in.
 """
 import datetime as dt
 from types import SimpleNamespace
@@ -21,8 +21,8 @@ def actor(member):
 
 @pytest.fixture
 def search_app(app):
-    if app.extensions.get(SEARCH) is None:
-        pytest.skip("the search port is not wired into this build (search_index feature not merged yet)")
+    """The app with its real search port (create_app wires search_index in)."""
+    assert app.extensions.get(SEARCH) is not None, "create_app must wire the search port"
     return app
 
 
