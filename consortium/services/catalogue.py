@@ -59,7 +59,7 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
     with UnitOfWork(session) as uow:
         conn = session.connection()
         view = store.CatalogueView(conn, member.id)
-        view.preload([record for _i, record in good])
+        view.preload([record for record, _key in good], {key for _record, key in good})
         changes = _Changes()
         inserts, updates = _place_records(view, good, changes, result)
         store.insert_holdings(conn, member.id, list(inserts.values()))
@@ -74,7 +74,8 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
     return result
 
 
-def _validate(raw_records: list, result: BatchResult) -> list[tuple[int, dict]]:
+def _validate(raw_records: list, result: BatchResult) -> list[tuple[dict, str]]:
+    """Valid records with their title keys; the others go to ``result.rejected``."""
     good = []
     for index, raw in enumerate(raw_records):
         record, errors = load_record(raw)
@@ -82,8 +83,7 @@ def _validate(raw_records: list, result: BatchResult) -> list[tuple[int, dict]]:
             local_id = raw.get("local_id") if isinstance(raw, dict) else None
             result.rejected.append({"index": index, "local_id": local_id, "errors": errors})
             continue
-        record["_key"] = normalise.match_key(record["title"], record["authors"], record.get("year"))
-        good.append((index, record))
+        good.append((record, normalise.match_key(record["title"], record["authors"], record.get("year"))))
     return good
 
 
@@ -91,25 +91,22 @@ def _place_records(view: store.CatalogueView, good, changes: _Changes, result: B
     """Decide each record's work in file order; a later record sees the works earlier ones made."""
     inserts: dict[str, dict] = {}
     updates: list[dict] = []
-    for _index, record in good:
-        key = record.pop("_key")
+    for record, key in good:
         digest = _record_hash(record)
-        record["_key"] = key
         existing = view.holdings.get(record["local_id"])
         if existing is not None and existing["record_hash"] == digest:
             result.unchanged += 1
             result.accepted += 1
             result.works.append(_work_ref(record, existing["work_id"], existing["matched_by"]))
             continue
-        decision = view.decide(record)
-        target = decision.target_id or view.new_work(record)
+        decision = view.decide(record, key)
+        target = decision.target_id or view.new_work(record, key)
         for absorbed in decision.absorb_ids:
             view.merge(absorbed, target)
             changes.merged(absorbed, target)
             for pending in inserts.values():
                 pending["work_id"] = target if pending["work_id"] == absorbed else pending["work_id"]
-        view.attach(target, record)
-        del record["_key"]
+        view.attach(target, record, key)
         values = store.holding_values(record, digest, target, decision.matched_by)
         if existing is None:
             inserts[record["local_id"]] = {"local_id": record["local_id"], **values}

@@ -46,7 +46,8 @@ class CatalogueView:
         self.by_ident: dict[tuple[str, str], set[int]] = defaultdict(set)
         self.by_key: dict[str, set[int]] = defaultdict(set)
 
-    def preload(self, records: list[dict]) -> None:
+    def preload(self, records: list[dict], keys: set[str]) -> None:
+        """Load the member's holdings, and candidate works by identifier and by title key."""
         local_ids = sorted({r["local_id"] for r in records})
         for part in chunks(local_ids):
             query = select(H.c.id, H.c.local_id, H.c.work_id, H.c.record_hash, H.c.matched_by).where(
@@ -63,8 +64,7 @@ class CatalogueView:
                 for row in self.conn.execute(query).mappings():
                     self._remember(row)
                     self.by_ident[(row["kind"], row["value"])].add(row["id"])
-        keys = sorted({r["_key"] for r in records})
-        for part in chunks(keys):
+        for part in chunks(sorted(keys)):
             query = select(W.c.id, W.c.carrier, W.c.isbns, W.c.match_key).where(
                 W.c.match_key.in_(part), W.c.merged_into_id.is_(None))
             for row in self.conn.execute(query).mappings():
@@ -76,10 +76,10 @@ class CatalogueView:
             self.works[row["id"]] = matching.Candidate(row["id"], row["carrier"], frozenset(row["isbns"] or []),
                                                        row["match_key"])
 
-    def decide(self, record: dict) -> matching.MatchDecision:
+    def decide(self, record: dict, key: str) -> matching.MatchDecision:
         by = {kind: self._candidates(self.by_ident[(kind, v)] for v in record.get(f"{kind}s") or [])
               for kind in ("isbn", "issn")}
-        by_title = [] if by["isbn"] or by["issn"] else self._candidates([self.by_key[record["_key"]]])
+        by_title = [] if by["isbn"] or by["issn"] else self._candidates([self.by_key[key]])
         carrier = matching.carrier_of(record.get("format"))
         return matching.decide_match(carrier, set(record.get("isbns") or []), by["isbn"], by["issn"], by_title)
 
@@ -87,22 +87,22 @@ class CatalogueView:
         ids = sorted({i for ids in id_sets for i in ids})
         return [self.works[i] for i in ids]
 
-    def new_work(self, record: dict) -> int:
+    def new_work(self, record: dict, key: str) -> int:
         now = utcnow()
         values = {name: record.get(name) for name in DERIVED_FIELDS}
         values.update(format=record.get("format") or "book", carrier=matching.carrier_of(record.get("format")),
-                      match_key=record["_key"], created_at=now, updated_at=now)
+                      match_key=key, created_at=now, updated_at=now)
         for name in ("authors", "isbns", "issns", "subjects"):
             values[name] = values[name] or []
         work_id = self.conn.execute(_INSERT_WORK, values).scalar_one()
-        self.works[work_id] = matching.Candidate(work_id, values["carrier"], frozenset(values["isbns"]), record["_key"])
+        self.works[work_id] = matching.Candidate(work_id, values["carrier"], frozenset(values["isbns"]), key)
         return work_id
 
-    def attach(self, work_id: int, record: dict) -> None:
+    def attach(self, work_id: int, record: dict, key: str) -> None:
         """The record now belongs to ``work_id``: later records may match it by its identifiers."""
         for ident in identifiers_of(record):
             self.by_ident[ident].add(work_id)
-        self.by_key[record["_key"]].add(work_id)
+        self.by_key[key].add(work_id)
         old = self.works[work_id]
         self.works[work_id] = matching.Candidate(work_id, old.carrier, old.isbns | set(record.get("isbns") or []),
                                                  old.match_key)

@@ -6,7 +6,7 @@ answer an HTML error page in the reader's language. Nothing a user sends yields 
 import logging
 from http import HTTPStatus
 
-from flask import jsonify, redirect, render_template, request
+from flask import jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from consortium import errors as domain
@@ -40,11 +40,7 @@ def error_response(status: int, message: str, errors: dict | None = None, header
     if is_api_request():
         response = jsonify(payload)
     else:
-        response = render_template("error.html", error=payload)
-    if isinstance(response, str):
-        from flask import make_response
-
-        response = make_response(response)
+        response = make_response(render_template("error.html", error=payload))
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -63,10 +63,10 @@ def staff_home():
         query = query.where(PushBatch.member_id == current_user.member_id)
     batches = session.exec(query.order_by(PushBatch.id.desc()).limit(20)).all()
     member = session.get(Member, current_user.member_id) if current_user.member_id else None
-    holdings = session.exec(
-        select(func.count()).select_from(Holding).where(
-            True if current_user.is_admin else Holding.member_id == current_user.member_id)
-    ).one()
+    count = select(func.count()).select_from(Holding)
+    if not current_user.is_admin:
+        count = count.where(Holding.member_id == current_user.member_id)
+    holdings = session.exec(count).one()
     return render_template("staff/home.html", member=member, batches=batches, holdings=holdings)
 
 

@@ -1,5 +1,5 @@
 """Push API (DESIGN.md "Push") and the public work read endpoint."""
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
@@ -69,6 +69,4 @@ def withdraw_record(code, local_id):
 @blp.route("/works/<int:work_id>", methods=["GET"])
 def get_work(work_id):
     """One union work with every member's holdings; a merged-away id redirects (301)."""
-    from flask import request
-
     return works.get_work(get_session(), work_id, request.args.get("home") or request.cookies.get("home_member"))
