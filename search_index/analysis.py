@@ -14,6 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 from consortium import normalise
@@ -65,6 +66,56 @@ def _han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
             if len(word) >= 3:
                 terms.append((word, start, end, query))
     return terms
+
+
+def raw_terms(value: str, latin_only: bool = False):
+    """The terms ``MixedTokenizer`` yields at index time, without tokens or offsets."""
+    text = unicodedata.normalize("NFKC", value) if not value.isascii() else value
+    for match in _RUNS.finditer(text):
+        if match.group(1) is not None:
+            if not latin_only:
+                for term in han_terms(match.group(1), False):
+                    yield term[0]
+        else:
+            yield match.group(2)
+
+
+def _fold(term: str) -> str:
+    """``LowercaseFilter`` then ``CharsetFilter(accent_map)``."""
+    return term.lower().translate(accent_map)
+
+
+_STOPS = StopFilter(minsize=1).stops
+
+
+@lru_cache(maxsize=200_000)
+def _text_form(term: str) -> str | None:
+    """A term through the rest of ``text_analyzer``: folded, stop-filtered, stemmed."""
+    folded = _fold(term)
+    if len(folded) < 1 or folded in _STOPS:
+        return None
+    return porter_stem(folded)
+
+
+@lru_cache(maxsize=100_000)
+def _spell_form(term: str) -> str:
+    return _fold(term)
+
+
+def index_counts(value: str, spelling: bool = False) -> dict[str, int]:
+    """Term frequencies of a value as ``text_analyzer`` (or ``spelling_analyzer``) indexes it;
+    the fast path of ``search_index.schema.CatalogueText`` (tests check the two agree)."""
+    counts: dict[str, int] = {}
+    if spelling:
+        for term in raw_terms(value, latin_only=True):
+            form = _spell_form(term)
+            counts[form] = counts.get(form, 0) + 1
+        return counts
+    for term in raw_terms(value):
+        form = _text_form(term)
+        if form is not None:
+            counts[form] = counts.get(form, 0) + 1
+    return counts
 
 
 class MixedTokenizer(Tokenizer):

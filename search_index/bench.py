@@ -26,7 +26,7 @@ MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 QUERIES = [
     {"q": "数据"}, {"q": "计算机网络"}, {"q": "中國歷史"}, {"q": "经济学 管理"},
     {"q": "algorithms"}, {"q": "data structures"}, {"q": "modern history"}, {"q": "quantum theory"},
-    {"q": "author:王"}, {"q": "clc:TP3"}, {"q": "title:design"}, {"q": "", "member": "M2", "sort": "newest"},
+    {"q": "author:王明"}, {"q": "clc:TP3"}, {"q": "title:design"}, {"q": "", "member": "M2", "sort": "newest"},
     {"q": "数据", "format": "book", "year_from": "2000"}, {"q": "learning", "available": "true"},
     {"q": isbn13(12345)}, {"q": "algoritms"}, {"q": "systems", "member": "M4", "sort": "title"},
     {"q": "法律 政治", "clc": "D"},
@@ -135,11 +135,12 @@ class BareWhoosh:
         from whoosh import index
         from whoosh.qparser import MultifieldParser
 
+        from search_index.query import DEFAULT_FIELDS, FIELD_BOOSTS
         from search_index.store import INDEX_NAME
 
         self.ix = index.open_dir(index_dir, indexname=INDEX_NAME, readonly=True)
         self.searcher = self.ix.searcher()
-        self.parser = MultifieldParser(["title", "text"], self.ix.schema)
+        self.parser = MultifieldParser(list(DEFAULT_FIELDS), self.ix.schema, fieldboosts=FIELD_BOOSTS)
         self.local = threading.local()
 
     def search(self, params: dict) -> list:

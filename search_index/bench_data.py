@@ -75,7 +75,10 @@ def bulk_fill(app, size: int) -> None:
 
 
 def measure_ingest(count: int) -> list[dict]:
-    """Push ``count`` records (two members, half overlapping) over HTTP, then index them."""
+    """Ingest end to end, as deployed: members push ``count`` records over HTTP (two members,
+    half overlapping) while the index writer runs in its own process (``consortium worker``);
+    the clock stops when the index has caught up with the last change. Then, for the writer
+    alone, the same pushes into a fresh catalogue and one catch-up pass timed by itself."""
     import tempfile
 
     from search_index.service import sync_index
@@ -83,24 +86,82 @@ def measure_ingest(count: int) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
         app = make_app(tmp)
         keys = _members_with_keys(app)
+        follower = _Follower(tmp, app.config["SEARCH_INDEX_DIR"])
         server, base = _serve(app)
         try:
             started = time.perf_counter()
             pushed = _push_all(base, keys, count)
             push_seconds = time.perf_counter() - started
+            follower.finish()
+            total = time.perf_counter() - started
+        finally:
+            server.close()
+            follower.stop()
+    with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
+        app = make_app(tmp)
+        keys = _members_with_keys(app)
+        server, base = _serve(app)
+        try:
+            _push_all(base, keys, count)
         finally:
             server.close()
         started = time.perf_counter()
         report = sync_index(app)
         index_seconds = time.perf_counter() - started
-    total = push_seconds + index_seconds
     return [
         {"suite": "search", "metric": f"ingest end to end: push API + DB + index ({pushed:,} records)",
          "value": pushed / total, "unit": "records/s", "target": 1500,
-         "note": f"push {pushed / push_seconds:,.0f}/s, index {report.changes / index_seconds:,.0f} changes/s"},
-        {"suite": "search", "metric": f"indexer catch-up ({report.updated:,} works)",
-         "value": report.updated / index_seconds, "unit": "works/s"},
+         "note": f"writer in its own process; pushes done at {pushed / push_seconds:,.0f}/s, index caught up "
+                 f"{total - push_seconds:.1f} s later"},
+        {"suite": "search", "metric": f"indexer catch-up alone ({report.updated:,} works)",
+         "value": report.updated / index_seconds, "unit": "works/s",
+         "note": f"{report.changes:,} changes in {report.batches} batches"},
     ]
+
+
+class _Follower:
+    """The index writer in a child process, as ``consortium worker`` runs it in production."""
+
+    def __init__(self, instance_path: str, index_dir: str):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self.ready, self.done = context.Event(), context.Event()
+        self.process = context.Process(target=_follow, args=(instance_path, index_dir, self.ready, self.done),
+                                       name="bench-index-writer")
+        self.process.start()
+        if not self.ready.wait(120):
+            raise RuntimeError("the index writer process did not start")
+
+    def finish(self) -> None:
+        """Tell the writer the pushes are over and wait until it has caught up."""
+        self.done.set()
+        self.process.join(600)
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"the index writer process failed ({self.process.exitcode})")
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(10)
+
+
+def _follow(instance_path: str, index_dir: str, ready, done) -> None:
+    from consortium import create_app
+    from search_index import analysis
+    from search_index.service import sync_index
+
+    app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": index_dir},
+                     instance_path=instance_path)
+    analysis.jieba_tokenizer()  # the dictionary loads before the clock starts, as in a running worker
+    ready.set()
+    while True:
+        finishing = done.is_set()
+        report = sync_index(app)
+        if finishing and not report.changes:
+            return
+        if not report.changes:
+            time.sleep(0.02)
 
 
 def _members_with_keys(app) -> dict:

@@ -99,7 +99,7 @@ def _write(ix, docs: dict, hooks: Hooks, report: UpdateReport) -> None:
     if not docs:
         return
     try:
-        writer = ix.writer(timeout=5.0)
+        writer = store.new_writer(ix, timeout=5.0)
     except LockError:
         raise IndexBusy("The search index writer lock is held elsewhere; try again later.") from None
     try:

@@ -12,8 +12,8 @@ from consortium import normalise
 from search_index.schema import FIELD_ALIASES
 
 TEXT_FIELDS = ("title", "authors", "subjects", "text")
-DEFAULT_FIELDS = ("title", "text")
-FIELD_BOOSTS = {"title": 2.0, "text": 1.0}
+DEFAULT_FIELDS = ("title", "authors", "subjects", "text")
+FIELD_BOOSTS = {"title": 2.0, "authors": 1.0, "subjects": 1.0, "text": 1.0}
 _ISBN_LIKE = re.compile(r"^(?:97[89][\d\-]{10,14}|[\dXx\-]{10,13})$")
 _ISSN_LIKE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 _WORDS = re.compile(r"\w+", re.UNICODE)

@@ -59,7 +59,7 @@ def build_part(url: str, part_dir: str, part: tuple[int, int], limitmb: int, cou
 
     engine = make_engine(url)
     ix = store.create_fresh(part_dir)
-    writer = ix.writer(limitmb=limitmb)
+    writer = store.new_writer(ix, limitmb=limitmb)
     count = 0
     try:
         with Session(engine) as session:

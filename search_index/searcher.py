@@ -7,22 +7,14 @@ Web workers never write: they open the index read-only and never touch its lock,
 import json
 import threading
 
-from whoosh import collectors, sorting
-from whoosh.idsets import BitSet
-
 from search_index import facets as facet_mod
 from search_index import highlight as hl
 from search_index import params as params_mod
 from search_index import query as qmod
-from search_index import signal, store
+from search_index import ranking, signal, store
+from search_index.evaluate import Evaluator
+from search_index.segments import SegmentArrays
 from search_index.suggest import suggestion_for
-
-FILTER_CACHE_SIZE = 64
-SORT_FACETS = {
-    "newest": lambda: sorting.FieldFacet("acquired", reverse=True),
-    "year": lambda: sorting.FieldFacet("year", reverse=True),
-    "title": lambda: sorting.FieldFacet("title_sort"),
-}
 
 
 class IndexReader:
@@ -31,7 +23,7 @@ class IndexReader:
     def __init__(self, index_dir: str):
         self.index_dir = index_dir
         self._local = threading.local()
-        self.facet_keys = facet_mod.SegmentKeys()
+        self.arrays = SegmentArrays()
 
     def searcher(self):
         """The calling thread's searcher, refreshed if a commit or rebuild happened; or None."""
@@ -80,22 +72,24 @@ class WhooshSearch:
         if searcher is None:
             return empty_answer(params)
         text_query = qmod.parse_text(self.reader.parser(), params.q)
-        # optimize=False: block-quality skipping would leave matches uncounted in total and facets
-        top = searcher.collector(limit=params.page * params.per_page, sortedby=_sort_facet(params), optimize=False)
-        counting = facet_mod.FacetCountingCollector(top, self.reader.facet_keys)
-        allowed = filter_bits(searcher, qmod.filter_queries(params))
-        outer = counting if allowed is None else collectors.FilterCollector(counting, allow=allowed)
-        searcher.search_with_collector(text_query, outer)
-        results, total = top.results(), counting.total
+        evaluator = Evaluator(searcher, self.reader.arrays)
+        matches = evaluator.run(text_query, scored=_sort_name(params) == "relevance")
+        masks = evaluator.masks(qmod.filter_queries(params))
+        if masks is not None:
+            matches = [(ids[mask[ids]], scores[mask[ids]]) for (ids, scores), mask in zip(matches, masks)]
+        total = sum(len(ids) for ids, _ in matches)
         start = (params.page - 1) * params.per_page
+        docnums = ranking.top(evaluator, matches, _sort_name(params), params.page * params.per_page)
         terms = hl.query_terms(text_query, ("title", "text"))
         analyzer = searcher.schema["title"].analyzer
-        hits = [_result(hit, params.home_member, analyzer, terms) for hit in results[start:start + params.per_page]]
+        hits = [_result(searcher.stored_fields(docnum), params.home_member, analyzer, terms)
+                for docnum in docnums[start:start + params.per_page]]
         suggestion = None
         if params.q and total < self.suggest_below:
             suggestion = suggestion_for(searcher, params.q)
+        value_counts = ranking.facet_counts(evaluator, matches, facet_mod.GROUP)
         return {"total": total, "page": params.page, "per_page": params.per_page, "results": hits,
-                "facets": facet_mod.split_counts(counting.key_counts), "suggestion": suggestion}
+                "facets": facet_mod.facet_rows(value_counts), "suggestion": suggestion}
 
     def count_matching(self, text: str, identifiers: list[str]) -> dict[str, int]:
         searcher = self.reader.searcher()
@@ -105,34 +99,15 @@ class WhooshSearch:
         return signal.count_per_member(searcher, docs)
 
 
-def filter_bits(searcher, parts: list):
-    """The documents every filter allows, as a bit set; each filter's set is cached on the
-    searcher (a searcher sees one fixed index state, so its sets stay valid until refresh)."""
-    if not parts:
-        return None
-    cache = searcher.__dict__.setdefault("_daodu_filter_bits", {})
-    combined = None
-    for part in parts:
-        key = repr(part)
-        bits = cache.get(key)
-        if bits is None:
-            if len(cache) >= FILTER_CACHE_SIZE:
-                cache.clear()
-            bits = cache[key] = BitSet(searcher.docs_for_query(part), size=searcher.doc_count_all())
-        combined = bits if combined is None else combined.intersection(bits)
-    return combined
+def _sort_name(params) -> str:
+    """The sort in effect: a search without words is listed newest first."""
+    if params.sort == "relevance" and not params.q:
+        return "newest"
+    return params.sort
 
 
-def _sort_facet(params):
-    sort = params.sort
-    if sort == "relevance" and not params.q:
-        sort = "newest"
-    factory = SORT_FACETS.get(sort)
-    return factory() if factory else None
-
-
-def _result(hit, home_member, analyzer, terms) -> dict:
-    payload = json.loads(hit["payload"])
+def _result(fields, home_member, analyzer, terms) -> dict:
+    payload = json.loads(fields["payload"])
     payload["holdings"].sort(key=lambda h: (h["member"] != home_member, h["member"]))
     payload["highlight"] = {"title": hl.highlight(analyzer, payload.get("title") or "", terms)}
     return payload

@@ -4,6 +4,7 @@ import os
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
+from search_index.codec import CatalogueCodec
 from search_index.schema import build_schema
 
 INDEX_NAME = "works"
@@ -40,3 +41,8 @@ def directory_identity(index_dir: str) -> int | None:
         return os.stat(index_dir).st_ino
     except OSError:
         return None
+
+
+def new_writer(ix, **kwargs):
+    """A segment writer with the catalogue's codec (see ``search_index.codec``)."""
+    return ix.writer(codec=CatalogueCodec(), **kwargs)

@@ -1,7 +1,12 @@
 """Deterministic synthetic records for benchmarks: Chinese and English titles, valid ISBNs."""
 import random
 
-ZH_WORDS = list("数据结构算法计算机网络原理操作系统程序设计经济学管理中国历史文学哲学社会化学物理生物医学农业工程材料机械电子信息安全艺术教育心理法律政治")
+# Real words, so Chinese queries of the benchmarks match as readers' queries would.
+ZH_WORDS = ["数据", "结构", "算法", "计算机", "网络", "原理", "操作系统", "程序设计", "经济学", "管理", "中国",
+            "历史", "文学", "哲学", "社会", "化学", "物理", "生物", "医学", "农业", "工程", "材料", "机械",
+            "电子", "信息", "安全", "艺术", "教育", "心理", "法律", "政治", "导论", "研究", "概论", "基础",
+            "应用", "方法", "现代", "理论", "实践", "语言", "文化", "近代", "发展", "技术", "分析"]
+GIVEN_NAMES = list("明华伟芳丽强军平静敏磊洋勇艳杰娟涛超霞刚建国文红玉兰")
 EN_WORDS = ["data", "structures", "algorithms", "introduction", "principles", "history", "economics", "networks",
             "systems", "design", "analysis", "modern", "chinese", "theory", "practice", "learning", "quantum",
             "biology", "engineering", "materials", "language", "society", "culture", "law", "politics"]
@@ -19,8 +24,8 @@ def isbn13(n: int) -> str:
 def synthetic_record(n: int, rng: random.Random) -> dict:
     chinese = n % 2 == 0
     if chinese:
-        title = "".join(rng.choice(ZH_WORDS) for _ in range(rng.randint(4, 9)))
-        authors = [rng.choice(SURNAMES) + "".join(rng.choice(ZH_WORDS) for _ in range(2))]
+        title = "".join(rng.choice(ZH_WORDS) for _ in range(rng.randint(2, 5)))
+        authors = [rng.choice(SURNAMES) + "".join(rng.choice(GIVEN_NAMES) for _ in range(rng.randint(1, 2)))]
     else:
         title = " ".join(rng.choice(EN_WORDS) for _ in range(rng.randint(3, 7))).title()
         authors = [f"{rng.choice(EN_WORDS).title()}, {rng.choice('ABCDEFGHJKLM')}."]
