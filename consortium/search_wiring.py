@@ -16,8 +16,10 @@ DEFAULTS = {
     "SEARCH_INDEX_MAX_RESULTS": 1000,
     # Suggest a spelling when a query has fewer hits than this.
     "SEARCH_INDEX_SUGGEST_BELOW": 3,
-    # Writer processes of `consortium index rebuild`.
+    # Writer processes of `consortium index rebuild`, and the memory (MB) each may use to
+    # sort postings before it spills sorted runs to temporary files (more runs, more merging).
     "SEARCH_INDEX_REBUILD_PROCS": 2,
+    "SEARCH_INDEX_REBUILD_MB": 2048,
 }
 
 

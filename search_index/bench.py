@@ -147,13 +147,13 @@ class BareWhoosh:
         from whoosh import query, sorting
 
         q = self.parser.parse(params["q"]) if params.get("q") else query.Every()
-        filters = [query.Term(name, params[name]) for name in ("format",) if params.get(name)]
+        filters = [query.Term("tags", f"format:{params['format']}")] if params.get("format") else []
         if params.get("member"):
-            filters.append(query.Term("members", params["member"]))
+            filters.append(query.Term("tags", f"member:{params['member']}"))
         if params.get("clc"):
             filters.append(query.Term("clc", params["clc"]))
         if params.get("available"):
-            filters.append(query.Term("available", "1"))
+            filters.append(query.Term("tags", "available:1"))
         if params.get("year_from"):
             filters.append(query.NumericRange("year", int(params["year_from"]), None))
         full = query.And([q] + filters) if filters else q

@@ -1,9 +1,9 @@
 """The codec the index is written with: Whoosh's W3 format with larger posting blocks, and a
 faster length lookup while a segment is flushed.
 
-* Posting blocks hold up to 1,024 postings instead of 128: a term's postings are read a block
-  at a time (``search_index.segments``), so fewer, larger blocks read about twice as fast,
-  and writing them costs fewer pickles and compressions. The files are plain W3 files:
+* Posting blocks hold up to 1,024 postings instead of 128, uncompressed: a term's postings are
+  read a block at a time (``search_index.segments``), so fewer, larger blocks read about twice
+  as fast, and writing them costs fewer pickles and no compression. The files are plain W3 files:
   segments record a stock ``W3Codec``, so any Whoosh reader opens them.
 * While flushing, Whoosh looks up the field length of every posting's document through the
   new segment's column reader (a file read, and for fields without lengths a ``stat``, per
@@ -13,14 +13,17 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3Segment
 from whoosh.util.numeric import byte_to_length
 
 BLOCK_LIMIT = 1024
+# Blocks are stored uncompressed: most are a few postings, where zlib saves little and
+# costs a call per block when writing and reading.
+COMPRESSION = 0
 
 
 class CatalogueCodec(W3Codec):
     def __init__(self):
-        super().__init__(blocklimit=BLOCK_LIMIT)
+        super().__init__(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
 
     def new_segment(self, storage, indexname):
-        return W3Segment(W3Codec(blocklimit=BLOCK_LIMIT), indexname)
+        return W3Segment(W3Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION), indexname)
 
     def per_document_reader(self, storage, segment):
         return PreloadedLengths(super().per_document_reader(storage, segment))

@@ -50,21 +50,36 @@ def work_document(work: dict, holdings: list[dict]) -> dict:
         "isbn": " ".join((work.get("isbns") or []) + (work.get("issns") or [])),
         "clc": clc,
 
-        "format": work.get("format") or "other",
-        "language": work.get("language") or "",
-        "members": ",".join(members),
-        "available": "1" if any(is_available(h) for h in holdings) else "0",
         "acquired": newest_acquisition(holdings),
         "title_sort": normalise.fold_key(work.get("title")) or "~",
-        "stamp": hashlib.sha1(body.encode()).hexdigest(),
         "payload": body,
     }
-    doc["facet_key"] = facets.facet_key(",".join(members), doc["format"], doc["language"],
+    fmt, language = work.get("format") or "other", work.get("language") or ""
+    available = "1" if any(is_available(h) for h in holdings) else "0"
+    doc["tags"] = tags(members, fmt, language, available)
+    doc["facet_key"] = facets.facet_key(",".join(members), fmt, language,
                                         prefixes[0] if prefixes else "", prefixes[1] if len(prefixes) > 1 else "",
-                                        str(year - year % 10) if year else "", doc["available"])
+                                        str(year - year % 10) if year else "", available)
     if year:
         doc["year"] = int(year)
     return {k: v for k, v in doc.items() if v != "" or k in ("title",)}
+
+
+def tag(kind: str, value: str) -> str:
+    """A filter term of the ``tags`` field: ``member:NJU``, ``format:book``, ``available:1``."""
+    return f"{kind}:{value}"
+
+
+def tags(members: list[str], fmt: str, language: str, available: str) -> str:
+    values = [tag("member", m) for m in members] + [tag("format", fmt), tag("available", available)]
+    if language:
+        values.append(tag("language", language))
+    return ",".join(values)
+
+
+def fingerprint(payload: str) -> str:
+    """What ``index check`` compares: the stored result body decides everything indexed."""
+    return hashlib.sha1(payload.encode()).hexdigest()
 
 
 def _join(*parts) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
+from search_index.query import ColumnRange
 from search_index.segments import EMPTY_IDS, EMPTY_WEIGHTS, SegmentArrays, matcher_arrays, term_postings
 
 FILTER_CACHE_SIZE = 64
@@ -70,6 +71,15 @@ class Evaluator:
             for other in parts[1:]:
                 ids, scores = combine(ids, scores, *other)
             return ids, (scores * q.boost if len(parts) > 1 and q.boost != 1.0 else scores)
+        if isinstance(q, ColumnRange):
+            values = self.arrays.numeric(leaf.reader, q.fieldname)
+            mask = np.ones(len(values), dtype=bool) if leaf.live is None else leaf.live.copy()
+            if q.low is not None:
+                mask &= values >= q.low
+            if q.high is not None:
+                mask &= values <= q.high
+            ids = np.flatnonzero(mask)
+            return ids, np.full(len(ids), q.boost)
         if isinstance(q, wq.AndMaybe):
             return _and_maybe(*self._node(q.a, leaf, scored), *self._node(q.b, leaf, scored))
         if isinstance(q, wq.AndNot):

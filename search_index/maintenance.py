@@ -5,6 +5,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from search_index import indexer, source, store
+from search_index.documents import fingerprint
 
 
 @dataclass
@@ -31,7 +32,7 @@ def check_index(engine: Engine, index_dir: str) -> CheckReport:
             stamp = indexed.pop(work_id, None)
             if stamp is None:
                 report.missing.append(work_id)
-            elif stamp != doc["stamp"]:
+            elif stamp != fingerprint(doc["payload"]):
                 report.stale.append(work_id)
     report.extra = sorted(indexed)
     return report
@@ -42,7 +43,7 @@ def _indexed_stamps(index_dir: str) -> dict[int, str]:
     if ix is None:
         return {}
     with ix.searcher() as searcher:
-        stamps = {int(f["id"]): f.get("stamp") for f in searcher.all_stored_fields()}
+        stamps = {int(f["id"]): fingerprint(f["payload"]) for f in searcher.all_stored_fields()}
     ix.close()
     return stamps
 

@@ -9,6 +9,7 @@ from whoosh import query
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
 from consortium import normalise
+from search_index.documents import tag
 from search_index.schema import FIELD_ALIASES
 
 TEXT_FIELDS = ("title", "authors", "subjects", "text")
@@ -93,7 +94,7 @@ def filter_queries(params) -> list:
     """Facet/filter parameters as queries; the searcher turns each into a cached bit set."""
     parts = []
     if params.member:
-        parts.append(_any("members", params.member))
+        parts.append(_any("member", params.member))
     if params.format:
         parts.append(_any("format", params.format))
     if params.language:
@@ -103,12 +104,41 @@ def filter_queries(params) -> list:
     if params.clc:
         parts.append(query.Term("clc", params.clc))
     if params.available is not None:
-        parts.append(query.Term("available", "1" if params.available else "0"))
+        parts.append(query.Term("tags", tag("available", "1" if params.available else "0")))
     if params.acquired_since is not None:
-        parts.append(query.NumericRange("acquired", int(params.acquired_since.strftime("%Y%m%d")), None))
+        parts.append(ColumnRange("acquired", int(params.acquired_since.strftime("%Y%m%d")), None))
     return parts
 
 
-def _any(field: str, values: list[str]):
-    terms = [query.Term(field, v) for v in values]
+def _any(kind: str, values: list[str]):
+    terms = [query.Term("tags", tag(kind, v)) for v in values]
     return terms[0] if len(terms) == 1 else query.Or(terms)
+
+
+class ColumnRange(query.Query):
+    """Documents whose value in a numeric column-only field lies in ``[low, high]`` (either
+    end open when None). ``search_index.evaluate`` answers it from the column array; this
+    matcher is the plain-Whoosh equivalent."""
+
+    def __init__(self, fieldname: str, low: int | None, high: int | None, boost: float = 1.0):
+        self.fieldname, self.low, self.high, self.boost = fieldname, low, high, boost
+
+    def __repr__(self):
+        return f"ColumnRange({self.fieldname!r}, {self.low!r}, {self.high!r})"
+
+    def __eq__(self, other):
+        return isinstance(other, ColumnRange) and repr(self) == repr(other)
+
+    def __hash__(self):
+        return hash(repr(self))
+
+    def accepts(self, value) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+    def matcher(self, searcher, context=None):
+        from whoosh.matching import ListMatcher, NullMatcher
+
+        reader = searcher.reader()
+        column = reader.column_reader(self.fieldname, translate=False)
+        ids = [d for d in range(reader.doc_count_all()) if self.accepts(column[d]) and not reader.is_deleted(d)]
+        return ListMatcher(ids, all_weights=self.boost) if ids else NullMatcher()

@@ -1,8 +1,9 @@
 """Full rebuild: every live work into a fresh index beside the live one, then a swap.
 
-The works are split by ``id % procs``; each share is read from the database, mapped and
-analysed by its own process into its own side index (one segment writer per process, so a
-rebuild uses every core for all of the work). The segments are then moved into one fresh
+The id space is cut into ranges that the processes take from a shared queue as they finish
+the previous one (so a process given the costlier works does not finish last); each range is
+read from the database, mapped and analysed by its process into its own side index (one
+segment writer per process, so a rebuild uses every core for all of the work). The segments are then moved into one fresh
 directory and listed in a single table of contents — no merge pass. Readers keep the old
 index until the directory swap; the checkpoint moves only after it.
 """
@@ -20,6 +21,8 @@ from search_index import indexer, source, store
 
 # Ids this far below the change-log head are checked for late (uncommitted) transactions.
 LATE_WINDOW = 1000
+# Work ids per range handed to a rebuild process.
+RANGE = 5000
 
 
 @dataclass
@@ -40,9 +43,11 @@ def rebuild_index(engine: Engine, index_dir: str, *, procs: int = 2, limitmb: in
             head = source.max_change_id(session)
             present = source.change_ids_between(session, max(0, head - LATE_WINDOW), head)
             total = source.count_live_works(session)
+            low, high = source.work_id_span(session)
         side = index_dir.rstrip("/") + ".rebuild"
         url = engine.url.render_as_string(hide_password=False)
-        count = _build_parts(url, side, max(1, procs), limitmb, total, progress)
+        spans = [(start, min(start + RANGE, high + 1)) for start in range(low, high + 1, RANGE)] if high else []
+        count = _build_parts(url, side, max(1, procs), limitmb, spans, total, progress)
         _swap(index_dir, side)
         late = {i: time.time() for i in range(max(0, head - LATE_WINDOW) + 1, head + 1) if i not in present}
         with Session(engine, expire_on_commit=False) as session:
@@ -53,8 +58,9 @@ def rebuild_index(engine: Engine, index_dir: str, *, procs: int = 2, limitmb: in
     return RebuildReport(count, time.perf_counter() - started, head)
 
 
-def build_part(url: str, part_dir: str, part: tuple[int, int], limitmb: int, counter=None) -> int:
-    """One process's share: its works into a fresh index at ``part_dir``; returns the count."""
+def build_part(url: str, part_dir: str, spans, limitmb: int, counter=None) -> int:
+    """One process's share: the works of each id range taken from ``spans`` (a queue ending
+    with None, or a list) into a fresh index at ``part_dir``; returns the count."""
     from consortium.db import make_engine
 
     engine = make_engine(url)
@@ -63,33 +69,33 @@ def build_part(url: str, part_dir: str, part: tuple[int, int], limitmb: int, cou
     count = 0
     try:
         with Session(engine) as session:
-            for _work_id, doc in source.iter_live_documents(session, part=part):
-                if doc is not None:
-                    writer.add_document(**doc)
-                    count += 1
-                    if counter is not None and count % 500 == 0:
-                        with counter.get_lock():
-                            counter.value += 500
+            for span in (iter(spans.get, None) if hasattr(spans, "get") else spans):
+                added = 0
+                for _work_id, doc in source.iter_live_documents(session, span=span):
+                    if doc is not None:
+                        writer.add_document(**doc)
+                        added += 1
+                count += added
+                if counter is not None:
+                    with counter.get_lock():
+                        counter.value += added
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    if counter is not None:
-        with counter.get_lock():
-            counter.value += count % 500
     ix.close()
     engine.dispose()
     return count
 
 
-def _build_parts(url, side, procs, limitmb, total, progress) -> int:
+def _build_parts(url, side, procs, limitmb, spans, total, progress) -> int:
     shutil.rmtree(side, ignore_errors=True)
     parts = [f"{side}.part{k}" for k in range(procs)]
     try:
         if procs == 1:
-            count = build_part(url, parts[0], (0, 1), limitmb)
+            count = build_part(url, parts[0], spans, limitmb)
         else:
-            count = _run_processes(url, parts, limitmb, total, progress)
+            count = _run_processes(url, parts, limitmb, spans, total, progress)
         _combine(parts, side)
     except BaseException:
         for path in parts + [side]:
@@ -100,10 +106,15 @@ def _build_parts(url, side, procs, limitmb, total, progress) -> int:
     return count
 
 
-def _run_processes(url, parts, limitmb, total, progress) -> int:
+def _run_processes(url, parts, limitmb, spans, total, progress) -> int:
     context = multiprocessing.get_context("spawn")
     counter = context.Value("q", 0)
-    procs = [context.Process(target=build_part, args=(url, part, (k, len(parts)), limitmb, counter),
+    queue = context.Queue()
+    for span in spans:
+        queue.put(span)
+    for _part in parts:
+        queue.put(None)
+    procs = [context.Process(target=build_part, args=(url, part, queue, limitmb, counter),
                              name=f"rebuild-{k}") for k, part in enumerate(parts)]
     for proc in procs:
         proc.start()

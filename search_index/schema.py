@@ -64,19 +64,16 @@ def build_schema() -> Schema:
         spell=CatalogueText(spelling=True),
         isbn=TEXT(analyzer=analysis.identifier_analyzer(), phrase=False),
         clc=TEXT(analyzer=analysis.clc_analyzer(), phrase=False),
-        # Terms for filtering; facets read ``facet_key``. Numeric fields use few terms per value
-        # (large shift steps): range filters over years and dates enumerate few terms anyway.
-        format=ID,
-        language=ID,
-        available=ID,
-        members=KEYWORD(commas=True),
+        # Filter terms in one field (``member:NJU``, ``format:book``, ``language:chi``,
+        # ``available:1``; see documents.tags); facets read ``facet_key``. The year has one
+        # term per value (a 16-bit shift step); the newest acquisition is a column only: its
+        # filter and sort read the column (``query.ColumnRange``, ``search_index.ranking``).
+        tags=KEYWORD(commas=True),
         year=NUMERIC(bits=16, shift_step=16, signed=False, sortable=True),
-        acquired=NUMERIC(bits=32, shift_step=16, signed=False, sortable=True),
+        acquired=COLUMN(columns.NumericColumn("I")),
         title_sort=TextColumn(),
         # every facet value of the work in one column value, see search_index.facets
         facet_key=TextColumn(),
-        # fingerprint of the document, compared by `index check`
-        stamp=STORED,
         # the result body of this work (JSON), so a result page needs no database read
         payload=STORED,
     )

@@ -36,7 +36,8 @@ def indexer_job(app) -> None:
 def rebuild_index(app, progress=None) -> rebuilding.RebuildReport:
     """Rebuild the whole index from the database (both cores), then move the checkpoint."""
     return rebuilding.rebuild_index(get_engine(app), app.config["SEARCH_INDEX_DIR"],
-                                    procs=app.config["SEARCH_INDEX_REBUILD_PROCS"], progress=progress)
+                                    procs=app.config["SEARCH_INDEX_REBUILD_PROCS"],
+                                    limitmb=app.config["SEARCH_INDEX_REBUILD_MB"], progress=progress)
 
 
 def check(app) -> maintenance.CheckReport:

@@ -44,24 +44,31 @@ def _holding(row) -> dict:
             "access": row.access, "acquired_on": row.acquired_on.isoformat() if row.acquired_on else None}
 
 
-def live_work_ids(session: Session, after: int, limit: int, part: tuple[int, int] = (0, 1)) -> list[int]:
-    """Ids of works that are not merged away, in id order after ``after`` (keyset paging);
-    ``part=(k, n)`` keeps the ids with ``id % n == k`` (one share of a parallel rebuild)."""
+def live_work_ids(session: Session, after: int, limit: int, below: int | None = None) -> list[int]:
+    """Ids of works that are not merged away, in id order after ``after`` (keyset paging),
+    and below ``below`` when given (one range of a parallel rebuild)."""
     query = select(Work.id).where(Work.id > after, Work.merged_into_id.is_(None))
-    if part[1] > 1:
-        query = query.where(Work.id % part[1] == part[0])
+    if below is not None:
+        query = query.where(Work.id < below)
     return list(session.exec(query.order_by(Work.id).limit(limit)).all())
+
+
+def work_id_span(session: Session) -> tuple[int, int]:
+    """The lowest and highest work id (0, 0 when there are none)."""
+    low, high = session.exec(select(func.min(Work.id), func.max(Work.id))).one()
+    return (low or 0), (high or 0)
 
 
 def count_live_works(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Work).where(Work.merged_into_id.is_(None))).one()
 
 
-def iter_live_documents(session: Session, chunk: int = 1000, part: tuple[int, int] = (0, 1)):
-    """Every indexable work's document, in id order, ``chunk`` works per database round."""
-    after = 0
+def iter_live_documents(session: Session, chunk: int = 1000, span: tuple[int, int] | None = None):
+    """Every indexable work's document in id order (within ``span = (first, below)`` when
+    given), ``chunk`` works per database round."""
+    after, below = (span[0] - 1, span[1]) if span else (0, None)
     while True:
-        ids = live_work_ids(session, after, chunk, part)
+        ids = live_work_ids(session, after, chunk, below)
         if not ids:
             return
         docs = load_documents(session, ids)

@@ -150,3 +150,9 @@ def test_searches_over_an_empty_index_then_a_filled_one(app, session, members):
     push_books(session, members)
     sync_index(app)
     assert port.search({"q": "红楼梦"})["total"] == 1
+
+
+def test_acquired_since_keeps_only_newer_acquisitions(catalogue, search):
+    """``acquired_since`` filters on the newest acquisition of a work's holdings."""
+    assert ids(search(acquired_since="2026-10-01")) == {catalogue["a1"], catalogue["a3"]}
+    assert ids(search(acquired_since="2026-10-02")) == {catalogue["a3"]}
