@@ -2,11 +2,12 @@
 
 The id space is cut into ranges that the processes take from a shared queue as they finish
 the previous one (so a process given the costlier works does not finish last); each range is
-read from the database, mapped and analysed by its process into its own side index (one
-segment writer per process, so a rebuild uses every core for all of the work). The segments are then moved into one fresh
+read from the database, mapped and analysed by its process into its own side index (so a
+rebuild uses every core for all of the work). The segments are then moved into one fresh
 directory and listed in a single table of contents — no merge pass. Readers keep the old
 index until the directory swap; the checkpoint moves only after it.
 """
+import gc
 import multiprocessing
 import os
 import shutil
@@ -21,8 +22,9 @@ from search_index import indexer, source, store
 
 # Ids this far below the change-log head are checked for late (uncommitted) transactions.
 LATE_WINDOW = 1000
-# Work ids per range handed to a rebuild process.
+# Work ids per range handed to a rebuild process, and works per segment it writes.
 RANGE = 5000
+SEGMENT_DOCS = 250_000
 
 
 @dataclass
@@ -58,15 +60,22 @@ def rebuild_index(engine: Engine, index_dir: str, *, procs: int = 2, limitmb: in
     return RebuildReport(count, time.perf_counter() - started, head)
 
 
-def build_part(url: str, part_dir: str, spans, limitmb: int, counter=None) -> int:
+def build_part(url: str, part_dir: str, spans, limitmb: int, counter=None,
+               segment_docs: int | None = None) -> int:
     """One process's share: the works of each id range taken from ``spans`` (a queue ending
-    with None, or a list) into a fresh index at ``part_dir``; returns the count."""
+    with None, or a list) into a fresh index at ``part_dir``; returns the count.
+
+    A segment is committed every ``segment_docs`` works: Whoosh sorts a segment's postings in
+    memory up to ``limitmb`` and beyond that spills them to files one posting per call, which
+    at a million works costs more than writing a few more segments.
+    """
     from consortium.db import make_engine
 
+    segment_docs = segment_docs or SEGMENT_DOCS
     engine = make_engine(url)
     ix = store.create_fresh(part_dir)
     writer = store.new_writer(ix, limitmb=limitmb)
-    count = 0
+    count = in_segment = 0
     try:
         with Session(engine) as session:
             for span in (iter(spans.get, None) if hasattr(spans, "get") else spans):
@@ -76,16 +85,27 @@ def build_part(url: str, part_dir: str, spans, limitmb: int, counter=None) -> in
                         writer.add_document(**doc)
                         added += 1
                 count += added
+                in_segment += added
                 if counter is not None:
                     with counter.get_lock():
                         counter.value += added
+                if in_segment >= segment_docs:
+                    writer.commit(merge=False)
+                    writer, in_segment = store.new_writer(ix, limitmb=limitmb), 0
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(merge=False)
     ix.close()
     engine.dispose()
     return count
+
+
+def _build_in_child(*args) -> None:
+    """``build_part`` in a rebuild process: the collector is off (the process holds millions
+    of posting tuples, none in reference cycles, and exits when done)."""
+    gc.disable()
+    build_part(*args)
 
 
 def _build_parts(url, side, procs, limitmb, spans, total, progress) -> int:
@@ -114,7 +134,7 @@ def _run_processes(url, parts, limitmb, spans, total, progress) -> int:
         queue.put(span)
     for _part in parts:
         queue.put(None)
-    procs = [context.Process(target=build_part, args=(url, part, queue, limitmb, counter),
+    procs = [context.Process(target=_build_in_child, args=(url, part, queue, limitmb, counter),
                              name=f"rebuild-{k}") for k, part in enumerate(parts)]
     for proc in procs:
         proc.start()

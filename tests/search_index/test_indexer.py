@@ -154,3 +154,21 @@ def test_status_shows_the_lag(app, session, members):
     service.sync_index(app)
     status = service.status(app)
     assert status["lag"] == 0 and status["documents"] == 5
+
+
+def test_rebuild_in_small_ranges_and_segments_keeps_every_work(app, session, members, monkeypatch):
+    """Ranges of two ids and a segment per two works: every live work is indexed once, check is clean."""
+    from search_index import rebuild
+
+    push_books(session, members)
+    monkeypatch.setattr(rebuild, "RANGE", 2)
+    monkeypatch.setattr(rebuild, "SEGMENT_DOCS", 2)
+    app.config["SEARCH_INDEX_REBUILD_PROCS"] = 1
+    report = service.rebuild_index(app)
+    ix = store.open_for_reading(app.config["SEARCH_INDEX_DIR"])
+    try:
+        assert len(ix._segments()) >= 3 and ix.doc_count() == report.works
+    finally:
+        ix.close()
+    assert report.works == app.extensions[SEARCH].search({})["total"] > 3
+    assert service.check(app).clean
