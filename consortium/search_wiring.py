@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 DEFAULTS = {
     # Seconds between indexer passes when nothing wakes it (a push wakes it at once).
     "SEARCH_INDEX_INTERVAL": 5.0,
-    # Change-log rows applied per Whoosh commit.
-    "SEARCH_INDEX_BATCH": 500,
+    # Change-log rows applied per Whoosh commit (at most; a quiet catalogue commits fewer).
+    "SEARCH_INDEX_BATCH": 2000,
     # Seconds a change-log id missing below the checkpoint (PostgreSQL commit order) is
     # waited for before it is taken as a rolled-back transaction.
     "SEARCH_INDEX_GAP_TTL": 600.0,

@@ -20,6 +20,7 @@ from consortium.models.search import SearchCheckpoint
 from search_index import checkpoint as cp
 from search_index import source, store
 from search_index.errors import IndexBusy
+from search_index.merging import merge_tiers
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "works"
@@ -62,7 +63,7 @@ def acquire_writer_lock(ix, blocking: bool = False):
     return lock
 
 
-def update_index(engine: Engine, index_dir: str, *, batch_size: int = 500, gap_ttl: float = 600.0,
+def update_index(engine: Engine, index_dir: str, *, batch_size: int = 2000, gap_ttl: float = 600.0,
                  hooks: Hooks | None = None) -> UpdateReport:
     """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs."""
     ix = store.open_for_writing(index_dir)
@@ -115,6 +116,6 @@ def _write(ix, docs: dict, hooks: Hooks, report: UpdateReport) -> None:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(mergetype=merge_tiers)
     if hooks.after_index_commit:
         hooks.after_index_commit()
