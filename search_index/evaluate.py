@@ -66,10 +66,12 @@ class Evaluator:
             parts = [self._node(sub, leaf, scored) for sub in q.subqueries]
             if not parts:
                 return EMPTY_IDS, EMPTY_WEIGHTS
-            combine = _intersect if isinstance(q, wq.And) else _union
-            ids, scores = parts[0]
-            for other in parts[1:]:
-                ids, scores = combine(ids, scores, *other)
+            if isinstance(q, wq.And):
+                ids, scores = parts[0]
+                for other in parts[1:]:
+                    ids, scores = _intersect(ids, scores, *other)
+            else:
+                ids, scores = _union(parts)
             return ids, (scores * q.boost if len(parts) > 1 and q.boost != 1.0 else scores)
         if isinstance(q, ColumnRange):
             values = self.arrays.numeric(leaf.reader, q.fieldname)
@@ -84,7 +86,7 @@ class Evaluator:
             return _and_maybe(*self._node(q.a, leaf, scored), *self._node(q.b, leaf, scored))
         if isinstance(q, wq.AndNot):
             ids, scores = self._node(q.a, leaf, scored)
-            keep = ~np.isin(ids, self._node(q.b, leaf, False)[0], assume_unique=True)
+            keep = ~_found(ids, self._node(q.b, leaf, False)[0])[0]
             return ids[keep], scores[keep]
         return self._walk(q, leaf, scored)
 
@@ -152,22 +154,38 @@ def _mask(ids: np.ndarray, size: int) -> np.ndarray:
     return mask
 
 
+def _found(ids: np.ndarray, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted unique ``ids``: which are in sorted unique ``within``, and where."""
+    if not len(within):
+        return np.zeros(len(ids), dtype=bool), np.zeros(len(ids), dtype=np.int64)
+    positions = np.searchsorted(within, ids)
+    positions[positions == len(within)] = 0
+    return within[positions] == ids, positions
+
+
 def _intersect(a_ids, a_scores, b_ids, b_scores):
-    ids, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
-    return ids, a_scores[ia] + b_scores[ib]
+    if len(a_ids) > len(b_ids):
+        a_ids, a_scores, b_ids, b_scores = b_ids, b_scores, a_ids, a_scores
+    hit, positions = _found(a_ids, b_ids)
+    return a_ids[hit], a_scores[hit] + b_scores[positions[hit]]
 
 
-def _union(a_ids, a_scores, b_ids, b_scores):
-    if not len(b_ids):
-        return a_ids, a_scores
-    if not len(a_ids):
-        return b_ids, b_scores
-    ids, inverse = np.unique(np.concatenate([a_ids, b_ids]), return_inverse=True)
-    return ids, np.bincount(inverse, weights=np.concatenate([a_scores, b_scores]), minlength=len(ids))
+def _union(parts):
+    """Sorted ids of any part, each with the sum of its scores. The parts are sorted runs,
+    which a stable (merge-based) sort of their concatenation takes nearly in linear time."""
+    parts = [part for part in parts if len(part[0])]
+    if len(parts) <= 1:
+        return parts[0] if parts else (EMPTY_IDS, EMPTY_WEIGHTS)
+    ids = np.concatenate([part[0] for part in parts])
+    scores = np.concatenate([part[1] for part in parts])
+    order = np.argsort(ids, kind="stable")
+    ids, scores = ids[order], scores[order]
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    return ids[starts], np.add.reduceat(scores, starts)
 
 
 def _and_maybe(a_ids, a_scores, b_ids, b_scores):
-    _common, ia, ib = np.intersect1d(a_ids, b_ids, assume_unique=True, return_indices=True)
+    hit, positions = _found(a_ids, b_ids)
     scores = a_scores.copy()
-    scores[ia] += b_scores[ib]
+    scores[hit] += b_scores[positions[hit]]
     return a_ids, scores
