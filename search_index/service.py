@@ -6,7 +6,7 @@ Each reads its settings from ``app.config`` (``SEARCH_INDEX_*``, documented in
 import logging
 
 from consortium.db import get_engine
-from search_index import indexer, maintenance
+from search_index import indexer, maintenance, store
 from search_index import rebuild as rebuilding
 from search_index.errors import IndexBusy
 
@@ -22,8 +22,13 @@ def sync_index(app, hooks: indexer.Hooks | None = None) -> indexer.UpdateReport:
 
 
 def indexer_job(app) -> None:
-    """The background job: one catch-up pass; another writer at work is not an error."""
+    """The background job: one catch-up pass; another writer at work is not an error. An
+    index written by an older version (other fields) is rebuilt first."""
     try:
+        if not store.schema_is_current(app.config["SEARCH_INDEX_DIR"]):
+            log.warning("search index has the fields of an older version; rebuilding it")
+            rebuilt = rebuild_index(app)
+            log.info("search index rebuilt: %d works in %.1f s", rebuilt.works, rebuilt.seconds)
         report = sync_index(app)
     except IndexBusy:
         log.info("search index busy (rebuild or another worker); skipping this pass")

@@ -22,6 +22,18 @@ def open_for_writing(index_dir: str):
     return index.open_dir(index_dir, indexname=INDEX_NAME)
 
 
+def schema_is_current(index_dir: str) -> bool:
+    """Whether the index was written with this version's fields (a missing index counts as
+    current: the writer creates it with them)."""
+    if not index_exists(index_dir):
+        return True
+    ix = index.open_dir(index_dir, indexname=INDEX_NAME, readonly=True)
+    try:
+        return sorted(ix.schema.names()) == sorted(build_schema().names())
+    finally:
+        ix.close()
+
+
 def open_for_reading(index_dir: str):
     """The index at ``index_dir`` or None when the writer has not created it yet."""
     if not index_exists(index_dir):

@@ -172,3 +172,23 @@ def test_rebuild_in_small_ranges_and_segments_keeps_every_work(app, session, mem
         ix.close()
     assert report.works == app.extensions[SEARCH].search({})["total"] > 3
     assert service.check(app).clean
+
+
+def test_an_index_of_an_older_version_is_rebuilt_by_the_job(app, session, members):
+    """An index written with other fields (an older version's) is rebuilt before catching up."""
+    import os
+
+    from whoosh.fields import ID, STORED, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    index_dir = app.config["SEARCH_INDEX_DIR"]
+    os.makedirs(index_dir, exist_ok=True)
+    FileStorage(index_dir).create_index(Schema(id=ID(stored=True, unique=True), stamp=STORED),
+                                        indexname=store.INDEX_NAME)
+    assert not store.schema_is_current(index_dir)
+    works = push_books(session, members)
+    app.config["SEARCH_INDEX_REBUILD_PROCS"] = 1
+    service.indexer_job(app)
+    assert store.schema_is_current(index_dir) and service.check(app).clean
+    found = app.extensions[SEARCH].search({"member": ["C"]})
+    assert {r["id"] for r in found["results"]} == {works["c1"]}
