@@ -159,7 +159,12 @@ class SegmentArrays:
         deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
         if not deleted:
             return None
-        return self.cached(reader, ("live", len(deleted)), lambda: _live_mask(reader.doc_count_all(), deleted))
+        # deletions only grow, so their count names the set; only the newest mask is kept
+        count, mask = self.cached(reader, "live", lambda: (-1, None))
+        if count != len(deleted):
+            mask = _live_mask(reader.doc_count_all(), deleted)
+            self._data.setdefault(segment_key(reader), {})["live"] = (len(deleted), mask)
+        return mask
 
 
 def _live_mask(doccount: int, deleted) -> np.ndarray:
