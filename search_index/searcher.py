@@ -73,13 +73,14 @@ class WhooshSearch:
             return empty_answer(params)
         text_query = qmod.parse_text(self.reader.parser(), params.q)
         evaluator = Evaluator(searcher, self.reader.arrays)
-        matches = evaluator.run(text_query, scored=_sort_name(params) == "relevance")
+        sort = _sort_name(params)
+        matches = evaluator.run(text_query, scored=sort == "relevance")
         masks = evaluator.masks(qmod.filter_queries(params))
         if masks is not None:
             matches = [(ids[mask[ids]], scores[mask[ids]]) for (ids, scores), mask in zip(matches, masks)]
         total = sum(len(ids) for ids, _ in matches)
         start = (params.page - 1) * params.per_page
-        docnums = ranking.top(evaluator, matches, _sort_name(params), params.page * params.per_page)
+        docnums = ranking.top(evaluator, matches, sort, params.page * params.per_page)
         terms = hl.query_terms(text_query, ("title", "text"))
         analyzer = searcher.schema["title"].analyzer
         hits = [_result(searcher.stored_fields(docnum), params.home_member, analyzer, terms)

@@ -5,8 +5,8 @@ Whoosh answers a query by walking its matchers one document at a time in Python,
 costs microseconds per matching document: a broad query over a large catalogue takes
 hundreds of milliseconds. Segments never change once written, so their columns (field
 lengths, sort keys, facet keys) are read once per process into arrays, and a term's
-postings are read a block (up to 128 postings) at a time. ``tests/test_search_vectorised``
-checks that the arrays agree with Whoosh's own matchers and scores, so a Whoosh upgrade
+postings are read a block (up to 1,024 postings, ``search_index.codec``) at a time.
+``tests/search_index/test_vectorised.py`` checks that the arrays agree with Whoosh's own matchers and scores, so a Whoosh upgrade
 that changes these structures fails there rather than in readers' results.
 """
 import threading
@@ -160,10 +160,11 @@ class SegmentArrays:
         if not deleted:
             return None
         # deletions only grow, so their count names the set; only the newest mask is kept
-        count, mask = self.cached(reader, "live", lambda: (-1, None))
+        segment = self._data.setdefault(segment_key(reader), {})
+        count, mask = segment.get("live", (-1, None))
         if count != len(deleted):
             mask = _live_mask(reader.doc_count_all(), deleted)
-            self._data.setdefault(segment_key(reader), {})["live"] = (len(deleted), mask)
+            segment["live"] = (len(deleted), mask)
         return mask
 
 

@@ -11,6 +11,9 @@ from search_index import rebuild as rebuilding
 from search_index.errors import IndexBusy
 
 log = logging.getLogger(__name__)
+# Index directories this process has found written with the current fields (it only ever
+# writes the current fields, so each is checked once).
+_CURRENT: set[str] = set()
 
 
 def sync_index(app, hooks: indexer.Hooks | None = None) -> indexer.UpdateReport:
@@ -25,10 +28,13 @@ def indexer_job(app) -> None:
     """The background job: one catch-up pass; another writer at work is not an error. An
     index written by an older version (other fields) is rebuilt first."""
     try:
-        if not store.schema_is_current(app.config["SEARCH_INDEX_DIR"]):
-            log.warning("search index has the fields of an older version; rebuilding it")
-            rebuilt = rebuild_index(app)
-            log.info("search index rebuilt: %d works in %.1f s", rebuilt.works, rebuilt.seconds)
+        index_dir = app.config["SEARCH_INDEX_DIR"]
+        if index_dir not in _CURRENT:
+            if not store.schema_is_current(index_dir):
+                log.warning("search index has the fields of an older version; rebuilding it")
+                rebuilt = rebuild_index(app)
+                log.info("search index rebuilt: %d works in %.1f s", rebuilt.works, rebuilt.seconds)
+            _CURRENT.add(index_dir)
         report = sync_index(app)
     except IndexBusy:
         log.info("search index busy (rebuild or another worker); skipping this pass")
