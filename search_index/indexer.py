@@ -104,12 +104,13 @@ def _write(ix, docs: dict, hooks: Hooks, report: UpdateReport) -> None:
     except LockError:
         raise IndexBusy("The search index writer lock is held elsewhere; try again later.") from None
     try:
+        leaves = _leaf_readers(writer)
         for work_id, doc in docs.items():
+            _delete_indexed(writer, leaves, str(work_id))
             if doc is None:
-                writer.delete_by_term("id", str(work_id))
                 report.removed += 1
             else:
-                writer.update_document(**doc)
+                writer.add_document(**doc)
                 report.updated += 1
         if hooks.before_index_commit:
             hooks.before_index_commit()
@@ -119,3 +120,19 @@ def _write(ix, docs: dict, hooks: Hooks, report: UpdateReport) -> None:
     writer.commit(mergetype=merge_tiers)
     if hooks.after_index_commit:
         hooks.after_index_commit()
+
+
+def _leaf_readers(writer) -> list:
+    """``(reader, first docnum)`` of each committed segment the writer keeps."""
+    return list(writer.searcher().reader().leaf_readers())
+
+
+def _delete_indexed(writer, leaves: list, key: str) -> None:
+    """Delete the live documents of the work ``key``: what ``update_document`` does, with a
+    hash lookup of the id term per segment first (most works of a batch are new to a
+    segment, and Whoosh opens a posting reader to find that out)."""
+    for reader, base in leaves:
+        if ("id", key) in reader:
+            for docnum in reader.postings("id", key).all_ids():
+                if not reader.is_deleted(docnum):
+                    writer.delete_document(base + docnum)

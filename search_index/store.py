@@ -4,8 +4,8 @@ import os
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
-from search_index.codec import CatalogueCodec
 from search_index.schema import build_schema
+from search_index.writer import CatalogueWriter
 
 INDEX_NAME = "works"
 
@@ -56,5 +56,6 @@ def directory_identity(index_dir: str) -> int | None:
 
 
 def new_writer(ix, **kwargs):
-    """A segment writer with the catalogue's codec (see ``search_index.codec``)."""
-    return ix.writer(codec=CatalogueCodec(), **kwargs)
+    """A segment writer with the catalogue's codec (see ``search_index.codec`` and
+    ``search_index.writer``)."""
+    return CatalogueWriter(ix, **kwargs)

@@ -1,0 +1,97 @@
+"""The catalogue's segment writer writes the same bytes as Whoosh's own writer: documents,
+a term spanning several posting blocks, postings spilled to files, and merged segments."""
+import os
+import re
+
+import pytest
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.writing import SegmentWriter
+
+from search_index import store
+from search_index.codec import BLOCK_LIMIT, COMPRESSION
+from search_index.writer import CatalogueWriter
+
+from .test_vectorised import _documents
+
+
+def _stock_writer(ix, **kwargs):
+    """Whoosh's writer and W3 codec with the catalogue's block size and compression."""
+    return SegmentWriter(ix, codec=W3Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION), **kwargs)
+
+
+def _write(path, make_writer, batches, *, merge_at_end=False, **kwargs) -> dict[str, bytes]:
+    ix = store.create_fresh(str(path))
+    for docs in batches:
+        writer = make_writer(ix, compound=False, **kwargs)
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+    if merge_at_end:
+        make_writer(ix, compound=False, **kwargs).commit(optimize=True)
+    ix.close()
+    return _segment_files(path)
+
+
+def _segment_files(path) -> dict[str, bytes]:
+    """Each segment file's bytes under its name with the random segment id replaced by its
+    position (the order of the ids in the directory listing is the same for both writers)."""
+    files = sorted(f for f in os.listdir(path) if not f.endswith(".toc") and not f.endswith("LOCK"))
+    ids = list(dict.fromkeys(re.match(r"works_(\w+?)[._]", f).group(1) for f in files))
+    positions = {segment: str(n) for n, segment in enumerate(ids)}
+    out = {}
+    for name in files:
+        segment = re.match(r"works_(\w+?)[._]", name).group(1)
+        with open(os.path.join(path, name), "rb") as handle:
+            out[name.replace(segment, positions[segment])] = handle.read()
+    return out
+
+
+def _same_files(ours: dict[str, bytes], stock: dict[str, bytes]) -> None:
+    assert sorted(ours) == sorted(stock)
+    assert ours  # something was written
+    for name in stock:
+        assert ours[name] == stock[name], name
+
+
+def test_documents_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path):
+    docs = _documents(BLOCK_LIMIT + 100)  # the commonest tag terms span two blocks
+    _same_files(_write(tmp_path / "ours", CatalogueWriter, [docs]), _write(tmp_path / "stock", _stock_writer, [docs]))
+
+
+def test_postings_spilled_to_files_are_written_the_same(tmp_path):
+    docs = _documents(1200)
+    ours = CatalogueWriter
+    ours_files = _write(tmp_path / "ours", lambda ix, **kw: _spilling(ours(ix, **kw)), [docs])
+    _same_files(ours_files, _write(tmp_path / "stock", _stock_writer, [docs]))
+
+
+def _spilling(writer: CatalogueWriter) -> CatalogueWriter:
+    writer._max_pooled = 5_000  # about 170 documents' postings per run
+    return writer
+
+
+def test_spilling_writes_runs(tmp_path):
+    ix = store.create_fresh(str(tmp_path))
+    writer = _spilling(CatalogueWriter(ix))
+    for doc in _documents(600):
+        writer.add_document(**doc)
+    assert len(writer.pool.runs) >= 3 and len(writer.pool.current) <= 5_000 + 100
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 600
+
+
+def test_merged_segments_are_written_the_same(tmp_path):
+    batches = [_documents(400, start) for start in (0, 400, 800)]
+    ours = _write(tmp_path / "ours", CatalogueWriter, batches, merge_at_end=True)
+    stock = _write(tmp_path / "stock", _stock_writer, batches, merge_at_end=True)
+    _same_files(ours, stock)
+    assert len({name.split(".")[0].split("_")[1] for name in ours}) == 1  # one merged segment left
+
+
+@pytest.mark.parametrize("limitmb", [1, 128])
+def test_the_pool_limit_counts_postings(tmp_path, limitmb):
+    ix = store.create_fresh(str(tmp_path))
+    writer = CatalogueWriter(ix, limitmb=limitmb)
+    assert writer._max_pooled == limitmb * 1024 * 1024 // 170
+    writer.cancel()
