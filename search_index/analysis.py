@@ -210,12 +210,16 @@ class ClcTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        text = unicodedata.normalize("NFKC", value).upper().replace(" ", "")
+        text = clc_text(value)
         terms = [text] if mode == "query" else clc_index_terms(text)
         for i, term in enumerate(terms):
             token.text, token.boost, token.stopped = term, 1.0, False
             token.pos, token.startchar, token.endchar = start_pos + i, start_char, start_char + len(value)
             yield token
+
+
+def clc_text(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).upper().replace(" ", "")
 
 
 def clc_index_terms(value: str) -> list[str]:

@@ -15,8 +15,11 @@ faster length lookup while a segment is flushed, and postings written a term at 
 from array import array
 from itertools import groupby
 from operator import itemgetter
+from pickle import dumps
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3FieldWriter, W3Segment
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment,
+                                 W3TermInfo)
+from whoosh.system import pack_int, pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 BLOCK_LIMIT = 1024
@@ -76,38 +79,81 @@ _FIELD, _TERM = itemgetter(0), itemgetter(1)
 
 
 class CatalogueFieldWriter(W3FieldWriter):
-    """W3's field writer, given a term's postings at once when the lengths are preloaded."""
+    """W3's field writer, given a term's postings at once when the lengths are preloaded.
+
+    ``_write_term`` writes what ``start_term``, an ``add`` per posting and ``finish_term``
+    write (W3's posting blocks: a header, then per block its length, a pickled info tuple
+    and the pickled ids, weights and values; a term-info row in the terms file), with the
+    blocks joined in one write.
+    """
 
     def add_postings(self, schema, lengths, items):
-        if not isinstance(lengths, PreloadedLengths):
+        if not isinstance(lengths, PreloadedLengths) or self._codec._compression:
             return super().add_postings(schema, lengths, items)
         for fieldname, field_items in groupby(items, _FIELD):
             self.start_field(fieldname, schema[fieldname])
             codes = lengths.length_codes(fieldname)
+            fixed = self._format.fixed_value_size()
             for btext, postings in groupby(field_items, _TERM):
                 postings = [p for p in postings if p[2] != -1]  # -1: Whoosh's spelling-word marker
                 if postings:
-                    self.start_term(btext)
-                    self._add_term_postings(postings, codes)
-                    self.finish_term()
+                    self._write_term(btext, postings, codes, fixed)
             self.finish_field()
 
-    def _add_term_postings(self, postings: list, codes) -> None:
-        """What ``add_posting`` per posting leaves in the postings writer, a block at a time:
-        full blocks are written, the last one stays for ``finish_term``."""
-        writer = self._postwriter
-        limit = writer._blocklimit
+    def _write_term(self, btext: bytes, postings: list, codes, fixed) -> None:
+        info = W3TermInfo()
+        parts = [WHOOSH3_HEADER_MAGIC]
+        limit = self._codec._blocklimit
         for start in range(0, len(postings), limit):
-            if start:
-                writer._write_block()
             block = postings[start:start + limit]
             ids = [p[2] for p in block]
-            weights = [p[3] for p in block]
-            writer._ids = array("I", ids)
-            writer._weights = array("f", weights)
-            writer._values = [p[4] for p in block if p[4]]
-            writer._maxweight = max(0, max(weights))
+            weights = array("f", [p[3] for p in block])
+            maxweight = max(0, max(p[3] for p in block))
             present = [codes[d] for d in ids if d < len(codes) and codes[d]] if codes is not None else []
-            writer._minlength = byte_to_length(min(present)) if present else None
-            writer._maxlength = byte_to_length(max(present)) if present else 0
+            low, high = (min(present), max(present)) if present else (0, 0)
+            values = [p[4] for p in block if p[4]]
+            data = dumps((_deltas(ids), _mini_weights(weights), _mini_values(values, fixed)), 2)
+            head = dumps((len(ids), ids[-1], maxweight, 0, low, high), 2)
+            last = start + limit >= len(postings)
+            parts += [pack_int(-(len(head) + len(data)) if last else len(head) + len(data)), head, data]
+            _add_block(info, weights, len(ids), byte_to_length(low) if low else None,
+                       byte_to_length(high), maxweight, ids[0], ids[-1])
+        blob = b"".join(parts)
+        info.set_extent(self._postfile.tell(), len(blob))
+        self._postfile.write(blob)
+        self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
 
+
+def _deltas(ids: list) -> tuple:
+    return tuple(b - a for a, b in zip([0] + ids[:-1], ids))
+
+
+def _mini_weights(weights: array):
+    """``W3PostingsWriter._mini_weights``: None when all are 1.0, one value when all agree."""
+    first = weights[0]
+    if all(w == 1.0 for w in weights):
+        return None
+    if all(w == first for w in weights):
+        return first
+    return tuple(weights)
+
+
+def _mini_values(values: list, fixed):
+    """``W3PostingsWriter._mini_values`` for the format's fixed value size."""
+    if fixed is None or fixed < 0:
+        return tuple(values)
+    if fixed == 0:
+        return None
+    return b"".join(values)
+
+
+def _add_block(info, weights, count, minlength, maxlength, maxweight, first_id, last_id) -> None:
+    """``W3TermInfo.add_block`` from a block's figures."""
+    info._weight += sum(weights)
+    info._df += count
+    info._minlength = minlength if info._minlength is None else min(info._minlength, minlength)
+    info._maxlength = max(info._maxlength, maxlength)
+    info._maxweight = max(info._maxweight, maxweight)
+    if info._minid is None:
+        info._minid = first_id
+    info._maxid = last_id

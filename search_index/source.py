@@ -9,39 +9,44 @@ from consortium.services.works import WORK_FIELDS
 from search_index.documents import work_document
 
 
-_WORK_COLUMNS = [getattr(Work, name) for name in WORK_FIELDS] + [Work.merged_into_id]
-_HOLDING_COLUMNS = (Holding.work_id, Member.code, Holding.local_id, Holding.call_number, Holding.location,
-                    Holding.copies, Holding.available, Holding.url, Holding.access, Holding.acquired_on)
+_W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
+_WORK_COLUMNS = [_W[name] for name in WORK_FIELDS] + [_W.merged_into_id]
+_HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
+                    _H.available, _H.url, _H.access, _H.acquired_on)
 
 
 def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | None]:
     """Index documents of these works; None for a work to remove (gone, merged, unheld).
 
-    Plain column selects, not ORM objects: a rebuild reads every work, and the holdings'
-    stored push records (large JSON) are not needed for the index.
+    Plain Core selects, not ORM objects or ORM rows: a rebuild reads every work, and the
+    holdings' stored push records (large JSON) are not needed for the index.
     """
     if not work_ids:
         return {}
-    works = {row.id: row for row in session.exec(select(*_WORK_COLUMNS).where(Work.id.in_(work_ids))).all()}
+    conn = session.connection()
+    works = {row["id"]: dict(row) for row in conn.execute(select(*_WORK_COLUMNS).where(_W.id.in_(work_ids))).mappings()}
     holdings = defaultdict(list)
-    rows = session.exec(select(*_HOLDING_COLUMNS).join(Member, Member.id == Holding.member_id)
-                        .where(Holding.work_id.in_(work_ids))).all()
+    rows = conn.execute(select(*_HOLDING_COLUMNS).join(Member.__table__, _M.id == _H.member_id)
+                        .where(_H.work_id.in_(work_ids)))
     for row in rows:
-        holdings[row.work_id].append(_holding(row))
+        holdings[row[0]].append(_holding(row))
     docs: dict[int, dict | None] = {}
     for work_id in work_ids:
         work = works.get(work_id)
-        if work is None or work.merged_into_id is not None or not holdings[work_id]:
+        if work is None or work["merged_into_id"] is not None or not holdings[work_id]:
             docs[work_id] = None
         else:
-            docs[work_id] = work_document({name: getattr(work, name) for name in WORK_FIELDS}, holdings[work_id])
+            docs[work_id] = work_document(work, holdings[work_id])
     return docs
 
 
+_HOLDING_KEYS = ("member", "local_id", "call_number", "location", "copies", "available", "url", "access")
+
+
 def _holding(row) -> dict:
-    return {"member": row.code, "local_id": row.local_id, "call_number": row.call_number,
-            "location": row.location, "copies": row.copies, "available": row.available, "url": row.url,
-            "access": row.access, "acquired_on": row.acquired_on.isoformat() if row.acquired_on else None}
+    holding = dict(zip(_HOLDING_KEYS, row[1:9]))
+    holding["acquired_on"] = row[9].isoformat() if row[9] else None
+    return holding
 
 
 def live_work_ids(session: Session, after: int, limit: int, below: int | None = None) -> list[int]:

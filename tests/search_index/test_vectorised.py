@@ -129,10 +129,30 @@ _WORDS = ["数据", "結構", "算法", "the", "Algorithms", "naïve", "Œuvre",
                  st.lists(st.sampled_from(_WORDS), max_size=12).map(" ".join)))
 def test_fast_indexing_equals_the_analyzer(value):
     """``CatalogueText.index`` yields exactly what Whoosh's analyzer path yields."""
+    _same_as_analyzer(("title", "spell"), value)
+
+
+def _same_as_analyzer(names, value):
     schema = build_schema()
-    for name in ("title", "spell"):
+    for name in names:
         field = schema[name]
         assert sorted(field.index(value)) == sorted(FieldType.index(field, value))
+
+
+_IDENTS = ["9787020002207", "9780262033848", "9791234567896", "0028-0836", "2049-3630", "7-02-000220-X"]
+_CLCS = ["TP311.13", "I242.4", "N5", "D920.4", "O1-0", "TP3", "K825.6=76", "tp 301.6"]
+_TAGS = ["member:NJU", "member:M1", "format:book", "available:1", "language:chi", " padded ", "", "member:NJU"]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(_IDENTS), max_size=5).map(" ".join),
+       st.lists(st.sampled_from(_CLCS), max_size=3).map(" ".join),
+       st.one_of(st.lists(st.sampled_from(_TAGS), max_size=8).map(",".join), st.text(max_size=40)))
+def test_fast_indexing_of_identifiers_classes_and_tags_equals_the_analyzer(idents, clcs, tags):
+    """The identifier, CLC and tag fields count the same terms as their analyzers."""
+    _same_as_analyzer(("isbn",), idents)
+    _same_as_analyzer(("clc",), clcs)
+    _same_as_analyzer(("tags",), tags)
 
 
 def test_random_documents_keep_parity(tmp_path):
