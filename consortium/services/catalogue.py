@@ -64,7 +64,8 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
         inserts, updates = _place_records(view, good, changes, result)
         store.insert_holdings(conn, member.id, list(inserts.values()))
         store.update_holdings(conn, updates)
-        changes.derived(store.rederive_works(conn, changes.rederive))
+        fresh = store.fresh_works(view, list(inserts.values()), updates)
+        changes.derived(store.rederive_works(conn, changes.rederive, fresh))
         batch = _record_batch(session, member, source, len(raw_records), result)
         store.write_change_log(conn, changes.actions, member.id, batch.id)
         result.batch_id = batch.id

@@ -45,6 +45,9 @@ class CatalogueView:
         self.works: dict[int, matching.Candidate] = {}
         self.by_ident: dict[tuple[str, str], set[int]] = defaultdict(set)
         self.by_key: dict[str, set[int]] = defaultdict(set)
+        # works this batch created, with the values inserted, and the works merges grew
+        self.created: dict[int, dict] = {}
+        self.merge_targets: set[int] = set()
 
     def preload(self, records: list[dict], keys: set[str]) -> None:
         """Load the member's holdings, and candidate works by identifier and by title key."""
@@ -95,6 +98,7 @@ class CatalogueView:
         for name in ("authors", "isbns", "issns", "subjects"):
             values[name] = values[name] or []
         work_id = self.conn.execute(_INSERT_WORK, values).scalar_one()
+        self.created[work_id] = values
         self.works[work_id] = matching.Candidate(work_id, values["carrier"], frozenset(values["isbns"]), key)
         return work_id
 
@@ -119,6 +123,8 @@ class CatalogueView:
                     ids.discard(absorbed)
                     ids.add(target)
         merged = self.works.pop(absorbed)
+        self.created.pop(absorbed, None)
+        self.merge_targets.add(target)
         old = self.works[target]
         self.works[target] = matching.Candidate(target, old.carrier, old.isbns | merged.isbns, old.match_key)
 
@@ -148,23 +154,44 @@ def update_holdings(conn: Connection, rows: list[dict]) -> None:
         conn.execute(statement, part)
 
 
-def rederive_works(conn: Connection, work_ids: set[int]) -> dict[int, str]:
-    """Recompute works from their holdings' records: ``{work_id: "upsert" | "delete"}``."""
+def fresh_works(view: CatalogueView, inserts: list[dict], updates: list[dict]) -> dict[int, tuple[list, dict]]:
+    """Works this batch created whose holdings are all new rows of this batch: ``{work_id:
+    (records in holding order, values inserted)}`` (a merge target, or a work an existing
+    holding moved to, has holdings in the database and is not fresh)."""
+    moved = {row["work_id"] for row in updates} | view.merge_targets
+    records: dict[int, list[dict]] = defaultdict(list)
+    for row in inserts:
+        records[row["work_id"]].append(row["record"])
+    return {work_id: (records[work_id], values) for work_id, values in view.created.items()
+            if work_id not in moved and records.get(work_id)}
+
+
+def rederive_works(conn: Connection, work_ids: set[int],
+                   fresh: dict[int, tuple[list, dict]] | None = None) -> dict[int, str]:
+    """Recompute works from their holdings' records: ``{work_id: "upsert" | "delete"}``.
+
+    ``fresh`` (see ``fresh_works``) gives the records of works created in this transaction,
+    so they are not read back; such a work is rewritten only when its derived values differ
+    from those inserted, and it has no identifier rows yet."""
+    fresh = fresh or {}
     records: dict[int, list[dict]] = defaultdict(list)
     ids = sorted(work_ids)
-    for part in chunks(ids):
+    for part in chunks([i for i in ids if i not in fresh]):
         query = select(H.c.work_id, H.c.record).where(H.c.work_id.in_(part)).order_by(H.c.id)
         for work_id, record in conn.execute(query):
             records[work_id].append(record)
     now, rows, wanted = utcnow(), [], {}
     for work_id in ids:
-        if not records.get(work_id):
+        work_records = fresh[work_id][0] if work_id in fresh else records.get(work_id)
+        if not work_records:
             continue
-        derived = matching.derive_work(records[work_id])
+        derived = matching.derive_work(work_records)
+        wanted[work_id] = {("isbn", v) for v in derived["isbns"]} | {("issn", v) for v in derived["issns"]}
+        if work_id in fresh and all(fresh[work_id][1].get(name) == value for name, value in derived.items()):
+            continue  # inserted as derived (a work of one record)
         derived.update(wid=work_id, updated_at=now, carrier=matching.carrier_of(derived["format"]),
                        match_key=normalise.match_key(derived["title"], derived["authors"], derived["year"]))
         rows.append(derived)
-        wanted[work_id] = {("isbn", v) for v in derived["isbns"]} | {("issn", v) for v in derived["issns"]}
     if rows:
         names = [n for n in rows[0] if n != "wid"]
         statement = update(W).where(W.c.id == bindparam("wid")).values({n: bindparam(n) for n in names})
@@ -173,14 +200,14 @@ def rederive_works(conn: Connection, work_ids: set[int]) -> dict[int, str]:
     gone = [i for i in ids if i not in wanted]
     for part in chunks(gone):
         conn.execute(update(W).where(W.c.id.in_(part)).values(updated_at=now))
-    replace_identifiers(conn, wanted)
+    replace_identifiers(conn, wanted, new=set(fresh))
     return {i: ("upsert" if i in wanted else "delete") for i in ids}
 
 
-def replace_identifiers(conn: Connection, wanted: dict[int, set[tuple[str, str]]]) -> None:
-    """Make each work's identifier rows exactly ``wanted[work_id]``."""
+def replace_identifiers(conn: Connection, wanted: dict[int, set[tuple[str, str]]], new: set[int] = frozenset()) -> None:
+    """Make each work's identifier rows exactly ``wanted[work_id]`` (works in ``new`` have none yet)."""
     have: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    for part in chunks(sorted(wanted)):
+    for part in chunks(sorted(w for w in wanted if w not in new)):
         for row_id, work_id, kind, value in conn.execute(
                 select(I.c.id, I.c.work_id, I.c.kind, I.c.value).where(I.c.work_id.in_(part))):
             have[work_id][(kind, value)] = row_id
