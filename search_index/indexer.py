@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from whoosh.index import LockError
@@ -21,10 +23,13 @@ from search_index import checkpoint as cp
 from search_index import source, store
 from search_index.errors import IndexBusy
 from search_index.merging import merge_tiers
+from search_index.segments import SegmentArrays
 
 log = logging.getLogger(__name__)
 CHECKPOINT = "works"
 LOCK = "INDEXER"
+# the writer's own cache of segment arrays (the work ids of each committed segment)
+_SEGMENTS = SegmentArrays()
 
 
 @dataclass
@@ -104,9 +109,8 @@ def _write(ix, docs: dict, hooks: Hooks, report: UpdateReport) -> None:
     except LockError:
         raise IndexBusy("The search index writer lock is held elsewhere; try again later.") from None
     try:
-        leaves = _leaf_readers(writer)
-        for work_id, doc in docs.items():
-            _delete_indexed(writer, leaves, str(work_id))
+        _delete_indexed(writer, list(docs))
+        for doc in docs.values():
             if doc is None:
                 report.removed += 1
             else:
@@ -122,17 +126,17 @@ def _write(ix, docs: dict, hooks: Hooks, report: UpdateReport) -> None:
         hooks.after_index_commit()
 
 
-def _leaf_readers(writer) -> list:
-    """``(reader, first docnum)`` of each committed segment the writer keeps."""
-    return list(writer.searcher().reader().leaf_readers())
-
-
-def _delete_indexed(writer, leaves: list, key: str) -> None:
-    """Delete the live documents of the work ``key``: what ``update_document`` does, with a
-    hash lookup of the id term per segment first (most works of a batch are new to a
-    segment, and Whoosh opens a posting reader to find that out)."""
-    for reader, base in leaves:
-        if ("id", key) in reader:
-            for docnum in reader.postings("id", key).all_ids():
+def _delete_indexed(writer, work_ids: list[int]) -> None:
+    """Delete the live documents of these works from the committed segments: what
+    ``update_document`` does one work at a time, here one array lookup per segment (each
+    segment's sorted work ids are read once per process, ``SegmentArrays.unique_terms``)."""
+    wanted = np.asarray(sorted(work_ids), dtype=np.int64)
+    for reader, base in writer.searcher().reader().leaf_readers():
+        values, docnums = _SEGMENTS.unique_terms(reader, "id")
+        if not len(values):
+            continue
+        low, high = np.searchsorted(values, wanted, "left"), np.searchsorted(values, wanted, "right")
+        for start, end in zip(low[high > low], high[high > low]):
+            for docnum in docnums[start:end].tolist():
                 if not reader.is_deleted(docnum):
                     writer.delete_document(base + docnum)

@@ -153,6 +153,26 @@ class SegmentArrays:
             return rank[codes] if len(codes) else codes
         return self.cached(reader, ("rank", fieldname), build)
 
+    def unique_terms(self, reader, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(values, docnums)`` of a field of unique integer terms (the work ``id``),
+        sorted by value: read from the terms file, where a term of one posting carries its
+        document number, so the postings of only the rare repeated terms are read."""
+        def build():
+            values, docnums = array("q"), array("q")
+            terms = getattr(reader, "_terms", None)
+            has_field = terms is not None and fieldname in terms.indexed_field_names()
+            for (name, btext), info in terms.items_from(fieldname, b"") if has_field else ():
+                if name != fieldname:
+                    break
+                ids = [info.min_id()] if info.doc_frequency() == 1 else reader.postings(name, btext).all_ids()
+                for docnum in ids:
+                    values.append(int(btext))
+                    docnums.append(docnum)
+            values_np, docnums_np = np.frombuffer(values, dtype=np.int64), np.frombuffer(docnums, dtype=np.int64)
+            order = np.argsort(values_np, kind="stable")
+            return values_np[order], docnums_np[order]
+        return self.cached(reader, ("unique", fieldname), build)
+
     def live(self, reader) -> np.ndarray | None:
         """A mask of the documents not deleted, or None when none are (checked every call:
         deletions change while the segment's documents do not)."""

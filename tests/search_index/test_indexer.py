@@ -14,7 +14,9 @@ from consortium.services.catalogue import ingest_batch, withdraw_holding
 from search_index import service, store
 from search_index.errors import IndexBusy
 from search_index.indexer import Hooks, acquire_writer_lock
-from tests.search_index.conftest import push_books
+from tests.search_index.conftest import BOOKS, push_books
+
+BOOKS_A1 = BOOKS["A"][0]
 
 CRASHER = textwrap.dedent("""
     import os, signal, sys
@@ -192,3 +194,25 @@ def test_an_index_of_an_older_version_is_rebuilt_by_the_job(app, session, member
     assert store.schema_is_current(index_dir) and service.check(app).clean
     found = app.extensions[SEARCH].search({"member": ["C"]})
     assert {r["id"] for r in found["results"]} == {works["c1"]}
+
+
+def test_a_work_updated_across_segments_stays_one_document(app, session, members):
+    """Each sync writes a segment; re-pushing a work each time leaves exactly one live
+    document of it, and the old copies are deleted in whichever segment holds them."""
+    ids = push_books(session, members)
+    service.sync_index(app)
+    for year in (1990, 1991, 1992):
+        result = ingest_batch(session, members["A"], [dict(BOOKS_A1, year=year)])
+        assert not result.rejected
+        service.sync_index(app)
+    ix = store.open_for_reading(app.config["SEARCH_INDEX_DIR"])
+    try:
+        assert len(ix._segments()) >= 3
+        with ix.searcher() as searcher:
+            live = [fields["id"] for fields in searcher.all_stored_fields()]
+            assert sorted(live) == sorted(set(live)) and str(ids["a1"]) in live
+            assert searcher.doc_count() == len(set(ids.values()))
+    finally:
+        ix.close()
+    assert service.check(app).clean
+    assert app.extensions[SEARCH].search({"q": "紅樓夢"})["results"][0]["year"] == 1992

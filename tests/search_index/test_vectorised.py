@@ -186,3 +186,15 @@ def test_column_range_equals_its_whoosh_matcher(segmented_index):
         assert ours == set(searcher.docs_for_query(q)) and 0 < len(ours) < searcher.doc_count()
         acquired = searcher.reader().column_reader("acquired")
         assert all(20260501 <= acquired[d] <= 20260731 for d in ours)
+
+
+def test_unique_terms_map_each_work_id_to_its_documents(segmented_index):
+    """The indexer's per-segment work-id arrays agree with the stored ids, deleted
+    documents included (the writer skips those itself)."""
+    arrays = SegmentArrays()
+    with segmented_index.searcher() as searcher:
+        for reader, _base in searcher.reader().leaf_readers():
+            values, docnums = arrays.unique_terms(reader, "id")
+            assert len(values) == reader.doc_count_all() and list(values) == sorted(values)
+            stored = {docnum: int(reader.stored_fields(docnum)["id"]) for docnum in range(reader.doc_count_all())}
+            assert {int(d): int(v) for v, d in zip(values, docnums)} == stored
