@@ -125,8 +125,13 @@ def fold_chinese(text: str) -> str:
     return _t2s().convert(text)
 
 
+@lru_cache(maxsize=65536)
 def fold_key(text: str | None) -> str:
-    """A comparison key: NFKC, simplified Chinese, case-folded, accents and punctuation gone."""
+    """A comparison key: NFKC, simplified Chinese, case-folded, accents and punctuation gone.
+
+    Cached: the same titles and names come again and again (every member that holds a book
+    pushes its title; a prolific author's name is on many records), and OpenCC's conversion
+    is the costly part of a push's matching."""
     if not text:
         return ""
     text = fold_chinese(unicodedata.normalize("NFKC", text))

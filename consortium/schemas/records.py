@@ -2,7 +2,7 @@
 import datetime as dt
 from functools import lru_cache
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, post_load, pre_load, validate, validates
 
 from consortium import normalise
 from consortium.matching import FORMATS
@@ -114,18 +114,32 @@ def _dedup(values) -> list:
     return list(dict.fromkeys(values))
 
 
-@lru_cache(maxsize=1)
-def _schema() -> RecordSchema:
-    # building a schema costs more than loading a record; one instance serves every load
-    return RecordSchema()
+_REQUIRED = frozenset(name for name, f in RecordSchema._declared_fields.items() if f.required)
+_DEFAULTS = {name: f.load_default for name, f in RecordSchema._declared_fields.items()
+             if f.load_default is not missing}
+
+
+@lru_cache(maxsize=256)
+def _schema(names: frozenset) -> RecordSchema:
+    """A schema of the fields a record carries (plus the required ones): marshmallow spends
+    as long on an absent field as on a present one. Building a schema costs more than loading
+    a record, so one instance serves every record with the same fields."""
+    return RecordSchema(only=names | _REQUIRED)
 
 
 def load_record(raw) -> tuple[dict | None, dict]:
-    """Validate one raw record: (normalised record, {}) or (None, {field: [messages]})."""
+    """Validate one raw record: (normalised record, {}) or (None, {field: [messages]}).
+
+    Fields the record leaves out get their defaults as the full schema gives them."""
+    names = frozenset(raw).intersection(RecordSchema._declared_fields) if isinstance(raw, dict) else frozenset()
     try:
-        return _schema().load(raw), {}
+        record = _schema(names).load(raw)
     except ValidationError as exc:
         return None, _flatten(exc.messages)
+    for name, default in _DEFAULTS.items():
+        if name not in record:
+            record[name] = default() if callable(default) else default
+    return record, {}
 
 
 def _flatten(messages) -> dict:

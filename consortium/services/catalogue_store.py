@@ -23,6 +23,8 @@ DERIVED_FIELDS = ("title", "subtitle", "authors", "publisher", "year", "language
                   "clc", "subjects", "summary")
 
 
+# what ``matching.derive_work`` yields: the stored row is rewritten only when one differs
+_COMPARED = DERIVED_FIELDS
 _INSERT_WORK = insert(W).returning(W.c.id)  # built once: compiled once, executed with parameters
 
 
@@ -170,25 +172,30 @@ def rederive_works(conn: Connection, work_ids: set[int],
                    fresh: dict[int, tuple[list, dict]] | None = None) -> dict[int, str]:
     """Recompute works from their holdings' records: ``{work_id: "upsert" | "delete"}``.
 
-    ``fresh`` (see ``fresh_works``) gives the records of works created in this transaction,
-    so they are not read back; such a work is rewritten only when its derived values differ
-    from those inserted, and it has no identifier rows yet."""
-    fresh = fresh or {}
+    A work whose derived description equals the stored one keeps its row (only its
+    ``updated_at`` moves). ``fresh`` (see ``fresh_works``) gives the records and inserted
+    values of works created in this transaction, so they are not read back, and they have no
+    identifier rows yet."""
+    current = {work_id: values for work_id, (_records, values) in (fresh or {}).items()}
     records: dict[int, list[dict]] = defaultdict(list)
     ids = sorted(work_ids)
-    for part in chunks([i for i in ids if i not in fresh]):
+    for part in chunks([i for i in ids if i not in current]):
         query = select(H.c.work_id, H.c.record).where(H.c.work_id.in_(part)).order_by(H.c.id)
         for work_id, record in conn.execute(query):
             records[work_id].append(record)
-    now, rows, wanted = utcnow(), [], {}
+        for row in conn.execute(select(W.c.id, *(W.c[name] for name in _COMPARED)).where(W.c.id.in_(part))):
+            current[row[0]] = dict(zip(_COMPARED, row[1:]))
+    now, rows, wanted, touched = utcnow(), [], {}, []
     for work_id in ids:
-        work_records = fresh[work_id][0] if work_id in fresh else records.get(work_id)
+        work_records = fresh[work_id][0] if fresh and work_id in fresh else records.get(work_id)
         if not work_records:
             continue
         derived = matching.derive_work(work_records)
         wanted[work_id] = {("isbn", v) for v in derived["isbns"]} | {("issn", v) for v in derived["issns"]}
-        if work_id in fresh and all(fresh[work_id][1].get(name) == value for name, value in derived.items()):
-            continue  # inserted as derived (a work of one record)
+        known = current.get(work_id)
+        if known is not None and all(known.get(name) == value for name, value in derived.items()):
+            touched.append(work_id)  # its description is unchanged (most merges of a member's copy)
+            continue
         derived.update(wid=work_id, updated_at=now, carrier=matching.carrier_of(derived["format"]),
                        match_key=normalise.match_key(derived["title"], derived["authors"], derived["year"]))
         rows.append(derived)
@@ -197,10 +204,11 @@ def rederive_works(conn: Connection, work_ids: set[int],
         statement = update(W).where(W.c.id == bindparam("wid")).values({n: bindparam(n) for n in names})
         for part in chunks(rows):
             conn.execute(statement, part)
-    gone = [i for i in ids if i not in wanted]
-    for part in chunks(gone):
+    # works whose description is unchanged or that lost every holding: only their time moves
+    stamped = [i for i in ids if i not in wanted] + [i for i in touched if not (fresh and i in fresh)]
+    for part in chunks(stamped):
         conn.execute(update(W).where(W.c.id.in_(part)).values(updated_at=now))
-    replace_identifiers(conn, wanted, new=set(fresh))
+    replace_identifiers(conn, wanted, new=set(fresh or ()))
     return {i: ("upsert" if i in wanted else "delete") for i in ids}
 
 
