@@ -24,10 +24,11 @@ def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | No
     if not work_ids:
         return {}
     conn = session.connection()
-    works = {row["id"]: dict(row) for row in conn.execute(select(*_WORK_COLUMNS).where(_W.id.in_(work_ids))).mappings()}
+    works = {row["id"]: dict(row)
+             for row in conn.execute(select(*_WORK_COLUMNS).where(_W.id.in_(work_ids))).mappings().all()}
     holdings = defaultdict(list)
     rows = conn.execute(select(*_HOLDING_COLUMNS).join(Member.__table__, _M.id == _H.member_id)
-                        .where(_H.work_id.in_(work_ids)))
+                        .where(_H.work_id.in_(work_ids))).all()
     for row in rows:
         holdings[row[0]].append(_holding(row))
     docs: dict[int, dict | None] = {}

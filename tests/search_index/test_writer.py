@@ -54,6 +54,9 @@ def _same_files(ours: dict[str, bytes], stock: dict[str, bytes]) -> None:
 
 
 def test_documents_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path):
+    writer = CatalogueWriter(store.create_fresh(str(tmp_path / "plan")))
+    assert writer._plan is not None  # the catalogue's documents take the writer's own path
+    writer.cancel()
     docs = _documents(BLOCK_LIMIT + 100)  # the commonest tag terms span two blocks
     _same_files(_write(tmp_path / "ours", CatalogueWriter, [docs]), _write(tmp_path / "stock", _stock_writer, [docs]))
 
