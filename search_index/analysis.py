@@ -47,6 +47,13 @@ def jieba_tokenizer():
     return _jieba
 
 
+def load_dictionaries() -> None:
+    """Load jieba's dictionary and OpenCC's tables now (a long-running writer calls this
+    when it starts, so its first batch is not the one that pays for them)."""
+    jieba_tokenizer()
+    normalise.fold_chinese("繁")
+
+
 @lru_cache(maxsize=65536)
 def han_terms(raw_run: str, query: bool) -> tuple[tuple[str, int, int, bool], ...]:
     """Terms of one Han run as ``(text, start, end, optional)``, offsets in the run.

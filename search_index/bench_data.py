@@ -108,7 +108,7 @@ def measure_ingest(count: int) -> list[dict]:
             server.close()
         from search_index import analysis
 
-        analysis.jieba_tokenizer()  # loaded once per writer process, before its first batch
+        analysis.load_dictionaries()  # loaded once per writer process, before its first batch
         started = time.perf_counter()
         report = sync_index(app)
         index_seconds = time.perf_counter() - started
@@ -157,7 +157,7 @@ def _follow(instance_path: str, index_dir: str, ready, done) -> None:
 
     app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": index_dir},
                      instance_path=instance_path)
-    analysis.jieba_tokenizer()  # the dictionary loads before the clock starts, as in a running worker
+    analysis.load_dictionaries()  # before the clock starts, as ``consortium worker`` does when it starts
     ready.set()
     while True:
         finishing = done.is_set()

@@ -101,6 +101,8 @@ class CatalogueFieldWriter(W3FieldWriter):
             self.finish_field()
 
     def _write_term(self, btext: bytes, postings: list, codes, fixed) -> None:
+        if len(postings) == 1:
+            return self._write_single(btext, postings[0], codes, fixed)
         info = W3TermInfo()
         parts = [WHOOSH3_HEADER_MAGIC]
         limit = self._codec._blocklimit
@@ -118,7 +120,23 @@ class CatalogueFieldWriter(W3FieldWriter):
             parts += [pack_int(-(len(head) + len(data)) if last else len(head) + len(data)), head, data]
             _add_block(info, weights, len(ids), byte_to_length(low) if low else None,
                        byte_to_length(high), maxweight, ids[0], ids[-1])
-        blob = b"".join(parts)
+        self._finish_term(btext, info, b"".join(parts))
+
+    def _write_single(self, btext: bytes, posting: tuple, codes, fixed) -> None:
+        """``_write_term`` for a term of one posting: most terms of a batch (a work's id and
+        ISBNs, its rarer words)."""
+        docnum, weight, vbytes = posting[2], posting[3], posting[4]
+        rounded = array("f", (weight,))[0]  # what the block's float32 weights hold
+        code = codes[docnum] if codes is not None and docnum < len(codes) else 0
+        values = _mini_values([vbytes] if vbytes else [], fixed)
+        data = dumps(((docnum,), None if rounded == 1.0 else rounded, values), 2)
+        head = dumps((1, docnum, max(0, weight), 0, code, code), 2)
+        info = W3TermInfo()
+        _add_block(info, (rounded,), 1, byte_to_length(code) if code else None, byte_to_length(code),
+                   max(0, weight), docnum, docnum)
+        self._finish_term(btext, info, WHOOSH3_HEADER_MAGIC + pack_int(-(len(head) + len(data))) + head + data)
+
+    def _finish_term(self, btext: bytes, info, blob: bytes) -> None:
         info.set_extent(self._postfile.tell(), len(blob))
         self._postfile.write(blob)
         self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
