@@ -13,9 +13,10 @@ boosts, ``_stored_`` overrides, spelling fields or vectors; anything else is han
 Whoosh's own), with each field's properties looked up once per writer instead of per call.
 ``tests/search_index/test_writer.py`` checks the segments are byte for byte Whoosh's.
 """
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.writing import PostingPool, SegmentWriter
 
-from search_index.codec import CatalogueCodec
+from search_index.codec import CatalogueCodec, PreloadedLengths
 
 # Whoosh's estimate of a pooled posting's size (``PostingPool.add``) for a short term.
 POSTING_BYTES = 170
@@ -78,9 +79,59 @@ class CatalogueWriter(SegmentWriter):
         self.docnum += 1
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
-        add = self.pool.add_counted
-        for item in self._process_posts(reader.iter_postings(), startdoc, docmap):
-            add(item)
+        """A merged segment's postings, a posting block at a time (Whoosh walks each term's
+        matcher a posting at a time, four calls per posting); deleted documents are left out,
+        as Whoosh's matcher leaves them out."""
+        terms, schema = getattr(reader, "_terms", None), self.schema
+        if terms is None:
+            add = self.pool.add_counted
+            for item in self._process_posts(reader.iter_postings(), startdoc, docmap):
+                add(item)
+            return
+        for (fieldname, btext), terminfo in terms.items():  # in file order: no hash lookups
+            if fieldname not in schema:
+                continue
+            matcher = terms._codec.postings_reader(terms._postfile, terminfo, schema[fieldname].format,
+                                                   term=(fieldname, btext))
+            if isinstance(matcher, W3LeafMatcher):
+                self._pool_blocks(matcher, fieldname, btext, startdoc, docmap)
+            else:
+                postings = reader.postings(fieldname, btext)
+                while postings.is_active():
+                    docnum = postings.id()
+                    newdoc = startdoc + docnum if docmap is None else docmap[docnum]
+                    self.pool.add_counted((fieldname, btext, newdoc, postings.weight(), postings.value()))
+                    postings.next()
+            if len(self.pool.current) > self._max_pooled:
+                self.pool.save()
+
+    def _pool_blocks(self, matcher, fieldname, btext, startdoc, docmap) -> None:
+        current = self.pool.current
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            matcher._read_values()
+            block = zip(matcher._ids, matcher._weights, matcher._values)
+            if docmap is None:
+                current.extend([(fieldname, btext, startdoc + d, w, v) for d, w, v in block])
+            else:
+                current.extend([(fieldname, btext, docmap[d], w, v) for d, w, v in block if d in docmap])
+            matcher._next_block()
+
+    def write_per_doc(self, fieldnames, reader):
+        """Whoosh's, with the merged segment's field lengths read once per field (Whoosh looks
+        each up per document and field, checking on disk that the length column exists)."""
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is None or any(self.schema[name].vector for name in fieldnames if name in self.schema):
+            return super().write_per_doc(fieldnames, reader)
+        lengths = PreloadedLengths(perdoc)
+        original = reader.doc_field_length
+        reader.doc_field_length = lambda docnum, fieldname, default=0: lengths.doc_field_length(
+            docnum, fieldname, default)
+        try:
+            return super().write_per_doc(fieldnames, reader)
+        finally:
+            reader.doc_field_length = original
 
 
 def _plan(schema) -> dict | None:

@@ -92,6 +92,31 @@ def test_merged_segments_are_written_the_same(tmp_path):
     assert len({name.split(".")[0].split("_")[1] for name in ours}) == 1  # one merged segment left
 
 
+def test_merging_segments_with_deleted_documents_writes_the_same(tmp_path):
+    """Updates delete documents of earlier segments; the merge leaves them out, renumbers the
+    rest and reads lengths, stored fields and columns the same way Whoosh does."""
+    batches = [_documents(300, 0), _documents(300, 300), _documents(120, 100)]  # the third replaces 120
+
+    def write(path, make_writer):
+        ix = store.create_fresh(str(path))
+        for docs in batches:
+            writer = make_writer(ix, compound=False)
+            for doc in docs:
+                writer.update_document(**doc)
+            writer.commit(merge=False)
+        assert any(segment.has_deletions() for segment in ix._segments())
+        make_writer(ix, compound=False).commit(optimize=True)
+        ix.close()
+        return _segment_files(path)
+
+    ours, stock = write(tmp_path / "ours", CatalogueWriter), write(tmp_path / "stock", _stock_writer)
+    _same_files(ours, stock)
+    ix = store.open_for_reading(str(tmp_path / "ours"))
+    with ix.searcher() as searcher:
+        assert searcher.doc_count_all() == searcher.doc_count() == 600
+    ix.close()
+
+
 @pytest.mark.parametrize("limitmb", [1, 128])
 def test_the_pool_limit_counts_postings(tmp_path, limitmb):
     ix = store.create_fresh(str(tmp_path))
