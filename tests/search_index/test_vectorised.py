@@ -129,14 +129,15 @@ _WORDS = ["数据", "結構", "算法", "the", "Algorithms", "naïve", "Œuvre",
                  st.lists(st.sampled_from(_WORDS), max_size=12).map(" ".join)))
 def test_fast_indexing_equals_the_analyzer(value):
     """``CatalogueText.index`` yields exactly what Whoosh's analyzer path yields."""
-    _same_as_analyzer(("title", "spell"), value)
+    for name in ("title", "spell"):
+        fast, analysed = _both_ways(name, value)
+        assert fast == analysed
 
 
-def _same_as_analyzer(names, value):
-    schema = build_schema()
-    for name in names:
-        field = schema[name]
-        assert sorted(field.index(value)) == sorted(FieldType.index(field, value))
+def _both_ways(name: str, value: str) -> tuple[list, list]:
+    """A field's index terms from its fast path and from Whoosh's analyzer path."""
+    field = build_schema()[name]
+    return sorted(field.index(value)), sorted(FieldType.index(field, value))
 
 
 _IDENTS = ["9787020002207", "9780262033848", "9791234567896", "0028-0836", "2049-3630", "7-02-000220-X"]
@@ -150,9 +151,9 @@ _TAGS = ["member:NJU", "member:M1", "format:book", "available:1", "language:chi"
        st.one_of(st.lists(st.sampled_from(_TAGS), max_size=8).map(",".join), st.text(max_size=40)))
 def test_fast_indexing_of_identifiers_classes_and_tags_equals_the_analyzer(idents, clcs, tags):
     """The identifier, CLC and tag fields count the same terms as their analyzers."""
-    _same_as_analyzer(("isbn",), idents)
-    _same_as_analyzer(("clc",), clcs)
-    _same_as_analyzer(("tags",), tags)
+    for name, value in (("isbn", idents), ("clc", clcs), ("tags", tags)):
+        fast, analysed = _both_ways(name, value)
+        assert fast == analysed, name
 
 
 def test_random_documents_keep_parity(tmp_path):
