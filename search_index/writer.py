@@ -1,12 +1,13 @@
-"""The segment writer of the index: Whoosh's, with a document's postings appended in C and
-a leaner ``add_document``.
+"""The segment writer of the index: Whoosh's, with a document's postings appended in C, a
+leaner ``add_document``, and merges that read postings a block at a time.
 
 Whoosh's posting pool estimates the memory of every posting in a Python call, to know when
 to spill the sorted postings to a file; writing a work's thirty-odd postings cost more in
 those calls than in anything else of ``add_document``. Here the pool's ``add`` seen by
 ``add_document`` is the list's own ``append``, and the writer counts postings once per
 document instead, spilling when the pool holds ``limitmb`` worth of them (at Whoosh's own
-estimate per posting). Postings of merged segments still go through the counted ``add``.
+estimate per posting). A merged segment's postings are added a posting block at a time and
+counted once per term (``add_postings_to_pool``).
 
 ``add_document`` does what Whoosh's does for the documents the indexer writes (no per-call
 boosts, ``_stored_`` overrides, spelling fields or vectors; anything else is handed to
