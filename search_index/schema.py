@@ -93,7 +93,8 @@ class Tags(DirectTerms, KEYWORD):
         counts: dict[str, int] = {}
         for piece in value.split(","):
             if piece:  # the tokenizer matches runs of non-commas, then strips them
-                counts[piece.strip()] = counts.get(piece.strip(), 0) + 1
+                term = piece.strip()
+                counts[term] = counts.get(term, 0) + 1
         return counts
 
 

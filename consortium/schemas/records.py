@@ -142,10 +142,15 @@ def load_record(raw) -> tuple[dict | None, dict]:
         record = _schema(names).load(raw)
     except ValidationError as exc:
         return None, _flatten(exc.messages)
+    return _with_defaults(record), {}
+
+
+def _with_defaults(record: dict) -> dict:
+    """The record with the full schema's defaults for the fields it leaves out."""
     for name, default in _DEFAULTS.items():
         if name not in record:
             record[name] = default() if callable(default) else default
-    return record, {}
+    return record
 
 
 def _flatten(messages) -> dict:
@@ -208,10 +213,7 @@ def _plain_load(raw) -> dict | None:
         data[name] = value
     if any(data.get(name) is None for name in _REQUIRED):
         return None
-    for name, default in _DEFAULTS.items():
-        if name not in data:
-            data[name] = default() if callable(default) else default
-    return normalise_record(data)
+    return normalise_record(_with_defaults(data))
 
 
 def _plain_value(kind: str, value) -> bool:

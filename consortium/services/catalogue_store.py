@@ -23,8 +23,6 @@ DERIVED_FIELDS = ("title", "subtitle", "authors", "publisher", "year", "language
                   "clc", "subjects", "summary")
 
 
-# what ``matching.derive_work`` yields: the stored row is rewritten only when one differs
-_COMPARED = DERIVED_FIELDS
 _INSERT_WORK = insert(W).returning(W.c.id)  # built once: compiled once, executed with parameters
 
 
@@ -176,18 +174,20 @@ def rederive_works(conn: Connection, work_ids: set[int],
     ``updated_at`` moves). ``fresh`` (see ``fresh_works``) gives the records and inserted
     values of works created in this transaction, so they are not read back, and they have no
     identifier rows yet."""
-    current = {work_id: values for work_id, (_records, values) in (fresh or {}).items()}
+    fresh = fresh or {}
+    # each work's description as it stands: as inserted (fresh) or as stored
+    current = {work_id: values for work_id, (_records, values) in fresh.items()}
     records: dict[int, list[dict]] = defaultdict(list)
     ids = sorted(work_ids)
     for part in chunks([i for i in ids if i not in current]):
         query = select(H.c.work_id, H.c.record).where(H.c.work_id.in_(part)).order_by(H.c.id)
         for work_id, record in conn.execute(query):
             records[work_id].append(record)
-        for row in conn.execute(select(W.c.id, *(W.c[name] for name in _COMPARED)).where(W.c.id.in_(part))):
-            current[row[0]] = dict(zip(_COMPARED, row[1:]))
+        for row in conn.execute(select(W.c.id, *(W.c[name] for name in DERIVED_FIELDS)).where(W.c.id.in_(part))):
+            current[row[0]] = dict(zip(DERIVED_FIELDS, row[1:]))
     now, rows, wanted, touched = utcnow(), [], {}, []
     for work_id in ids:
-        work_records = fresh[work_id][0] if fresh and work_id in fresh else records.get(work_id)
+        work_records = fresh[work_id][0] if work_id in fresh else records.get(work_id)
         if not work_records:
             continue
         derived = matching.derive_work(work_records)
@@ -205,10 +205,10 @@ def rederive_works(conn: Connection, work_ids: set[int],
         for part in chunks(rows):
             conn.execute(statement, part)
     # works whose description is unchanged or that lost every holding: only their time moves
-    stamped = [i for i in ids if i not in wanted] + [i for i in touched if not (fresh and i in fresh)]
+    stamped = [i for i in ids if i not in wanted] + [i for i in touched if i not in fresh]
     for part in chunks(stamped):
         conn.execute(update(W).where(W.c.id.in_(part)).values(updated_at=now))
-    replace_identifiers(conn, wanted, new=set(fresh or ()))
+    replace_identifiers(conn, wanted, new=set(fresh))
     return {i: ("upsert" if i in wanted else "delete") for i in ids}
 
 
