@@ -12,15 +12,18 @@ faster length lookup while a segment is flushed, and postings written a term at 
   per posting); ``CatalogueFieldWriter`` takes a term's postings together and fills each
   block at once. The bytes written are the same (``tests/search_index/test_writer.py``).
 """
+import struct
 from array import array
+from hashlib import md5
 from itertools import groupby
 from operator import itemgetter
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3Segment,
                                  W3TermInfo)
-from whoosh.system import pack_int, pack_ushort
-from whoosh.util.numeric import byte_to_length
+from whoosh.filedb.filetables import md5_hash
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 BLOCK_LIMIT = 1024
 # Blocks are stored uncompressed: most are a few postings, where zlib saves little and
@@ -76,6 +79,12 @@ class PreloadedLengths:
 
 
 _FIELD, _TERM = itemgetter(0), itemgetter(1)
+_TERMINFO = W3TermInfo._struct.pack
+# what ``W3TermInfo.to_bytes`` stores for a length byte read back as a length
+_LENGTH_BYTE = [length_to_byte(byte_to_length(code)) for code in range(256)]
+_ROW_HEAD = struct.Struct("!ii").pack  # ``filetables._lengths``: a row's key and value lengths
+# written to the files at least this often while a field's terms are written
+_FLUSH_BYTES = 1 << 22
 
 
 class CatalogueFieldWriter(W3FieldWriter):
@@ -83,8 +92,9 @@ class CatalogueFieldWriter(W3FieldWriter):
 
     ``_write_term`` writes what ``start_term``, an ``add`` per posting and ``finish_term``
     write (W3's posting blocks: a header, then per block its length, a pickled info tuple
-    and the pickled ids, weights and values; a term-info row in the terms file), with the
-    blocks joined in one write.
+    and the pickled ids, weights and values; a term-info row in the terms file). A field's
+    posting lists and terms-file rows are gathered and written a few megabytes at a time
+    (``_Rows``), with the offsets Whoosh would have read from the files.
     """
 
     def add_postings(self, schema, lengths, items):
@@ -94,15 +104,17 @@ class CatalogueFieldWriter(W3FieldWriter):
             self.start_field(fieldname, schema[fieldname])
             codes = lengths.length_codes(fieldname)
             fixed = self._format.fixed_value_size()
+            rows = _Rows(self._postfile, self._tindex, pack_ushort(self._fieldid))
             for btext, postings in groupby(field_items, _TERM):
                 postings = [p for p in postings if p[2] != -1]  # -1: Whoosh's spelling-word marker
-                if postings:
-                    self._write_term(btext, postings, codes, fixed)
+                if len(postings) == 1:
+                    self._write_single(rows, btext, postings[0], codes, fixed)
+                elif postings:
+                    self._write_term(rows, btext, postings, codes, fixed)
+            rows.flush()
             self.finish_field()
 
-    def _write_term(self, btext: bytes, postings: list, codes, fixed) -> None:
-        if len(postings) == 1:
-            return self._write_single(btext, postings[0], codes, fixed)
+    def _write_term(self, rows, btext: bytes, postings: list, codes, fixed) -> None:
         info = W3TermInfo()
         parts = [WHOOSH3_HEADER_MAGIC]
         limit = self._codec._blocklimit
@@ -120,26 +132,65 @@ class CatalogueFieldWriter(W3FieldWriter):
             parts += [pack_int(-(len(head) + len(data)) if last else len(head) + len(data)), head, data]
             _add_block(info, weights, len(ids), byte_to_length(low) if low else None,
                        byte_to_length(high), maxweight, ids[0], ids[-1])
-        self._finish_term(btext, info, b"".join(parts))
+        blob = b"".join(parts)
+        info.set_extent(rows.offset, len(blob))
+        rows.add(btext, info.to_bytes(), blob)
 
-    def _write_single(self, btext: bytes, posting: tuple, codes, fixed) -> None:
+    def _write_single(self, rows, btext: bytes, posting: tuple, codes, fixed) -> None:
         """``_write_term`` for a term of one posting: most terms of a batch (a work's id and
-        ISBNs, its rarer words)."""
+        ISBNs, its rarer words). Its term info is packed as ``W3TermInfo.to_bytes`` packs
+        the one block's figures."""
         docnum, weight, vbytes = posting[2], posting[3], posting[4]
         rounded = array("f", (weight,))[0]  # what the block's float32 weights hold
         code = codes[docnum] if codes is not None and docnum < len(codes) else 0
         values = _mini_values([vbytes] if vbytes else [], fixed)
         data = dumps(((docnum,), None if rounded == 1.0 else rounded, values), 2)
-        head = dumps((1, docnum, max(0, weight), 0, code, code), 2)
-        info = W3TermInfo()
-        _add_block(info, (rounded,), 1, byte_to_length(code) if code else None, byte_to_length(code),
-                   max(0, weight), docnum, docnum)
-        self._finish_term(btext, info, WHOOSH3_HEADER_MAGIC + pack_int(-(len(head) + len(data))) + head + data)
+        maxweight = max(0, weight)
+        head = dumps((1, docnum, maxweight, 0, code, code), 2)
+        size = len(head) + len(data)
+        info = _TERMINFO(0, rounded, 1, _LENGTH_BYTE[code] if code else 0, _LENGTH_BYTE[code], maxweight,
+                         docnum, docnum) + pack_long(rows.offset) + pack_int(size + 4 + len(WHOOSH3_HEADER_MAGIC))
+        rows.add(btext, info, WHOOSH3_HEADER_MAGIC + pack_int(-size) + head + data)
 
-    def _finish_term(self, btext: bytes, info, blob: bytes) -> None:
-        info.set_extent(self._postfile.tell(), len(blob))
-        self._postfile.write(blob)
-        self._tindex.add(pack_ushort(self._fieldid) + btext, info.to_bytes())
+
+class _Rows:
+    """A field's posting lists and terms-file rows on their way to the files: what
+    ``postfile.write`` and ``OrderedHashWriter.add`` do per term, with one write per few
+    megabytes (the rows' positions and hashes computed as Whoosh computes them)."""
+
+    def __init__(self, postfile, tindex, prefix: bytes):
+        self._postfile, self._tindex, self._prefix = postfile, tindex, prefix
+        self.offset = postfile.tell()  # where the next posting list starts
+        self._row_pos = tindex.dbfile.tell()
+        self._blobs, self._rows, self._size = [], [], 0
+        self._md5 = tindex.hashfn is md5_hash
+
+    def add(self, btext: bytes, value: bytes, blob: bytes) -> None:
+        key = self._prefix + btext
+        self._blobs.append(blob)
+        self._rows.append((key, value))
+        self.offset += len(blob)
+        self._size += len(blob) + len(key) + len(value)
+        if self._size >= _FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        self._postfile.write(b"".join(self._blobs))
+        tindex = self._tindex
+        pos, parts, buckets, append, last = self._row_pos, [], tindex.buckets, tindex.index.append, tindex.lastkey
+        for key, value in self._rows:
+            if key <= last:
+                raise ValueError(f"Keys must increase: {last!r}..{key!r}")
+            last = key
+            append(pos)
+            h = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big") if self._md5 \
+                else tindex.hashfn(key)
+            buckets[h & 255].append((h, pos))
+            parts += (_ROW_HEAD(len(key), len(value)), key, value)
+            pos += 8 + len(key) + len(value)
+        tindex.dbfile.write(b"".join(parts))
+        tindex.lastkey, self._row_pos = last, pos
+        self._blobs, self._rows, self._size = [], [], 0
 
 
 def _deltas(ids: list) -> tuple:
