@@ -11,16 +11,23 @@ counted once per term (``add_postings_to_pool``).
 
 ``add_document`` does what Whoosh's does for the documents the indexer writes (no per-call
 boosts, ``_stored_`` overrides, spelling fields or vectors; anything else is handed to
-Whoosh's own), with each field's properties looked up once per writer instead of per call.
+Whoosh's own), with each field's properties looked up once per writer instead of per call, and its column
+values (field lengths, sort and facet keys) kept aside and handed to the per-document
+writer in bulk: every ``COLUMN_CHUNK`` documents, before a merged segment's documents are
+written, and when the segment is flushed.
 ``tests/search_index/test_writer.py`` checks the segments are byte for byte Whoosh's.
 """
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import NumericColumn
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from search_index.codec import CatalogueCodec, PreloadedLengths
 
 # Whoosh's estimate of a pooled posting's size (``PostingPool.add``) for a short term.
 POSTING_BYTES = 170
+# column values are handed to the per-document writer at least every this many documents
+COLUMN_CHUNK = 8192
 
 
 class FreshPool(PostingPool):
@@ -44,40 +51,85 @@ class CatalogueWriter(SegmentWriter):
         self.pool = FreshPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._max_pooled = max(1, limitmb * 1024 * 1024 // POSTING_BYTES)
         self._plan = _plan(self.schema)
+        # {column name: (column type, [(docnum, value), ...])} not yet given to the
+        # per-document writer, in the order the columns were first written
+        self._column_values: dict[str, tuple] = {}
 
     def add_document(self, **fields):
         if self._plan is None or any(name.startswith("_") or name not in self._plan for name in fields):
+            self._write_columns()
             super().add_document(**fields)
         else:
             self._add_planned(fields)
+            if self.docnum % COLUMN_CHUNK == 0:
+                self._write_columns()
         if len(self.pool.current) > self._max_pooled:
             self.pool.save()
 
     def _add_planned(self, fields: dict) -> None:
         self._check_state()
         perdoc, docnum, add_post, plan = self.perdocwriter, self.docnum, self.pool.add, self._plan
+        values, fieldlengths = self._column_values, perdoc._fieldlengths
+        columns = []  # (column name, column type, value) of this document
         perdoc.start_doc(docnum)
         try:
             for name in sorted(fields):
                 value = fields[name]
                 if value is None:
                     continue
-                field, indexed, scorable, stored, column = plan[name]
+                field, indexed, scorable, stored, column, lenname = plan[name]
                 length = 0
                 if indexed:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if scorable:
                             length += freq
                         add_post((name, tbytes, docnum, weight * 1.0, vbytes))  # Whoosh's boost of 1.0
-                perdoc.add_field(name, field, value if stored else None, length)
+                if stored:
+                    perdoc._storedfields[name] = value
+                if length:
+                    columns.append((lenname, LENGTHS_COLUMN, length_to_byte(length)))
+                    fieldlengths[name] += length
                 if column:
-                    perdoc.add_column_value(name, column, field.to_column_value(value))
+                    columns.append((name, column, field.to_column_value(value)))
         except Exception:
             perdoc.cancel_doc()
             raise
+        for name, column, value in columns:
+            pending = values.get(name)
+            if pending is None:
+                pending = values[name] = (column, [])
+            pending[1].append((docnum, value))
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _write_columns(self) -> None:
+        """Hand the column values of the documents added so far to the per-document writer
+        (before anything else writes to it, and when the segment is flushed): what its
+        ``add_column_value`` does per value, with a numeric column's bytes packed at once."""
+        perdoc = self.perdocwriter
+        for name, (column, pending) in self._column_values.items():
+            if not perdoc._has_column(name):
+                perdoc._create_column(name, column)
+            writer = perdoc._get_column(name)
+            if type(writer) is NumericColumn.Writer:
+                _write_numeric(writer, pending)
+            else:
+                for docnum, value in pending:
+                    writer.add(docnum, value)
+        self._column_values = {}
+
+    def _flush_segment(self):
+        self._write_columns()
+        super()._flush_segment()
+
+    def _partial_segment(self):
+        self._write_columns()
+        return super()._partial_segment()
+
+    def add_reader(self, reader):
+        self._write_columns()
+        super().add_reader(reader)
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
         """A merged segment's postings, a posting block at a time (Whoosh walks each term's
@@ -136,11 +188,26 @@ class CatalogueWriter(SegmentWriter):
 
 
 def _plan(schema) -> dict | None:
-    """``{name: (field, indexed, scorable, stored, column type)}``, or None when a field
+    """``{name: (field, indexed, scorable, stored, column type, length column)}``, or None when a field
     needs what only Whoosh's ``add_document`` does (a spelling field, term vectors)."""
     plan = {}
     for name, field in schema.items():
         if field.vector or field.separate_spelling():
             return None
-        plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type)
+        plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type, f"_{name}_len")
     return plan
+
+
+def _write_numeric(writer, pending: list) -> None:
+    """``NumericColumn.Writer.add`` for each ``(docnum, value)``, in one write: a default
+    value is skipped, and a gap before a value is filled with the default."""
+    pack, default, count, parts = writer._pack, writer._default, writer._count, []
+    for docnum, value in pending:
+        if value == default:
+            continue
+        if docnum > count:
+            parts.append(writer._defaultbytes * (docnum - count))
+        parts.append(pack(value))
+        count = docnum + 1
+    writer._dbfile.write(b"".join(parts))
+    writer._count = count

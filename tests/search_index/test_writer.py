@@ -9,6 +9,7 @@ from whoosh.writing import SegmentWriter
 
 from search_index import store
 from search_index.codec import BLOCK_LIMIT, COMPRESSION
+from search_index import writer as writer_module
 from search_index.writer import CatalogueWriter
 
 from .test_vectorised import _documents
@@ -68,6 +69,31 @@ def test_postings_spilled_to_files_are_written_the_same(tmp_path):
     ours = CatalogueWriter
     ours_files = _write(tmp_path / "ours", lambda ix, **kw: _spilling(ours(ix, **kw)), [docs])
     assert ours_files and _differing(ours_files, _write(tmp_path / "stock", _stock_writer, [docs])) == []
+
+
+def _gappy_documents(count: int) -> list[dict]:
+    """Documents where some fields are missing or hold their column's default (no year, no
+    ISBN or CLC, an unknown acquisition date), so columns have gaps to fill."""
+    docs = _documents(count)
+    for n, doc in enumerate(docs):
+        if n % 7 == 0:
+            doc.pop("year", None)
+        if n % 5 == 0:
+            doc.pop("isbn", None)
+            doc.pop("clc", None)
+        if n % 3 == 0:
+            doc["acquired"] = 0
+    return docs
+
+
+@pytest.mark.parametrize("chunk", [writer_module.COLUMN_CHUNK, 97])
+def test_column_values_with_gaps_are_written_the_same(tmp_path, monkeypatch, chunk):
+    """Column values reach the per-document writer in chunks (every ``COLUMN_CHUNK``
+    documents and at the flush); a default value is skipped and a gap filled as Whoosh does."""
+    monkeypatch.setattr(writer_module, "COLUMN_CHUNK", chunk)
+    docs = _gappy_documents(400)
+    assert any("year" not in doc for doc in docs) and any(doc["acquired"] == 0 for doc in docs)
+    _same_files(_write(tmp_path / "ours", CatalogueWriter, [docs]), _write(tmp_path / "stock", _stock_writer, [docs]))
 
 
 def _spilling(writer: CatalogueWriter) -> CatalogueWriter:
