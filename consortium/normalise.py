@@ -118,8 +118,37 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> frozenset | None:
+    """Characters without which OpenCC's t2s conversion changes nothing: every character it
+    converts, and every character of a phrase it converts that holds none of those (沈默).
+    None when the converter's tables are not laid out as expected (then every text is
+    converted)."""
+    converter = _t2s()
+    converter.convert("繁")  # the tables load on the first conversion
+    try:
+        tables = [table for group in converter._dict_chain_data for (_, _, table) in group]
+        keys = [key for table in tables for key in table]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    singles = {key for key in keys if len(key) == 1}
+    triggers = set(singles)
+    for key in keys:
+        if len(key) > 1 and singles.isdisjoint(key):
+            triggers.update(key)
+    return frozenset(triggers) if singles else None
+
+
 def fold_chinese(text: str) -> str:
-    """Traditional → simplified Chinese (紅樓夢 → 红楼梦); other scripts unchanged."""
+    """Traditional → simplified Chinese (紅樓夢 → 红楼梦); other scripts unchanged. Text
+    with no character OpenCC would convert (most catalogue text is simplified already) is
+    returned as it is without running the converter's phrase matching (characters beyond
+    the Basic Multilingual Plane, 𠁞, are converted like any other)."""
+    if text.isascii():
+        return text
+    triggers = _t2s_triggers()
+    if triggers is not None:
+        return text if triggers.isdisjoint(text) else _t2s().convert(text)
     if not any("\u3400" <= ch <= "\u9fff" for ch in text):
         return text
     return _t2s().convert(text)
