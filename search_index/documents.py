@@ -7,6 +7,8 @@ from search_index import facets
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
                  "clc", "isbns", "issns", "subjects")
+# the stored result body's JSON (one encoder: ``json.dumps`` with options builds one per call)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 HOLDING_FIELDS = ("member", "call_number", "location", "available", "copies", "url", "access")
 
 
@@ -33,7 +35,7 @@ def result_payload(work: dict, holdings: list[dict]) -> dict:
 def work_document(work: dict, holdings: list[dict]) -> dict:
     """The Whoosh document of a work that at least one member holds."""
     payload = result_payload(work, holdings)
-    body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    body = _ENCODE(payload)
     members = sorted({h["member"] for h in holdings})
     clc = work.get("clc") or ""
     prefixes = normalise.clc_prefixes(clc) if clc else []

@@ -1,7 +1,8 @@
 """Reading the catalogue for the index (the database adapter of this package)."""
+import json
 from collections import defaultdict
 
-from sqlalchemy import func
+from sqlalchemy import Text, func, type_coerce
 from sqlmodel import Session, select
 
 from consortium.models import ChangeLog, Holding, Member, Work
@@ -10,7 +11,11 @@ from search_index.documents import work_document
 
 
 _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
-_WORK_COLUMNS = [_W[name] for name in WORK_FIELDS] + [_W.merged_into_id]
+# a work's JSON lists, read as their stored text and decoded together (one ``json.loads``
+# per work instead of one per column)
+_JSON_LISTS = ("authors", "isbns", "issns", "subjects")
+_WORK_COLUMNS = [type_coerce(_W[name], Text).label(name) if name in _JSON_LISTS else _W[name]
+                 for name in WORK_FIELDS] + [_W.merged_into_id]
 _HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
                     _H.available, _H.url, _H.access, _H.acquired_on)
 
@@ -24,7 +29,7 @@ def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | No
     if not work_ids:
         return {}
     conn = session.connection()
-    works = {row["id"]: dict(row)
+    works = {row["id"]: _decode_lists(dict(row))
              for row in conn.execute(select(*_WORK_COLUMNS).where(_W.id.in_(work_ids))).mappings().all()}
     holdings = defaultdict(list)
     rows = conn.execute(select(*_HOLDING_COLUMNS).join(Member.__table__, _M.id == _H.member_id)
@@ -39,6 +44,17 @@ def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | No
         else:
             docs[work_id] = work_document(work, holdings[work_id])
     return docs
+
+
+def _decode_lists(work: dict) -> dict:
+    """The work's JSON lists decoded (a driver that decodes JSON itself hands back lists)."""
+    raw = [work[name] for name in _JSON_LISTS]
+    if all(isinstance(value, str) for value in raw):
+        decoded = json.loads("[" + ",".join(raw) + "]")
+    else:
+        decoded = [json.loads(value) if isinstance(value, str) else value for value in raw]
+    work.update(zip(_JSON_LISTS, decoded))
+    return work
 
 
 _HOLDING_KEYS = ("member", "local_id", "call_number", "location", "copies", "available", "url", "access")
