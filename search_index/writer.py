@@ -19,15 +19,18 @@ written, and when the segment is flushed.
 """
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.columns import NumericColumn
+from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from search_index.codec import CatalogueCodec, PreloadedLengths
+from search_index.schema import DirectTerms
 
 # Whoosh's estimate of a pooled posting's size (``PostingPool.add``) for a short term.
 POSTING_BYTES = 170
 # column values are handed to the per-document writer at least every this many documents
 COLUMN_CHUNK = 8192
+_UINT = [pack_uint(n) for n in range(64)]  # a term's frequency as Whoosh's Frequency format stores it
 
 
 class FreshPool(PostingPool):
@@ -77,9 +80,17 @@ class CatalogueWriter(SegmentWriter):
                 value = fields[name]
                 if value is None:
                     continue
-                field, indexed, scorable, stored, column, lenname = plan[name]
+                field, indexed, scorable, stored, column, lenname, boost = plan[name]
                 length = 0
-                if indexed:
+                if boost is not None and type(value) is str:
+                    # DirectTerms: the field's index() without its generator
+                    counts = field.term_counts(value)
+                    for term, freq in counts.items():
+                        add_post((name, term.encode("utf-8"), docnum, freq * boost * 1.0,
+                                  _UINT[freq] if freq < 64 else pack_uint(freq)))
+                    if scorable:
+                        length = sum(counts.values())
+                elif indexed:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if scorable:
                             length += freq
@@ -188,13 +199,15 @@ class CatalogueWriter(SegmentWriter):
 
 
 def _plan(schema) -> dict | None:
-    """``{name: (field, indexed, scorable, stored, column type, length column)}``, or None when a field
+    """``{name: (field, indexed, scorable, stored, column type, length column, boost)}``
+    (``boost`` for a field counted by ``schema.DirectTerms``, else None), or None when a field
     needs what only Whoosh's ``add_document`` does (a spelling field, term vectors)."""
     plan = {}
     for name, field in schema.items():
         if field.vector or field.separate_spelling():
             return None
-        plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type, f"_{name}_len")
+        boost = field.format.field_boost if isinstance(field, DirectTerms) and field.indexed else None
+        plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type, f"_{name}_len", boost)
     return plan
 
 
