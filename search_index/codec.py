@@ -45,6 +45,9 @@ class CatalogueCodec(W3Codec):
     def per_document_writer(self, storage, segment):
         return CataloguePerDocWriter(self, storage, segment)
 
+    def field_writer(self, storage, segment):
+        return CatalogueFieldWriter(self, storage, segment)
+
     def per_document_reader(self, storage, segment):
         return PreloadedLengths(super().per_document_reader(storage, segment))
 
@@ -62,9 +65,6 @@ class CataloguePerDocWriter(W3PerDocWriter):
         super().__init__(codec, storage, segment)
         del self._colwriters["_stored"]  # its empty stream is replaced by the next line's
         self._create_column("_stored", STORED_COLUMN)
-
-    def field_writer(self, storage, segment):
-        return CatalogueFieldWriter(self, storage, segment)
 
 
 class PreloadedLengths:
@@ -128,7 +128,9 @@ class CatalogueFieldWriter(W3FieldWriter):
             fixed = self._format.fixed_value_size()
             rows = _Rows(self._postfile, self._tindex, pack_ushort(self._fieldid))
             for btext, postings in groupby(field_items, _TERM):
-                postings = [p for p in postings if p[2] != -1]  # -1: Whoosh's spelling-word marker
+                postings = list(postings)
+                if postings[0][2] == -1:  # Whoosh's spelling-word markers (docnum -1) sort first
+                    postings = [p for p in postings if p[2] != -1]
                 if len(postings) == 1:
                     self._write_single(rows, btext, postings[0], codes, fixed)
                 elif postings:

@@ -9,7 +9,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search_index import store
-from search_index.codec import BLOCK_LIMIT, COMPRESSION
+from search_index.codec import BLOCK_LIMIT, COMPRESSION, CatalogueFieldWriter, CataloguePerDocWriter
 from search_index import writer as writer_module
 from search_index.writer import CatalogueWriter
 
@@ -70,6 +70,8 @@ def _differing(ours: dict[str, bytes], stock: dict[str, bytes]) -> list[str]:
 def test_documents_are_written_byte_for_byte_as_whoosh_writes_them(tmp_path):
     writer = CatalogueWriter(store.create_fresh(str(tmp_path / "plan")))
     assert writer._plan is not None  # the catalogue's documents take the writer's own path
+    assert isinstance(writer.fieldwriter, CatalogueFieldWriter)  # and the codec's own posting writer
+    assert isinstance(writer.perdocwriter, CataloguePerDocWriter)
     writer.cancel()
     docs = _documents(BLOCK_LIMIT + 100)  # the commonest tag terms span two blocks
     _same_files(_write(tmp_path / "ours", CatalogueWriter, [docs]), _write(tmp_path / "stock", _stock_writer, [docs]))
