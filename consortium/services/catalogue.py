@@ -62,6 +62,7 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
         view.preload([record for record, _key in good], {key for _record, key in good})
         changes = _Changes()
         inserts, updates = _place_records(view, good, changes, result)
+        view.flush()
         store.insert_holdings(conn, member.id, list(inserts.values()))
         store.update_holdings(conn, updates)
         fresh = store.fresh_works(view, list(inserts.values()), updates)

@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from consortium import matching, normalise
@@ -48,6 +48,9 @@ class CatalogueView:
         # works this batch created, with the values inserted, and the works merges grew
         self.created: dict[int, dict] = {}
         self.merge_targets: set[int] = set()
+        # new works' ids known in advance, and the rows waiting for ``flush``
+        self._ids = WorkIds(conn)
+        self._pending: list[dict] = []
 
     def preload(self, records: list[dict], keys: set[str]) -> None:
         """Load the member's holdings, and candidate works by identifier and by title key."""
@@ -97,7 +100,12 @@ class CatalogueView:
                       match_key=key, created_at=now, updated_at=now)
         for name in ("authors", "isbns", "issns", "subjects"):
             values[name] = values[name] or []
-        work_id = self.conn.execute(_INSERT_WORK, values).scalar_one()
+        work_id = self._ids.take()
+        if work_id is None:  # no id known in advance: insert now and learn it
+            work_id = self.conn.execute(_INSERT_WORK, values).scalar_one()
+            self._ids.inserted(work_id)
+        else:
+            self._pending.append({**values, "id": work_id})
         self.created[work_id] = values
         self.works[work_id] = matching.Candidate(work_id, values["carrier"], frozenset(values["isbns"]), key)
         return work_id
@@ -111,8 +119,15 @@ class CatalogueView:
         self.works[work_id] = matching.Candidate(work_id, old.carrier, old.isbns | set(record.get("isbns") or []),
                                                  old.match_key)
 
+    def flush(self) -> None:
+        """Insert the new works not yet written (before anything that reads or updates them)."""
+        for part in chunks(self._pending):
+            self.conn.execute(insert(W), part)
+        self._pending = []
+
     def merge(self, absorbed: int, target: int) -> None:
         """Move the absorbed work's holdings to the target; its id lives on as a redirect."""
+        self.flush()
         self.conn.execute(update(H).where(H.c.work_id == absorbed).values(work_id=target))
         self.conn.execute(update(W).where(W.c.merged_into_id == absorbed).values(merged_into_id=target))
         self.conn.execute(update(W).where(W.c.id == absorbed).values(merged_into_id=target, updated_at=utcnow()))
@@ -127,6 +142,41 @@ class CatalogueView:
         self.merge_targets.add(target)
         old = self.works[target]
         self.works[target] = matching.Candidate(target, old.carrier, old.isbns | merged.isbns, old.match_key)
+
+
+class WorkIds:
+    """Ids for a transaction's new works without a round trip each, so they are inserted in
+    bulk. PostgreSQL: blocks of the id sequence (an unused id is a gap, as after a rollback).
+    SQLite: the ids after the first new work's, inserted row by row: that insert took the
+    database's write lock, so no other transaction adds works until this one ends. Other
+    databases: none (each new work is inserted alone)."""
+
+    def __init__(self, conn: Connection):
+        self._conn = conn
+        self._dialect = conn.dialect.name
+        self._free: list[int] = []  # reserved ids, the next one last
+        self._block = 16
+        self._next: int | None = None
+
+    def take(self) -> int | None:
+        if self._free:
+            return self._free.pop()
+        if self._next is not None:
+            self._next += 1
+            return self._next - 1
+        if self._dialect == "postgresql":
+            ids = self._conn.execute(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                                          "FROM generate_series(1, :count)"),
+                                     {"table": W.name, "count": self._block}).scalars().all()
+            self._block = min(self._block * 2, 1024)
+            self._free = sorted(ids, reverse=True)
+            return self._free.pop()
+        return None
+
+    def inserted(self, work_id: int) -> None:
+        """A new work was inserted alone and given ``work_id``."""
+        if self._dialect == "sqlite":
+            self._next = work_id + 1
 
 
 def holding_values(record: dict, digest: str, work_id: int, matched_by: str) -> dict:

@@ -162,3 +162,64 @@ def test_home_member_is_listed_first(session, members):
         ingest_batch(session, members[code], [record(f"{code}-1", isbns=["9787020002207"])])
     work_id = session.exec(select(Work)).first().id
     assert [h["member"] for h in get_work(session, work_id, home_member="C")["holdings"]] == ["C", "A", "B"]
+
+
+def _book(local_id: str, n: int, **fields) -> dict:
+    return {"local_id": local_id, "title": f"Book {n}", "authors": [f"Author {n}"], "year": 2000 + n % 20,
+            "isbns": [_isbn13(n)], **fields}
+
+
+def _isbn13(n: int) -> str:
+    body = f"978730{n:06d}"
+    check = (10 - sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(body)) % 10) % 10
+    return body + str(check)
+
+
+def test_new_works_of_a_batch_are_written_with_their_ids_and_a_later_record_can_merge_them(
+        session, members, backend):
+    """A batch's new works get their ids before they are written (in bulk at the end); a
+    record linking two of them merges the pending works like any others."""
+    batch = [_book(f"a-{n}", n) for n in range(40)]
+    batch.append(_book("a-link", 99, isbns=[_isbn13(3), _isbn13(4)]))  # links the works of a-3 and a-4
+    result = ingest_batch(session, members["A"], batch)
+    assert result.accepted == 41 and not result.rejected
+    ids = {ref["local_id"]: ref["work_id"] for ref in result.works}
+    assert len({ids[f"a-{n}"] for n in range(40)}) == 40
+    session.expire_all()
+    works = {w.id: w for w in session.exec(select(Work)).all()}
+    assert set(works) == {ids[f"a-{n}"] for n in range(40)}
+    assert works[ids["a-4"]].merged_into_id == ids["a-link"] == ids["a-3"]
+    assert works[ids["a-7"]].title == "Book 7" and works[ids["a-7"]].isbns == [_isbn13(7)]
+    assert len(holdings_of(session, ids["a-3"])) == 3
+    # and the next batch's new works carry on after them
+    later = ingest_batch(session, members["B"], [_book("b-1", 500)]).works[0]["work_id"]
+    assert later not in works and later > max(works)
+
+
+def test_concurrent_batches_of_new_works_get_distinct_ids(app, members, backend):
+    """Two members push new works at the same time (two sessions, two threads): ids
+    reserved by one transaction are never given to the other."""
+    import threading
+
+    from consortium.db import new_session
+
+    errors, results = [], {}
+
+    def push(code: str, offset: int) -> None:
+        try:
+            with new_session(app) as own:
+                member = own.get(type(members[code]), members[code].id)
+                results[code] = ingest_batch(own, member, [_book(f"{code}-{n}", offset + n) for n in range(300)])
+        except Exception as exc:  # reported below: a thread's exception is otherwise lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push, args=(code, offset)) for code, offset in (("A", 0), ("B", 1000))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    ids = [ref["work_id"] for code in ("A", "B") for ref in results[code].works]
+    assert len(ids) == len(set(ids)) == 600
+    with new_session(app) as check:
+        assert {w.id for w in check.exec(select(Work)).all()} == set(ids)
