@@ -75,18 +75,6 @@ def _han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
     return terms
 
 
-def raw_terms(value: str, latin_only: bool = False):
-    """The terms ``MixedTokenizer`` yields at index time, without tokens or offsets."""
-    text = unicodedata.normalize("NFKC", value) if not value.isascii() else value
-    for match in _RUNS.finditer(text):
-        if match.group(1) is not None:
-            if not latin_only:
-                for term in han_terms(match.group(1), False):
-                    yield term[0]
-        else:
-            yield match.group(2)
-
-
 def _fold(term: str) -> str:
     """``LowercaseFilter`` then ``CharsetFilter(accent_map)``."""
     return term.lower().translate(accent_map)
@@ -112,17 +100,39 @@ def _spell_form(term: str) -> str:
 def index_counts(value: str, spelling: bool = False) -> dict[str, int]:
     """Term frequencies of a value as ``text_analyzer`` (or ``spelling_analyzer``) indexes it;
     the fast path of ``search_index.schema.CatalogueText`` (tests check the two agree)."""
+    return dict(index_terms(value, spelling))
+
+
+@lru_cache(maxsize=65536)
+def index_terms(value: str, spelling: bool = False) -> tuple[tuple[str, int], ...]:
+    """``index_counts`` as ``(term, frequency)`` pairs. Cached: a work is indexed again with
+    the same text whenever another member adds its holding, and publishers, names and
+    subjects recur across works (pairs of a str and an int, which the collector soon stops
+    tracking)."""
+    text = value if value.isascii() else unicodedata.normalize("NFKC", value)
     counts: dict[str, int] = {}
+    get = counts.get
     if spelling:
-        for term in raw_terms(value, latin_only=True):
-            form = _spell_form(term)
-            counts[form] = counts.get(form, 0) + 1
-        return counts
-    for term in raw_terms(value):
-        form = _text_form(term)
-        if form is not None:
-            counts[form] = counts.get(form, 0) + 1
-    return counts
+        for _han, word in _RUNS.findall(text):
+            if word:
+                form = _spell_form(word)
+                counts[form] = get(form, 0) + 1
+        return tuple(counts.items())
+    for han, word in _RUNS.findall(text):
+        if han:
+            for form in _han_index_forms(han):
+                counts[form] = get(form, 0) + 1
+        else:
+            form = _text_form(word)
+            if form is not None:
+                counts[form] = get(form, 0) + 1
+    return tuple(counts.items())
+
+
+@lru_cache(maxsize=65536)
+def _han_index_forms(raw_run: str) -> tuple[str, ...]:
+    """The index terms of one Han run after ``text_analyzer``'s filters."""
+    return tuple(form for form in (_text_form(term[0]) for term in han_terms(raw_run, False)) if form is not None)
 
 
 class MixedTokenizer(Tokenizer):

@@ -42,12 +42,16 @@ class DirectTerms:
     def term_counts(self, value: str) -> dict[str, int]:
         raise NotImplementedError
 
+    def term_items(self, value: str):
+        """``(term, frequency)`` pairs of ``term_counts``."""
+        return self.term_counts(value).items()
+
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str):
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        for term, freq in self.term_counts(value).items():
+        for term, freq in self.term_items(value):
             yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
 
 
@@ -61,6 +65,9 @@ class CatalogueText(DirectTerms, TEXT):
 
     def term_counts(self, value):
         return analysis.index_counts(value, self.for_spelling)
+
+    def term_items(self, value):
+        return analysis.index_terms(value, self.for_spelling)
 
 
 class IdentifierText(DirectTerms, TEXT):

@@ -59,7 +59,8 @@ class CatalogueWriter(SegmentWriter):
         self._column_values: dict[str, tuple] = {}
 
     def add_document(self, **fields):
-        if self._plan is None or any(name.startswith("_") or name not in self._plan for name in fields):
+        # Whoosh's own for any name outside the plan (``_stored_title`` and the like)
+        if self._plan is None or not self._plan.keys() >= fields.keys():
             self._write_columns()
             super().add_document(**fields)
         else:
@@ -84,12 +85,12 @@ class CatalogueWriter(SegmentWriter):
                 length = 0
                 if boost is not None and type(value) is str:
                     # DirectTerms: the field's index() without its generator
-                    counts = field.term_counts(value)
-                    for term, freq in counts.items():
-                        add_post((name, term.encode("utf-8"), docnum, freq * boost * 1.0,
-                                  _UINT[freq] if freq < 64 else pack_uint(freq)))
+                    items = field.term_items(value)
+                    self.pool.current.extend([(name, term.encode("utf-8"), docnum, freq * boost * 1.0,
+                                               _UINT[freq] if freq < 64 else pack_uint(freq))
+                                              for term, freq in items])
                     if scorable:
-                        length = sum(counts.values())
+                        length = sum(freq for _term, freq in items)
                 elif indexed:
                     for tbytes, freq, weight, vbytes in field.index(value):
                         if scorable:
@@ -204,7 +205,7 @@ def _plan(schema) -> dict | None:
     needs what only Whoosh's ``add_document`` does (a spelling field, term vectors)."""
     plan = {}
     for name, field in schema.items():
-        if field.vector or field.separate_spelling():
+        if field.vector or field.separate_spelling() or name.startswith("_"):
             return None
         boost = field.format.field_boost if isinstance(field, DirectTerms) and field.indexed else None
         plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type, f"_{name}_len", boost)
