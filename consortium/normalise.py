@@ -76,8 +76,10 @@ def normalise_clc(raw: str) -> str:
     return text
 
 
-def clc_prefixes(clc: str) -> list[str]:
-    """Hierarchy of a class number, broadest first: TP311.13 → T, TP, TP3, TP31, TP311, TP311.1, TP311.13."""
+@lru_cache(maxsize=16384)
+def clc_prefixes(clc: str) -> tuple[str, ...]:
+    """Hierarchy of a class number, broadest first: TP311.13 → T, TP, TP3, TP31, TP311, TP311.1, TP311.13.
+    Cached (a catalogue uses a few thousand class numbers over and over)."""
     core = re.match(r"[A-Z]+[\d.]*", clc)
     text = core.group(0).rstrip(".") if core else clc
     prefixes = []
@@ -85,7 +87,7 @@ def clc_prefixes(clc: str) -> list[str]:
         piece = text[:end]
         if not piece.endswith("."):
             prefixes.append(piece)
-    return prefixes
+    return tuple(prefixes)
 
 
 @lru_cache(maxsize=512)

@@ -24,7 +24,7 @@ from pickle import dumps
 
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3PerDocWriter,
                                  W3Segment, W3TermInfo)
-from whoosh.columns import CompressedBytesColumn, PickleColumn
+from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -97,7 +97,12 @@ class PreloadedLengths:
         lenfield = f"_{fieldname}_len"
         if not self._perdoc.has_column(lenfield):
             return self._MISSING
-        return list(self._perdoc.column_reader(lenfield, LENGTHS_COLUMN))
+        reader = self._perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+        if type(reader) is NumericColumn.Reader and reader._typecode == "B" and reader._default == 0:
+            # one byte a document, the documents after the last length at 0: the bytes as read
+            codes = list(reader._dbfile.get(reader._basepos, reader._count))
+            return codes + [0] * (reader._doccount - len(codes))
+        return list(reader)
 
 
 _FIELD, _TERM = itemgetter(0), itemgetter(1)

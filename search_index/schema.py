@@ -3,9 +3,10 @@
 Text fields carry no positions (``phrase=False``): readers' queries are word sets, and the
 index stays small. Sortable columns back the facets and the sorts.
 """
+from functools import lru_cache
+
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
 from whoosh.system import pack_uint
 
 from search_index import analysis
@@ -87,7 +88,16 @@ class ClcText(DirectTerms, TEXT):
         super().__init__(analyzer=analysis.clc_analyzer(), phrase=False)
 
     def term_counts(self, value):
-        return dict.fromkeys(analysis.clc_index_terms(analysis.clc_text(value)), 1)
+        return dict(_clc_items(value))
+
+    def term_items(self, value):
+        return _clc_items(value)
+
+
+@lru_cache(maxsize=16384)
+def _clc_items(value: str) -> tuple[tuple[str, int], ...]:
+    """A CLC value's terms (class numbers recur across works, so they are cached)."""
+    return tuple(dict.fromkeys(analysis.clc_index_terms(analysis.clc_text(value)), 1).items())
 
 
 class Tags(DirectTerms, KEYWORD):
@@ -97,12 +107,22 @@ class Tags(DirectTerms, KEYWORD):
         super().__init__(commas=True)
 
     def term_counts(self, value):
-        counts: dict[str, int] = {}
-        for piece in value.split(","):
-            if piece:  # the tokenizer matches runs of non-commas, then strips them
-                term = piece.strip()
-                counts[term] = counts.get(term, 0) + 1
-        return counts
+        return dict(_tag_items(value))
+
+    def term_items(self, value):
+        return _tag_items(value)
+
+
+@lru_cache(maxsize=4096)
+def _tag_items(value: str) -> tuple[tuple[str, int], ...]:
+    """A tags value's terms (the same few combinations of members, format, language and
+    availability recur, so they are cached)."""
+    counts: dict[str, int] = {}
+    for piece in value.split(","):
+        if piece:  # the tokenizer matches runs of non-commas, then strips them
+            term = piece.strip()
+            counts[term] = counts.get(term, 0) + 1
+    return tuple(counts.items())
 
 
 def build_schema() -> Schema:

@@ -16,8 +16,10 @@ _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
 _JSON_LISTS = ("authors", "isbns", "issns", "subjects")
 _WORK_COLUMNS = [type_coerce(_W[name], Text).label(name) if name in _JSON_LISTS else _W[name]
                  for name in WORK_FIELDS] + [_W.merged_into_id]
+_WORK_NAMES = tuple(column.name for column in _WORK_COLUMNS)
+# the acquisition date as stored: SQLite's text is already the ISO date the index wants
 _HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
-                    _H.available, _H.url, _H.access, _H.acquired_on)
+                    _H.available, _H.url, _H.access, type_coerce(_H.acquired_on, Text).label("acquired_on"))
 
 
 def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | None]:
@@ -29,8 +31,8 @@ def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | No
     if not work_ids:
         return {}
     conn = session.connection()
-    works = {row["id"]: _decode_lists(dict(row))
-             for row in conn.execute(select(*_WORK_COLUMNS).where(_W.id.in_(work_ids))).mappings().all()}
+    works = {row[0]: _decode_lists(dict(zip(_WORK_NAMES, row)))
+             for row in conn.execute(select(*_WORK_COLUMNS).where(_W.id.in_(work_ids))).all()}
     holdings = defaultdict(list)
     rows = conn.execute(select(*_HOLDING_COLUMNS).join(Member.__table__, _M.id == _H.member_id)
                         .where(_H.work_id.in_(work_ids))).all()
@@ -57,12 +59,16 @@ def _decode_lists(work: dict) -> dict:
     return work
 
 
-_HOLDING_KEYS = ("member", "local_id", "call_number", "location", "copies", "available", "url", "access")
+_HOLDING_KEYS = ("work_id", "member", "local_id", "call_number", "location", "copies", "available", "url", "access",
+                 "acquired_on")
 
 
 def _holding(row) -> dict:
-    holding = dict(zip(_HOLDING_KEYS, row[1:9]))
-    holding["acquired_on"] = row[9].isoformat() if row[9] else None
+    holding = dict(zip(_HOLDING_KEYS, row))
+    del holding["work_id"]
+    acquired = holding["acquired_on"]
+    if acquired is not None and not isinstance(acquired, str):  # a driver's date object
+        holding["acquired_on"] = acquired.isoformat()
     return holding
 
 

@@ -73,7 +73,7 @@ def test_things_that_are_not_clc_numbers_are_rejected(raw):
 
 
 def test_clc_prefixes_run_from_main_class_to_the_full_number():
-    assert normalise.clc_prefixes("TP311.13") == ["T", "TP", "TP3", "TP31", "TP311", "TP311.1", "TP311.13"]
+    assert normalise.clc_prefixes("TP311.13") == ("T", "TP", "TP3", "TP31", "TP311", "TP311.1", "TP311.13")
     assert normalise.clc_prefixes("D922.291.91-44")[-1] == "D922.291.91"
 
 

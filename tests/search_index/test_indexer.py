@@ -216,3 +216,24 @@ def test_a_work_updated_across_segments_stays_one_document(app, session, members
         ix.close()
     assert service.check(app).clean
     assert app.extensions[SEARCH].search({"q": "紅樓夢"})["results"][0]["year"] == 1992
+
+
+def test_documents_read_from_either_database_carry_iso_dates_and_lists(app, session, members, backend):
+    """The index reads works' JSON lists and holdings' dates as stored (text on SQLite, native
+    values on PostgreSQL): the documents come out the same on both."""
+    import json
+
+    from search_index import source
+
+    record = {"local_id": "d-1", "title": "数据结构", "authors": ["严蔚敏", "吴伟民"], "isbns": ["9787302023685"],
+              "subjects": ["数据结构", "算法"], "year": 1997, "language": "zh", "clc": "TP311.12",
+              "acquired_on": "2026-03-05", "copies": 2, "available": 1}
+    work_id = ingest_batch(session, members["A"], [record]).works[0]["work_id"]
+    ingest_batch(session, members["B"], [dict(record, local_id="d-2", acquired_on=None)])
+    doc = source.load_documents(session, [work_id])[work_id]
+    payload = json.loads(doc["payload"])
+    assert payload["authors"] == ["严蔚敏", "吴伟民"] and payload["isbns"] == ["9787302023685"]
+    assert payload["subjects"] == ["数据结构", "算法"] and payload["issns"] == []
+    assert payload["acquired_on"] == "2026-03-05" and doc["acquired"] == 20260305
+    assert [h["member"] for h in payload["holdings"]] == ["A", "B"]
+    assert doc["authors"] == "严蔚敏 ; 吴伟民" and doc["isbn"] == "9787302023685"
