@@ -17,7 +17,12 @@ writer in bulk: every ``COLUMN_CHUNK`` documents, before a merged segment's docu
 written, and when the segment is flushed.
 ``tests/search_index/test_writer.py`` checks the segments are byte for byte Whoosh's.
 """
+from operator import itemgetter
+
+from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.fields import ID, NUMERIC
+from whoosh.formats import Existence
 from whoosh.columns import NumericColumn
 from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
@@ -31,6 +36,8 @@ POSTING_BYTES = 170
 # column values are handed to the per-document writer at least every this many documents
 COLUMN_CHUNK = 8192
 _UINT = [pack_uint(n) for n in range(64)]  # a term's frequency as Whoosh's Frequency format stores it
+_FREQ = itemgetter(1)
+_DIRECT, _EXACT = "direct", "exact"
 
 
 class FreshPool(PostingPool):
@@ -81,18 +88,26 @@ class CatalogueWriter(SegmentWriter):
                 value = fields[name]
                 if value is None:
                     continue
-                field, indexed, scorable, stored, column, lenname, boost = plan[name]
+                field, indexed, scorable, stored, column, lenname, kind, boost, memo = plan[name]
                 length = 0
-                if boost is not None and type(value) is str:
+                if kind is _DIRECT and type(value) is str:
                     # DirectTerms: the field's index() without its generator
                     items = field.term_items(value)
                     self.pool.current.extend([(name, term.encode("utf-8"), docnum, freq * boost * 1.0,
                                                _UINT[freq] if freq < 64 else pack_uint(freq))
                                               for term, freq in items])
                     if scorable:
-                        length = sum(freq for _term, freq in items)
+                        length = sum(map(_FREQ, items))
+                elif kind is _EXACT and type(value) is str and value:
+                    add_post((name, value.encode("utf-8"), docnum, boost * 1.0, b""))  # ID: the value, as is
                 elif indexed:
-                    for tbytes, freq, weight, vbytes in field.index(value):
+                    cached = memo is not None and type(value) is int
+                    postings = memo.get(value) if cached else None
+                    if postings is None:
+                        postings = list(field.index(value))
+                        if cached and len(memo) < 65536:
+                            memo[value] = postings
+                    for tbytes, freq, weight, vbytes in postings:
                         if scorable:
                             length += freq
                         add_post((name, tbytes, docnum, weight * 1.0, vbytes))  # Whoosh's boost of 1.0
@@ -200,15 +215,23 @@ class CatalogueWriter(SegmentWriter):
 
 
 def _plan(schema) -> dict | None:
-    """``{name: (field, indexed, scorable, stored, column type, length column, boost)}``
-    (``boost`` for a field counted by ``schema.DirectTerms``, else None), or None when a field
+    """``{name: (field, indexed, scorable, stored, column type, length column, kind, boost,
+    memo)}`` (``kind``: ``_DIRECT`` for a field counted by ``schema.DirectTerms``, ``_EXACT``
+    for an ``ID`` field indexing its value as one term, else None), or None when a field
     needs what only Whoosh's ``add_document`` does (a spelling field, term vectors)."""
     plan = {}
     for name, field in schema.items():
         if field.vector or field.separate_spelling() or name.startswith("_"):
             return None
-        boost = field.format.field_boost if isinstance(field, DirectTerms) and field.indexed else None
-        plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type, f"_{name}_len", boost)
+        kind = None
+        if field.indexed and isinstance(field, DirectTerms):
+            kind = _DIRECT
+        elif type(field) is ID and type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+            kind = _EXACT
+        # a number's terms are the same every time: computed once per writer and value
+        memo = {} if type(field) is NUMERIC and field.indexed else None
+        plan[name] = (field, field.indexed, field.scorable, field.stored, field.column_type, f"_{name}_len", kind,
+                      field.format.field_boost if field.format is not None else None, memo)
     return plan
 
 
