@@ -1,8 +1,9 @@
 """The database resource: one SQLAlchemy engine per app, one session per request."""
+import json
 import os
 
 from flask import current_app, g
-from sqlalchemy import event
+from sqlalchemy import Text, event, type_coerce
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -54,3 +55,17 @@ def _close_session(_exc) -> None:
 def new_session(app=None) -> Session:
     """A session for work outside a request (CLI, background jobs); the caller closes it."""
     return Session(get_engine(app), expire_on_commit=False)
+
+
+def json_as_text(column):
+    """A JSON column selected as its stored text (see ``decode_json_texts``)."""
+    return type_coerce(column, Text).label(column.name)
+
+
+def decode_json_texts(values: list) -> list:
+    """JSON column values selected with ``json_as_text``, decoded in one ``json.loads`` (a
+    per-value call costs more than the parsing); a driver that decodes JSON itself (psycopg)
+    hands back the objects, which are kept."""
+    if all(isinstance(value, str) for value in values):
+        return json.loads("[" + ",".join(values) + "]")
+    return [json.loads(value) if isinstance(value, str) else value for value in values]

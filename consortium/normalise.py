@@ -37,14 +37,12 @@ def normalise_isbn(raw: str) -> str:
     text = unicodedata.normalize("NFKC", str(raw))
     match = _ISBN_LEAD.match(text)
     candidate = match.group(1) if match else text
-    compact = stdnum_isbn.compact(candidate)
     try:
-        stdnum_isbn.validate(compact)
+        return stdnum_isbn.validate(candidate, convert=True)  # compacted, checked, as ISBN-13
     except InvalidChecksum:
         raise ValueError(f"ISBN {raw!r} has a bad check digit.") from None
     except ValidationError:
         raise ValueError(f"{raw!r} is not an ISBN (10 or 13 digits).") from None
-    return stdnum_isbn.to_isbn13(compact)
 
 
 def isbn_forms(isbn13: str) -> list[str]:

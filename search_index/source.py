@@ -1,10 +1,10 @@
 """Reading the catalogue for the index (the database adapter of this package)."""
-import json
 from collections import defaultdict
 
 from sqlalchemy import Text, func, type_coerce
 from sqlmodel import Session, select
 
+from consortium.db import decode_json_texts, json_as_text
 from consortium.models import ChangeLog, Holding, Member, Work
 from consortium.services.works import WORK_FIELDS
 from search_index.documents import work_document
@@ -14,7 +14,7 @@ _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
 # a work's JSON lists, read as their stored text and decoded together (one ``json.loads``
 # per work instead of one per column)
 _JSON_LISTS = ("authors", "isbns", "issns", "subjects")
-_WORK_COLUMNS = [type_coerce(_W[name], Text).label(name) if name in _JSON_LISTS else _W[name]
+_WORK_COLUMNS = [json_as_text(_W[name]) if name in _JSON_LISTS else _W[name]
                  for name in WORK_FIELDS] + [_W.merged_into_id]
 _WORK_NAMES = tuple(column.name for column in _WORK_COLUMNS)
 # the acquisition date as stored: SQLite's text is already the ISO date the index wants
@@ -49,13 +49,7 @@ def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | No
 
 
 def _decode_lists(work: dict) -> dict:
-    """The work's JSON lists decoded (a driver that decodes JSON itself hands back lists)."""
-    raw = [work[name] for name in _JSON_LISTS]
-    if all(isinstance(value, str) for value in raw):
-        decoded = json.loads("[" + ",".join(raw) + "]")
-    else:
-        decoded = [json.loads(value) if isinstance(value, str) else value for value in raw]
-    work.update(zip(_JSON_LISTS, decoded))
+    work.update(zip(_JSON_LISTS, decode_json_texts([work[name] for name in _JSON_LISTS])))
     return work
 
 

@@ -63,10 +63,11 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
         changes = _Changes()
         inserts, updates = _place_records(view, good, changes, result)
         view.flush()
-        store.insert_holdings(conn, member.id, list(inserts.values()))
         store.update_holdings(conn, updates)
         fresh = store.fresh_works(view, list(inserts.values()), updates)
-        changes.derived(store.rederive_works(conn, changes.rederive, fresh))
+        # the new holdings' records are at hand: works are re-derived before they are written
+        changes.derived(store.rederive_works(conn, changes.rederive, fresh, unwritten=list(inserts.values())))
+        store.insert_holdings(conn, member.id, list(inserts.values()))
         batch = _record_batch(session, member, source, len(raw_records), result)
         store.write_change_log(conn, changes.actions, member.id, batch.id)
         result.batch_id = batch.id

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from consortium import matching, normalise
+from consortium.db import decode_json_texts, json_as_text
 from consortium.models import ChangeLog, Holding, Work, WorkIdentifier
 from consortium.models.base import utcnow
 
@@ -216,14 +217,21 @@ def fresh_works(view: CatalogueView, inserts: list[dict], updates: list[dict]) -
             if work_id not in moved and records.get(work_id)}
 
 
+_JSON_FIELDS = ("authors", "isbns", "issns", "subjects")
+_DERIVED_COLUMNS = [json_as_text(W.c[name]) if name in _JSON_FIELDS else W.c[name] for name in DERIVED_FIELDS]
+_JSON_AT = [DERIVED_FIELDS.index(name) for name in _JSON_FIELDS]
+
+
 def rederive_works(conn: Connection, work_ids: set[int],
-                   fresh: dict[int, tuple[list, dict]] | None = None) -> dict[int, str]:
+                   fresh: dict[int, tuple[list, dict]] | None = None,
+                   unwritten: list[dict] | None = None) -> dict[int, str]:
     """Recompute works from their holdings' records: ``{work_id: "upsert" | "delete"}``.
 
     A work whose derived description equals the stored one keeps its row (only its
     ``updated_at`` moves). ``fresh`` (see ``fresh_works``) gives the records and inserted
     values of works created in this transaction, so they are not read back, and they have no
-    identifier rows yet."""
+    identifier rows yet. ``unwritten`` are holding rows (with ``work_id`` and ``record``) the
+    caller inserts after this call, in that order: they follow the stored holdings."""
     fresh = fresh or {}
     # each work's description as it stands: as inserted (fresh) or as stored
     current = {work_id: values for work_id, (_records, values) in fresh.items()}
@@ -233,8 +241,14 @@ def rederive_works(conn: Connection, work_ids: set[int],
         query = select(H.c.work_id, H.c.record).where(H.c.work_id.in_(part)).order_by(H.c.id)
         for work_id, record in conn.execute(query):
             records[work_id].append(record)
-        for row in conn.execute(select(W.c.id, *(W.c[name] for name in DERIVED_FIELDS)).where(W.c.id.in_(part))):
-            current[row[0]] = dict(zip(DERIVED_FIELDS, row[1:]))
+        for row in conn.execute(select(W.c.id, *_DERIVED_COLUMNS).where(W.c.id.in_(part))):
+            values = list(row[1:])
+            for at, decoded in zip(_JSON_AT, decode_json_texts([values[at] for at in _JSON_AT])):
+                values[at] = decoded
+            current[row[0]] = dict(zip(DERIVED_FIELDS, values))
+    for row in unwritten or ():
+        if row["work_id"] not in fresh:
+            records[row["work_id"]].append(row["record"])
     now, rows, wanted, touched = utcnow(), [], {}, []
     for work_id in ids:
         work_records = fresh[work_id][0] if work_id in fresh else records.get(work_id)
