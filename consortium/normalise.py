@@ -37,12 +37,20 @@ def normalise_isbn(raw: str) -> str:
     text = unicodedata.normalize("NFKC", str(raw))
     match = _ISBN_LEAD.match(text)
     candidate = match.group(1) if match else text
+    if len(candidate) == 13 and candidate.isdigit() and candidate[:3] in ("978", "979") \
+            and _ean_check(candidate[:12]) == candidate[12]:
+        return candidate  # already a valid ISBN-13 (most pushed ISBNs): stdnum would return it as is
     try:
         return stdnum_isbn.validate(candidate, convert=True)  # compacted, checked, as ISBN-13
     except InvalidChecksum:
         raise ValueError(f"ISBN {raw!r} has a bad check digit.") from None
     except ValidationError:
         raise ValueError(f"{raw!r} is not an ISBN (10 or 13 digits).") from None
+
+
+def _ean_check(digits: str) -> str:
+    """The EAN-13 check digit of twelve digits (weights 1, 3, 1, 3, ...)."""
+    return str(-sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10)
 
 
 def isbn_forms(isbn13: str) -> list[str]:

@@ -25,6 +25,25 @@ def test_isbn10_and_its_isbn13_normalise_to_the_same_value(body):
     assert normalise.normalise_isbn(thirteen) == thirteen
 
 
+@given(st.text(alphabet="0123456789", min_size=13, max_size=13)
+       | st.tuples(st.sampled_from(["978", "979", "977"]), st.text(alphabet="0123456789", min_size=10, max_size=10))
+       .map("".join)
+       | st.sampled_from(
+    ["9780000000002", "9787020002207", "9791234567896", "979-1-234-56789-6", "9787020002208"]))
+def test_thirteen_digit_isbns_are_judged_as_stdnum_judges_them(text):
+    """The quick path for a plain ISBN-13 accepts and rejects exactly what stdnum does."""
+    try:
+        expected = stdnum_isbn.validate(text, convert=True)
+    except Exception:
+        expected = None
+    normalise.normalise_isbn.cache_clear()
+    try:
+        ours = normalise.normalise_isbn(text)
+    except ValueError:
+        ours = None
+    assert ours == expected
+
+
 @given(isbn9, st.integers(min_value=1, max_value=9))
 def test_isbn_with_a_changed_check_digit_is_rejected(body, shift):
     """A single wrong check digit is reported as a bad check digit."""
