@@ -126,8 +126,13 @@ def test_unknown_member_is_404(client, keys):
 
 
 def test_openapi_document_lists_the_push_paths(client):
-    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
     assert "/api/v1/members/{code}/records" in paths and "/api/v1/works/{work_id}" in paths
+    # the push answer's work references are documented as the objects they are
+    works = document["components"]["schemas"]["PushResult"]["properties"]["works"]
+    assert works == {"type": "array", "items": {"$ref": "#/components/schemas/WorkRef"}}
+    assert set(document["components"]["schemas"]["WorkRef"]["properties"]) == {"local_id", "work_id", "matched_by"}
 
 
 def test_a_work_id_beyond_the_integer_range_is_404_not_500(client, backend):
