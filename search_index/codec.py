@@ -124,6 +124,11 @@ class CatalogueFieldWriter(W3FieldWriter):
     (``_Rows``), with the offsets Whoosh would have read from the files.
     """
 
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        tindex = self._tindex
+        tindex._write_hashes = lambda: _write_hashes(tindex)
+
     def add_postings(self, schema, lengths, items):
         if not isinstance(lengths, PreloadedLengths) or self._codec._compression:
             return super().add_postings(schema, lengths, items)
@@ -220,6 +225,28 @@ class _Rows:
         tindex.dbfile.write(b"".join(parts))
         tindex.lastkey, self._row_pos = last, pos
         self._blobs, self._rows, self._size = [], [], 0
+
+
+def _write_hashes(tindex) -> None:
+    """``HashWriter._write_hashes``: each of the 256 buckets' open-addressing table of
+    ``(hash, position)`` slots (twice as many slots as keys, linear probing, empty slots
+    ``(0, 0)``), packed in one call per bucket instead of one per slot."""
+    dbfile = tindex.dbfile
+    for entries in tindex.buckets:
+        numslots = 2 * len(entries)
+        tindex.directory.append((dbfile.tell(), numslots))
+        if not numslots:
+            continue
+        table = [None] * numslots
+        for entry in entries:
+            slot = (entry[0] >> 8) % numslots
+            while table[slot] is not None:
+                slot = (slot + 1) % numslots
+            table[slot] = entry
+        flat = []
+        for entry in table:
+            flat.extend(entry or (0, 0))
+        dbfile.write(struct.pack("!" + "Iq" * numslots, *flat))
 
 
 def _deltas(ids: list) -> tuple:
