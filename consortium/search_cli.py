@@ -90,9 +90,7 @@ def worker(obj, once):
             report = run_service(service.sync_index, app)
         click.echo(f"Applied {report.changes} changes: {report.updated} works updated, {report.removed} removed.")
         return
-    from search_index import analysis
-
-    analysis.load_dictionaries()
+    service.prepare_writer_process()
     runner = get_jobs(app)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -106,12 +106,18 @@ def measure_ingest(count: int) -> list[dict]:
             _push_all(base, keys, push_bodies(keys, count))
         finally:
             server.close()
-        from search_index import analysis
+        import gc
 
-        analysis.load_dictionaries()  # loaded once per writer process, before its first batch
-        started = time.perf_counter()
-        report = sync_index(app)
-        index_seconds = time.perf_counter() - started
+        from search_index.service import prepare_writer_process
+
+        thresholds = gc.get_threshold()
+        prepare_writer_process()  # as ``consortium worker`` does when it starts
+        try:
+            started = time.perf_counter()
+            report = sync_index(app)
+            index_seconds = time.perf_counter() - started
+        finally:
+            gc.set_threshold(*thresholds)
     return [
         {"suite": "search", "metric": f"ingest end to end: push API + DB + index ({pushed:,} records)",
          "value": pushed / total, "unit": "records/s", "target": 1500,
@@ -152,12 +158,11 @@ class _Follower:
 
 def _follow(instance_path: str, index_dir: str, ready, done) -> None:
     from consortium import create_app
-    from search_index import analysis
-    from search_index.service import sync_index
+    from search_index.service import prepare_writer_process, sync_index
 
     app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": index_dir},
                      instance_path=instance_path)
-    analysis.load_dictionaries()  # before the clock starts, as ``consortium worker`` does when it starts
+    prepare_writer_process()  # before the clock starts, as ``consortium worker`` does when it starts
     ready.set()
     while True:
         finishing = done.is_set()

@@ -78,3 +78,18 @@ def test_split_facet_counts_sum_per_value(rows):
         got = {r["value"]: r["count"] for r in facets["member"]}.get(code, 0)
         assert got == expected
     assert sum(r["count"] for r in facets["format"]) == sum(n for *_x, n in rows)
+
+
+def test_a_writer_process_is_prepared_before_its_first_batch():
+    """``consortium worker`` loads the dictionaries and tunes the collector when it starts."""
+    import gc
+
+    from search_index import analysis, service
+
+    before = gc.get_threshold()
+    try:
+        service.prepare_writer_process()
+        assert gc.get_threshold() == service.WRITER_GC_THRESHOLD != before
+        assert analysis._jieba is not None
+    finally:
+        gc.set_threshold(*before)
