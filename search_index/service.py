@@ -3,21 +3,15 @@
 Each reads its settings from ``app.config`` (``SEARCH_INDEX_*``, documented in
 ``consortium.search_wiring``) and the engine from the app; nothing else needs Flask here.
 """
-import gc
 import logging
 
 from consortium.db import get_engine
+from consortium.server import tune_collector
 from search_index import analysis, indexer, maintenance, store
 from search_index import rebuild as rebuilding
 from search_index.errors import IndexBusy
 
 log = logging.getLogger(__name__)
-# The index writer's garbage-collector thresholds (Python's are 700, 10, 10): a batch makes
-# hundreds of thousands of short-lived objects (postings, documents, rows), and with
-# Python's thresholds the collector's full passes over the writer's whole heap (jieba's and
-# OpenCC's tables, the analysis caches) took a sixth of its time; these keep the young
-# passes and make the full ones rare.
-WRITER_GC_THRESHOLD = (5000, 20, 20)
 # Index directories this process has found written with the current fields (it only ever
 # writes the current fields, so each is checked once).
 _CURRENT: set[str] = set()
@@ -26,9 +20,9 @@ _CURRENT: set[str] = set()
 def prepare_writer_process() -> None:
     """Ready a process that will write the index for a long time (``consortium worker``):
     jieba's dictionary and OpenCC's tables loaded before its first batch, and the garbage
-    collector tuned for batches (``WRITER_GC_THRESHOLD``)."""
+    collector tuned for batches (``consortium.server.tune_collector``)."""
     analysis.load_dictionaries()
-    gc.set_threshold(*WRITER_GC_THRESHOLD)
+    tune_collector()
 
 
 def sync_index(app, hooks: indexer.Hooks | None = None) -> indexer.UpdateReport:

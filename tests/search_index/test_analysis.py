@@ -84,12 +84,13 @@ def test_a_writer_process_is_prepared_before_its_first_batch():
     """``consortium worker`` loads the dictionaries and tunes the collector when it starts."""
     import gc
 
+    from consortium.server import GC_THRESHOLD
     from search_index import analysis, service
 
     before = gc.get_threshold()
     try:
         service.prepare_writer_process()
-        assert gc.get_threshold() == service.WRITER_GC_THRESHOLD != before
+        assert gc.get_threshold() == GC_THRESHOLD != before
         assert analysis._jieba is not None
     finally:
         gc.set_threshold(*before)
