@@ -7,7 +7,8 @@ DEFAULTS = {
     # Seconds between indexer passes when nothing wakes it (a push wakes it at once).
     "SEARCH_INDEX_INTERVAL": 5.0,
     # Change-log rows applied per Whoosh commit (at most; a quiet catalogue commits fewer).
-    "SEARCH_INDEX_BATCH": 2000,
+    # A writer behind a busy push stream catches up in fewer, larger segments.
+    "SEARCH_INDEX_BATCH": 4000,
     # Seconds a change-log id missing below the checkpoint (PostgreSQL commit order) is
     # waited for before it is taken as a rolled-back transaction.
     "SEARCH_INDEX_GAP_TTL": 600.0,

@@ -68,7 +68,7 @@ def acquire_writer_lock(ix, blocking: bool = False):
     return lock
 
 
-def update_index(engine: Engine, index_dir: str, *, batch_size: int = 2000, gap_ttl: float = 600.0,
+def update_index(engine: Engine, index_dir: str, *, batch_size: int = 4000, gap_ttl: float = 600.0,
                  hooks: Hooks | None = None) -> UpdateReport:
     """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs."""
     ix = store.open_for_writing(index_dir)
