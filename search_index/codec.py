@@ -19,7 +19,7 @@ import struct
 from array import array
 from hashlib import md5
 from itertools import groupby
-from operator import itemgetter
+from operator import itemgetter, sub
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3PerDocWriter,
@@ -105,7 +105,7 @@ class PreloadedLengths:
         return list(reader)
 
 
-_FIELD, _TERM = itemgetter(0), itemgetter(1)
+_FIELD, _TERM, _DOCNUM, _WEIGHT = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _TERMINFO = W3TermInfo._struct.pack
 # what ``W3TermInfo.to_bytes`` stores for a length byte read back as a length
 _LENGTH_BYTE = [length_to_byte(byte_to_length(code)) for code in range(256)]
@@ -152,12 +152,14 @@ class CatalogueFieldWriter(W3FieldWriter):
         info = W3TermInfo()
         parts = [WHOOSH3_HEADER_MAGIC]
         limit = self._codec._blocklimit
+        known = len(codes) if codes is not None else 0
         for start in range(0, len(postings), limit):
             block = postings[start:start + limit]
-            ids = [p[2] for p in block]
-            weights = array("f", [p[3] for p in block])
-            maxweight = max(0, max(p[3] for p in block))
-            present = [codes[d] for d in ids if d < len(codes) and codes[d]] if codes is not None else []
+            ids = list(map(_DOCNUM, block))
+            raw_weights = list(map(_WEIGHT, block))
+            weights = array("f", raw_weights)
+            maxweight = max(0, max(raw_weights))
+            present = [codes[d] for d in ids if d < known and codes[d]] if codes is not None else []
             low, high = (min(present), max(present)) if present else (0, 0)
             values = [p[4] for p in block if p[4]]
             data = dumps((_deltas(ids), _mini_weights(weights), _mini_values(values, fixed)), 2)
@@ -179,7 +181,7 @@ class CatalogueFieldWriter(W3FieldWriter):
         code = codes[docnum] if codes is not None and docnum < len(codes) else 0
         values = _mini_values([vbytes] if vbytes else [], fixed)
         data = dumps(((docnum,), None if rounded == 1.0 else rounded, values), 2)
-        maxweight = max(0, weight)
+        maxweight = weight if weight > 0 else 0
         head = dumps((1, docnum, maxweight, 0, code, code), 2)
         size = len(head) + len(data)
         info = _TERMINFO(0, rounded, 1, _LENGTH_BYTE[code] if code else 0, _LENGTH_BYTE[code], maxweight,
@@ -250,7 +252,7 @@ def _write_hashes(tindex) -> None:
 
 
 def _deltas(ids: list) -> tuple:
-    return tuple(b - a for a, b in zip([0] + ids[:-1], ids))
+    return tuple(map(sub, ids, [0] + ids[:-1]))
 
 
 def _mini_weights(weights: array):

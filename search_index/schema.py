@@ -78,7 +78,17 @@ class IdentifierText(DirectTerms, TEXT):
         super().__init__(analyzer=analysis.identifier_analyzer(), phrase=False)
 
     def term_counts(self, value):
-        return dict.fromkeys(analysis.identifier_index_terms(value), 1)
+        return dict(_identifier_items(value))
+
+    def term_items(self, value):
+        return _identifier_items(value)
+
+
+@lru_cache(maxsize=65536)
+def _identifier_items(value: str) -> tuple[tuple[str, int], ...]:
+    """An identifier value's terms (cached: a work is indexed again whenever another member
+    adds its holding)."""
+    return tuple(dict.fromkeys(analysis.identifier_index_terms(value), 1).items())
 
 
 class ClcText(DirectTerms, TEXT):
