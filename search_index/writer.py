@@ -11,19 +11,21 @@ counted once per term (``add_postings_to_pool``).
 
 ``add_document`` does what Whoosh's does for the documents the indexer writes (no per-call
 boosts, ``_stored_`` overrides, spelling fields or vectors; anything else is handed to
-Whoosh's own), with each field's properties looked up once per writer instead of per call, and its column
-values (field lengths, sort and facet keys) kept aside and handed to the per-document
-writer in bulk: every ``COLUMN_CHUNK`` documents, before a merged segment's documents are
-written, and when the segment is flushed.
+Whoosh's own), with each field's properties looked up once per writer instead of per call:
+a ``DirectTerms`` field's (term, frequency) pairs become postings in one comprehension, an
+``ID`` field's value is its one term, a number's terms are computed once per writer and
+value. A document's column values (field lengths, sort and facet keys) are kept aside and
+handed to the per-document writer in bulk: every ``COLUMN_CHUNK`` documents, before a
+merged segment's documents are written, and when the segment is flushed.
 ``tests/search_index/test_writer.py`` checks the segments are byte for byte Whoosh's.
 """
 from operator import itemgetter
 
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.columns import NumericColumn
 from whoosh.fields import ID, NUMERIC
 from whoosh.formats import Existence
-from whoosh.columns import NumericColumn
 from whoosh.system import pack_uint
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
