@@ -148,9 +148,9 @@ class CatalogueView:
 class WorkIds:
     """Ids for a transaction's new works without a round trip each, so they are inserted in
     bulk. PostgreSQL: blocks of the id sequence (an unused id is a gap, as after a rollback).
-    SQLite: the ids after the first new work's, inserted row by row: that insert took the
-    database's write lock, so no other transaction adds works until this one ends. Other
-    databases: none (each new work is inserted alone)."""
+    SQLite: the transaction's first new work is inserted alone, and the next ones take the
+    ids after its id: that insert took the database's write lock, so no other transaction
+    adds works until this one ends. Other databases: none (each new work is inserted alone)."""
 
     def __init__(self, conn: Connection):
         self._conn = conn
