@@ -103,12 +103,21 @@ def index_counts(value: str, spelling: bool = False) -> dict[str, int]:
     return dict(index_terms(value, spelling))
 
 
-@lru_cache(maxsize=65536)
+# values longer than this (summaries) are counted afresh each time rather than cached
+CACHED_VALUE_CHARS = 400
+
+
 def index_terms(value: str, spelling: bool = False) -> tuple[tuple[str, int], ...]:
-    """``index_counts`` as ``(term, frequency)`` pairs. Cached: a work is indexed again with
-    the same text whenever another member adds its holding, and publishers, names and
-    subjects recur across works (pairs of a str and an int, which the collector soon stops
-    tracking)."""
+    """``index_counts`` as ``(term, frequency)`` pairs. Cached for values up to
+    ``CACHED_VALUE_CHARS``: a work is indexed again with the same text whenever another
+    member adds its holding, and publishers, names and subjects recur across works (pairs
+    of a str and an int, which the collector soon stops tracking)."""
+    if len(value) > CACHED_VALUE_CHARS:
+        return _count_terms(value, spelling)
+    return _cached_terms(value, spelling)
+
+
+def _count_terms(value: str, spelling: bool) -> tuple[tuple[str, int], ...]:
     text = value if value.isascii() else unicodedata.normalize("NFKC", value)
     counts: dict[str, int] = {}
     get = counts.get
@@ -127,6 +136,9 @@ def index_terms(value: str, spelling: bool = False) -> tuple[tuple[str, int], ..
             if form is not None:
                 counts[form] = get(form, 0) + 1
     return tuple(counts.items())
+
+
+_cached_terms = lru_cache(maxsize=65536)(_count_terms)
 
 
 @lru_cache(maxsize=65536)

@@ -134,6 +134,18 @@ def test_fast_indexing_equals_the_analyzer(value):
         assert fast == analysed
 
 
+def test_long_values_are_counted_like_short_ones_without_the_cache():
+    from search_index import analysis
+
+    value = "数据结构与算法 Data structures and algorithms " * 20
+    assert len(value) > analysis.CACHED_VALUE_CHARS
+    analysis._cached_terms.cache_clear()
+    for name in ("title", "spell"):
+        fast, analysed = _both_ways(name, value)
+        assert fast == analysed
+    assert analysis._cached_terms.cache_info().currsize == 0
+
+
 def _both_ways(name: str, value: str) -> tuple[list, list]:
     """A field's index terms from its fast path and from Whoosh's analyzer path."""
     field = build_schema()[name]
