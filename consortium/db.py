@@ -57,13 +57,14 @@ def new_session(app=None) -> Session:
     return Session(get_engine(app), expire_on_commit=False)
 
 
-def json_as_text(column):
-    """A JSON column selected as its stored text (see ``decode_json_texts``)."""
+def as_stored_text(column):
+    """A column selected as the text the database stores, without its type's conversion
+    (a JSON column, see ``decode_json_texts``; a date on SQLite, already ISO text)."""
     return type_coerce(column, Text).label(column.name)
 
 
 def decode_json_texts(values: list) -> list:
-    """JSON column values selected with ``json_as_text``, decoded in one ``json.loads`` (a
+    """JSON column values selected with ``as_stored_text``, decoded in one ``json.loads`` (a
     per-value call costs more than the parsing); a driver that decodes JSON itself (psycopg)
     hands back the objects, which are kept."""
     if all(isinstance(value, str) for value in values):

@@ -97,21 +97,16 @@ def _spell_form(term: str) -> str:
     return _fold(term)
 
 
-def index_counts(value: str, spelling: bool = False) -> dict[str, int]:
-    """Term frequencies of a value as ``text_analyzer`` (or ``spelling_analyzer``) indexes it;
-    the fast path of ``search_index.schema.CatalogueText`` (tests check the two agree)."""
-    return dict(index_terms(value, spelling))
-
-
 # values longer than this (summaries) are counted afresh each time rather than cached
 CACHED_VALUE_CHARS = 400
 
 
 def index_terms(value: str, spelling: bool = False) -> tuple[tuple[str, int], ...]:
-    """``index_counts`` as ``(term, frequency)`` pairs. Cached for values up to
-    ``CACHED_VALUE_CHARS``: a work is indexed again with the same text whenever another
-    member adds its holding, and publishers, names and subjects recur across works (pairs
-    of a str and an int, which the collector soon stops tracking)."""
+    """A value's ``(term, frequency)`` pairs as ``text_analyzer`` (or ``spelling_analyzer``)
+    indexes it: the fast path of ``search_index.schema.CatalogueText`` (tests check the two
+    agree). Cached for values up to ``CACHED_VALUE_CHARS``: a work is indexed again with the
+    same text whenever another member adds its holding, and publishers, names and subjects
+    recur across works (pairs of a str and an int, which the collector soon stops tracking)."""
     if len(value) > CACHED_VALUE_CHARS:
         return _count_terms(value, spelling)
     return _cached_terms(value, spelling)

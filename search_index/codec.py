@@ -183,10 +183,10 @@ class CatalogueFieldWriter(W3FieldWriter):
         data = dumps(((docnum,), None if rounded == 1.0 else rounded, values), 2)
         maxweight = weight if weight > 0 else 0
         head = dumps((1, docnum, maxweight, 0, code, code), 2)
-        size = len(head) + len(data)
+        blob = WHOOSH3_HEADER_MAGIC + pack_int(-(len(head) + len(data))) + head + data
         info = _TERMINFO(0, rounded, 1, _LENGTH_BYTE[code] if code else 0, _LENGTH_BYTE[code], maxweight,
-                         docnum, docnum) + pack_long(rows.offset) + pack_int(size + 4 + len(WHOOSH3_HEADER_MAGIC))
-        rows.add(btext, info, WHOOSH3_HEADER_MAGIC + pack_int(-size) + head + data)
+                         docnum, docnum) + pack_long(rows.offset) + pack_int(len(blob))
+        rows.add(btext, info, blob)
 
 
 class _Rows:

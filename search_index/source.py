@@ -1,10 +1,10 @@
 """Reading the catalogue for the index (the database adapter of this package)."""
 from collections import defaultdict
 
-from sqlalchemy import Text, func, type_coerce
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from consortium.db import decode_json_texts, json_as_text
+from consortium.db import as_stored_text, decode_json_texts
 from consortium.models import ChangeLog, Holding, Member, Work
 from consortium.services.works import WORK_FIELDS
 from search_index.documents import work_document
@@ -14,12 +14,12 @@ _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
 # a work's JSON lists, read as their stored text and decoded together (one ``json.loads``
 # per work instead of one per column)
 _JSON_LISTS = ("authors", "isbns", "issns", "subjects")
-_WORK_COLUMNS = [json_as_text(_W[name]) if name in _JSON_LISTS else _W[name]
+_WORK_COLUMNS = [as_stored_text(_W[name]) if name in _JSON_LISTS else _W[name]
                  for name in WORK_FIELDS] + [_W.merged_into_id]
 _WORK_NAMES = tuple(column.name for column in _WORK_COLUMNS)
 # the acquisition date as stored: SQLite's text is already the ISO date the index wants
 _HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
-                    _H.available, _H.url, _H.access, type_coerce(_H.acquired_on, Text).label("acquired_on"))
+                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on))
 
 
 def load_documents(session: Session, work_ids: list[int]) -> dict[int, dict | None]:

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from consortium import matching, normalise
-from consortium.db import decode_json_texts, json_as_text
+from consortium.db import as_stored_text, decode_json_texts
 from consortium.models import ChangeLog, Holding, Work, WorkIdentifier
 from consortium.models.base import utcnow
 
@@ -218,7 +218,7 @@ def fresh_works(view: CatalogueView, inserts: list[dict], updates: list[dict]) -
 
 
 _JSON_FIELDS = ("authors", "isbns", "issns", "subjects")
-_DERIVED_COLUMNS = [json_as_text(W.c[name]) if name in _JSON_FIELDS else W.c[name] for name in DERIVED_FIELDS]
+_DERIVED_COLUMNS = [as_stored_text(W.c[name]) if name in _JSON_FIELDS else W.c[name] for name in DERIVED_FIELDS]
 _JSON_AT = [DERIVED_FIELDS.index(name) for name in _JSON_FIELDS]
 
 
