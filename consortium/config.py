@@ -1,5 +1,10 @@
-"""Configuration: documented defaults here, then ``<instance>/config.py``, then
-``CONSORTIUM_*`` environment variables.
+"""Configuration: documented defaults, then ``<instance>/config.py``, then ``CONSORTIUM_*``
+environment variables.
+
+One convention for defaults: the app-wide keys are ``DEFAULTS`` below; every feature package
+declares its own keys, each with a comment, in ``DEFAULTS`` of its ``__init__.py`` and fills
+them with ``apply_defaults(app, DEFAULTS)`` from its ``init_app``, under whatever the instance
+config and the environment already set.
 
 An environment variable ``CONSORTIUM_X`` sets the key ``CONSORTIUM_X`` when that key exists,
 else the key ``X`` (so ``CONSORTIUM_SEARCH_INDEX_DIR`` sets ``SEARCH_INDEX_DIR``). Values are
@@ -50,6 +55,12 @@ def load_config(app, test_config: dict | None) -> None:
     else:
         app.config.from_mapping(test_config)
     _fill_instance_paths(app)
+
+
+def apply_defaults(app, defaults: dict) -> None:
+    """Fill a feature's documented defaults where the instance config and environment set nothing."""
+    for key, value in defaults.items():
+        app.config.setdefault(key, value)
 
 
 def _load_env(config, environ) -> None:

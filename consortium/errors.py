@@ -56,3 +56,11 @@ class Conflict(ConsortiumError):
 
 class InvalidTransition(Conflict):
     """A state machine refused a transition."""
+
+
+class RateLimited(ConsortiumError):
+    """Too many requests of one kind from one sender in a window; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, {"retry_after": [str(retry_after)]})
+        self.retry_after = retry_after

@@ -6,10 +6,13 @@ areas do not edit one shared file; Flask-Babel merges them. Catalogues are compi
 when their ``.po`` is newer than the ``.mo``.
 """
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import request
-from flask_babel import Babel
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request
+from flask_babel import Babel, format_datetime, get_locale
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).parent / "i18n"
@@ -17,7 +20,6 @@ COOKIE = "lang"
 
 
 def select_locale() -> str:
-    from flask import current_app
 
     offered = current_app.config["CONSORTIUM_LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get(COOKIE)
@@ -31,8 +33,6 @@ def translation_dirs() -> list[str]:
 
 
 def compile_catalogues(dirs: list[str]) -> None:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
     for po_path in (p for d in dirs for p in Path(d).rglob("*.po")):
         mo_path = po_path.with_suffix(".mo")
@@ -52,7 +52,6 @@ def init_app(app) -> None:
     compile_catalogues(dirs)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(dirs))
     Babel(app, locale_selector=select_locale)
-    from flask_babel import format_datetime
 
     # staff and readers read times in the consortium's zone (BABEL_DEFAULT_TIMEZONE), not UTC
     app.jinja_env.globals.setdefault("format_datetime", format_datetime)
@@ -67,8 +66,6 @@ def init_app(app) -> None:
 
 def page_language() -> str:
     """The page language as offered in config (``zh_CN`` or ``en``), whatever Babel calls it."""
-    from flask_babel import get_locale
-
     locale = get_locale()
     if locale is None:
         return "zh_CN"
@@ -87,10 +84,6 @@ def localized_name(member, locale: str | None = None) -> str:
 
 def local_time(value, pattern: str = "yyyy-MM-dd HH:mm") -> str:
     """A stored UTC time (datetime or ISO text) shown in the consortium's time zone."""
-    from datetime import datetime, timezone
-
-    from flask_babel import format_datetime
-
     if not value:
         return ""
     if isinstance(value, str):

@@ -9,6 +9,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 EXTENSION = "consortium.jobs"
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,5 @@ def init_app(app) -> None:
 
 
 def get_jobs(app=None) -> JobRunner:
-    from flask import current_app
 
     return (app or current_app).extensions[EXTENSION]

@@ -7,7 +7,8 @@ import threading
 
 import click
 
-from consortium.cli import pass_ctx, run_service
+from flask import current_app
+from flask.cli import with_appcontext
 
 
 @click.group("index")
@@ -17,8 +18,8 @@ def index_group():
 
 @index_group.command("rebuild")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@pass_ctx
-def index_rebuild(obj, quiet):
+@with_appcontext
+def index_rebuild(quiet):
     """Rebuild the whole index from the database, using both cores."""
     from tqdm import tqdm
 
@@ -30,8 +31,7 @@ def index_rebuild(obj, quiet):
         bar.total = total
         bar.update(done - bar.n)
 
-    with obj.app.app_context():
-        report = run_service(service.rebuild_index, obj.app, progress)
+    report = service.rebuild_index(current_app._get_current_object(), progress)
     bar.close()
     click.echo(f"Rebuilt the index: {report.works:,} works in {report.seconds:.1f}s; "
                f"checkpoint at change {report.checkpoint}.")
@@ -39,13 +39,12 @@ def index_rebuild(obj, quiet):
 
 @index_group.command("check")
 @click.option("--limit", default=50, show_default=True, help="Most ids listed per kind.")
-@pass_ctx
-def index_check(obj, limit):
+@with_appcontext
+def index_check(limit):
     """Compare the index with the database; exit status 1 when works are missing or stale."""
     from search_index import service
 
-    with obj.app.app_context():
-        report = run_service(service.check, obj.app)
+    report = service.check(current_app._get_current_object())
     for label, work_ids in (("missing", report.missing), ("stale", report.stale),
                             ("not to be indexed", report.extra)):
         if work_ids:
@@ -59,13 +58,12 @@ def index_check(obj, limit):
 
 @index_group.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def index_status(obj, as_json):
+@with_appcontext
+def index_status(as_json):
     """Show the checkpoint, the change-log head and the lag between them."""
     from search_index import service
 
-    with obj.app.app_context():
-        status = run_service(service.status, obj.app)
+    status = service.status(current_app._get_current_object())
     if as_json:
         click.echo(json.dumps(status))
         return
@@ -78,16 +76,15 @@ def index_status(obj, as_json):
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the indexer once (catch up) and exit.")
-@pass_ctx
-def worker(obj, once):
+@with_appcontext
+def worker(once):
     """Run the background jobs (the index writer and the scheduled jobs) in this process."""
     from consortium.jobs import get_jobs
     from search_index import service
 
-    app = obj.app
+    app = current_app._get_current_object()
     if once:
-        with app.app_context():
-            report = run_service(service.sync_index, app)
+        report = service.sync_index(app)
         click.echo(f"Applied {report.changes} changes: {report.updated} works updated, {report.removed} removed.")
         return
     service.prepare_writer_process()

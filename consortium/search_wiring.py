@@ -30,7 +30,7 @@ def init_app(app) -> None:
     from consortium.jobs import get_jobs
     from consortium.web import search_api, search_pages
     from consortium.web.api import get_api
-    from consortium.web.pages import add_nav
+    from consortium.web.nav import add_nav
     from search_index import service
     from search_index.searcher import WhooshSearch
 

@@ -2,6 +2,10 @@
 import gc
 import logging
 
+from waitress import serve
+
+from consortium.jobs import get_jobs
+
 # Garbage-collector thresholds of a long-running server or worker process (Python's are
 # 700, 10, 10). A push of a thousand records, or an index batch, makes hundreds of thousands
 # of short-lived objects; with Python's thresholds the collector ran so often, and its full
@@ -17,9 +21,6 @@ def tune_collector() -> None:
 
 
 def serve_app(app, host: str, port: int, threads: int = 8) -> None:
-    from waitress import serve
-
-    from consortium.jobs import get_jobs
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tune_collector()

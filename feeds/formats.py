@@ -6,6 +6,9 @@ otherwise fill with "now" (``updated``, ``lastBuildDate``) and append entries in
 """
 import json
 
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
 from feeds.model import Feed
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -22,7 +25,6 @@ def render(feed: Feed, fmt: str) -> bytes:
 
 
 def _generator(feed: Feed, fmt: str):
-    from feedgen.feed import FeedGenerator  # lxml-backed; imported on first render only
 
     fg = FeedGenerator()
     fg.id(feed.id)
@@ -64,8 +66,6 @@ def render_rss(feed: Feed) -> bytes:
     ``_create_rss`` is the tree ``rss_str`` serialises (feedgen 1.x); adding to the tree
     saves parsing our own output again.
     """
-    from lxml import etree
-
     root, doc = _generator(feed, "rss")._create_rss()
     channel = root.find("channel")
     self_link = channel.find(f"{{{ATOM_NS}}}link")

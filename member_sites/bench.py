@@ -1,8 +1,8 @@
-"""Reader throughput (`python -m consortium.bench --only member_sites.bench`).
+"""Reader throughput (`python -m bench --only member_sites.bench`).
 
 Measures records/s for MARC parsing alone (pymarc decoding, no mapping), for the full MARC21
 and MARCXML readers (decode + map + push-schema check), for CNMARC and for KBART. Synthetic
-records (consortium.bench.synthetic) always run; the real files in ../shared/data run too when
+records (consortium.demo.synthetic) always run; the real files in ../shared/data run too when
 present (MARC-8 and UTF-8 Library of Congress/UVa/Evergreen sets).
 """
 import io
@@ -36,7 +36,7 @@ def _reader(fmt: str):
 
 
 def _synthetic_marc(count: int) -> bytes:
-    from consortium.bench.synthetic import synthetic_records
+    from consortium.demo.synthetic import synthetic_records
     from member_sites.marc_export import write_marc21
 
     buffer = io.BytesIO()

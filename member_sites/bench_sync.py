@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from consortium.bench.synthetic import synthetic_records
+from consortium.demo.synthetic import synthetic_records
 
 LIST_FIELDS = ("authors", "isbns", "issns", "subjects")
 
@@ -69,8 +69,8 @@ def _serve(tmp: str):
 
     from consortium import create_app
     from consortium.db import get_engine, new_session
-    from consortium.migrate import upgrade
-    from consortium.services import accounts
+    from consortium.db.migrate import upgrade
+    from consortium.accounts import service as accounts
 
     app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False},
                      instance_path=os.path.join(tmp, "instance"))

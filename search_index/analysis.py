@@ -17,7 +17,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilt
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
-from consortium import normalise
+from consortium.catalogue import normalise
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_HAN}]+)|([^\W{_HAN}_]+)", re.UNICODE)

@@ -1,6 +1,6 @@
-"""Search benchmarks (``python -m consortium.bench --only search_index``).
+"""Search benchmarks (``python -m bench --only search_index``).
 
-Deterministic synthetic consortium (``consortium.bench.synthetic``: Chinese and English titles)
+Deterministic synthetic consortium (``consortium.demo.synthetic``: Chinese and English titles)
 held by five members with overlapping holdings. Measures:
 
 * ingest: records/s end to end — pushed through the real HTTP push API into the database,
@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 
-from consortium.bench.synthetic import isbn13
+from consortium.demo.synthetic import isbn13
 
 MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 QUERIES = [

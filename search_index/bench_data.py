@@ -5,7 +5,7 @@ import tempfile
 import threading
 import time
 
-from consortium.bench.synthetic import synthetic_records
+from consortium.demo.synthetic import synthetic_records
 
 MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 CHUNK = 5_000
@@ -15,7 +15,7 @@ LANGUAGE = {"zh": "chi", "en": "eng"}
 def make_app(tmp: str):
     from consortium import create_app
     from consortium.db import get_engine
-    from consortium.migrate import upgrade
+    from consortium.db.migrate import upgrade
 
     app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False,
                       "SEARCH_INDEX_DIR": f"{tmp}/index"}, instance_path=tmp)
@@ -50,9 +50,9 @@ def bulk_fill(app, size: int) -> None:
     from tqdm import tqdm
 
     from consortium.db import get_engine, new_session
-    from consortium.models import ChangeLog, Holding, Work
-    from consortium.models.base import utcnow
-    from consortium.services.accounts import add_member
+    from consortium.catalogue.models import ChangeLog, Holding, Work
+    from consortium.db.columns import utcnow
+    from consortium.accounts.service import add_member
 
     with new_session(app) as session:
         member_ids = [add_member(session, code, f"成员馆{code}").id for code in MEMBERS]
@@ -181,7 +181,7 @@ def _follow(instance_path: str, index_dir: str, ready, done) -> None:
 
 def _members_with_keys(app) -> dict:
     from consortium.db import new_session
-    from consortium.services.accounts import add_member, issue_key
+    from consortium.accounts.service import add_member, issue_key
 
     with new_session(app) as session:
         for code in ("M1", "M2"):

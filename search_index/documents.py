@@ -2,7 +2,7 @@
 import hashlib
 import json
 
-from consortium import normalise
+from consortium.catalogue import normalise
 from search_index import facets
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from whoosh.index import LockError
 
-from consortium.models.base import utcnow
+from consortium.db.columns import utcnow
 from consortium.models.search import SearchCheckpoint
 from search_index import checkpoint as cp
 from search_index import source, store

@@ -7,7 +7,7 @@ every bad field.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from consortium import normalise
+from consortium.catalogue import normalise
 from search_index.errors import DeepPaging, InvalidSearch
 
 SORTS = ("relevance", "newest", "year", "title")

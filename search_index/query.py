@@ -8,7 +8,7 @@ import re
 from whoosh import query
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
-from consortium import normalise
+from consortium.catalogue import normalise
 from search_index.documents import tag
 from search_index.schema import FIELD_ALIASES
 

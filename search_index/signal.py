@@ -11,7 +11,7 @@ from collections import Counter
 
 from whoosh import query
 
-from consortium import normalise
+from consortium.catalogue import normalise
 from search_index import analysis, facets
 from search_index.analysis import identifier_query_terms
 

@@ -5,8 +5,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from consortium.db import as_stored_text, decode_json_texts
-from consortium.models import ChangeLog, Holding, Member, Work
-from consortium.services.works import WORK_FIELDS
+from consortium.catalogue.models import ChangeLog, Holding, Work
+from consortium.accounts.models import Member
+from consortium.catalogue.works import WORK_FIELDS
 from search_index.documents import work_document
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from consortium import create_app
 from consortium.db import make_engine, new_session
-from consortium.migrate import upgrade
+from consortium.db.migrate import upgrade
 
 # Property tests judge behaviour, not speed: on a loaded 2-core CI machine a slow example
 # must not fail for its time (speed is measured by `make bench`).
@@ -138,7 +138,7 @@ def session(app):
 @pytest.fixture
 def members(session):
     """Three member libraries, A, B and C."""
-    from consortium.services.accounts import add_member
+    from consortium.accounts.service import add_member
 
     return {
         code: add_member(session, code, name, name_en)
@@ -153,7 +153,7 @@ def members(session):
 @pytest.fixture
 def keys(session, members) -> dict:
     """One API key per member, as ``{code: key}``."""
-    from consortium.services.accounts import issue_key
+    from consortium.accounts.service import issue_key
 
     return {code: issue_key(session, code) for code in members}
 

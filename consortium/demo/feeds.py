@@ -1,15 +1,16 @@
 """Demo content of the feeds feature: two published new-arrival guides (NJU, SEU) with works
 picked from the demo catalogue, and a local origin so the embed widget can be tried at once.
 
-``load(app, session, today)`` yields lines to print (see ``DEMO_EXTRAS`` in loader.py).
+``load(app, session, today)`` yields lines to print (``DEMO_EXTRAS`` of loader.py).
 """
 from types import SimpleNamespace
 
 from sqlmodel import select
 
-from consortium.models import Holding, Member, User, Work
-from consortium.services import guides
-from consortium.services.site_origins import change_origins
+from consortium.accounts.models import Member, User
+from consortium.accounts.origins import change_origins
+from consortium.catalogue.models import Holding, Work
+from consortium.guides import service as guides
 
 LOCAL_SITE = "http://localhost:8000"  # `python -m http.server 8000` next to a page with the widget
 

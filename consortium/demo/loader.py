@@ -5,16 +5,20 @@ dates are generated from a fixed seed, relative to today so that the new-arrival
 always have something new. Records go in through the real push service.
 """
 import csv
-import importlib
 import datetime as dt
 import random
 from pathlib import Path
 
 from sqlmodel import select
+from stdnum import isbn
 
+from consortium.accounts import service as accounts
+from consortium.accounts.models import Member
+from consortium.catalogue import service as catalogue
 from consortium.db import new_session
-from consortium.models import Member
-from consortium.services import accounts, catalogue
+from consortium.demo import feeds as demo_feeds
+from consortium.demo import reference as demo_reference
+from consortium.demo.synthetic import synthetic_records
 
 BOOKS = Path(__file__).with_name("books.csv")
 PASSWORD = "daodu-demo-2026"
@@ -29,11 +33,8 @@ MEMBERS = [
     ("NJAU", "南京农业大学图书馆", "Nanjing Agricultural University Library", "https://lib.njau.edu.cn", "SQFX"),
 ]
 
-# Feature areas add demo content: "module" whose ``load(app, session, today)`` yields lines to print.
-DEMO_EXTRAS: list[str] = [
-    "consortium.demo.feeds",
-    "consortium.demo.reference",
-]
+# Feature areas add demo content: modules whose ``load(app, session, today)`` yields lines to print.
+DEMO_EXTRAS = (demo_feeds, demo_reference)
 
 STAFF = [
     ("admin@demo.daodu.example", "consortium_admin", None, "联盟管理员 Admin"),
@@ -116,13 +117,14 @@ def demo_records(books: list[dict], today: dt.date, seed: int = 2026) -> dict[st
 
 
 def _isbn10_hyphenated(isbn13: str) -> str:
-    from stdnum import isbn
-
     return isbn.format(isbn.to_isbn10(isbn13))
 
 
-def load_demo(app, today: dt.date | None = None):
-    """Load the demo consortium once; yields progress and summary lines to print."""
+def load_demo(app, today: dt.date | None = None, synthetic: int = 0):
+    """Load the demo consortium once; yields progress and summary lines to print.
+
+    ``synthetic`` more records (generated titles and ISBNs) go to member NJU on top of the book
+    list, for trying search and feeds on a larger catalogue."""
     today = today or dt.date.today()
     with new_session(app) as session:
         if session.exec(select(Member)).first() is not None:
@@ -140,12 +142,21 @@ def load_demo(app, today: dt.date | None = None):
                 result = catalogue.ingest_batch(session, member, records[start:start + 500], source="demo")
                 yield (f"{code}: pushed {result.accepted} records"
                        f"{', rejected ' + str(len(result.rejected)) if result.rejected else ''}")
+        if synthetic:
+            yield from _load_synthetic(session, accounts.get_member(session, "NJU"), synthetic)
         key = accounts.issue_key(session, "NJU", "demo key")
-        for module_name in DEMO_EXTRAS:
-            yield from importlib.import_module(module_name).load(app, session, today)
+        for extra in DEMO_EXTRAS:
+            yield from extra.load(app, session, today)
     yield f"Loaded {len(books)} books for {len(MEMBERS)} member libraries."
     yield f"Push API key for member NJU: {key}"
     yield from _credentials()
+
+
+def _load_synthetic(session, member, count: int):
+    for start in range(0, count, 1000):
+        records = synthetic_records(min(1000, count - start), start=start)
+        result = catalogue.ingest_batch(session, member, records, source="demo")
+        yield f"{member.code}: pushed {start + result.accepted:,} of {count:,} synthetic records"
 
 
 def _credentials():

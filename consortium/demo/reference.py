@@ -4,13 +4,16 @@ Chinese and English in every state, put in through the real services.
 Works are found in the loaded catalogue (not hard-coded), so the demo follows the book list.
 """
 import datetime as dt
+
 from sqlmodel import select
 
-from consortium.models import Holding, Member, User, Work
-from consortium.services import accounts, knowledge, liaison
-from consortium.services.questions import submit_question
-from consortium.services.reference_common import Actor, ReferenceSettings
-from consortium.services.reference_profiles import set_profile
+from consortium.accounts import service as accounts
+from consortium.accounts.models import Member, User
+from consortium.catalogue.models import Holding, Work
+from consortium.reference import knowledge, liaison
+from consortium.reference.common import Actor, ReferenceSettings
+from consortium.reference.profiles import set_profile
+from consortium.reference.questions import submit_question
 
 PASSWORD = "daodu-demo-2026"
 # code → (strengths by CLC main class, languages, capacity, opening hours)

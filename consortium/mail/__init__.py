@@ -10,7 +10,12 @@ with exponential backoff. To send sooner than the job interval, a service may re
 Configuration: the ``MAIL_*`` keys of ``DEFAULTS`` below, each documented there; set them
 in ``<instance>/config.py`` or as environment variables (``CONSORTIUM_MAIL_SERVER=…``).
 """
-from importlib import import_module
+from consortium.config import apply_defaults
+from consortium.jobs import get_jobs
+from consortium.mail.delivery import DeliveryReport, deliver_pending, retry_delay, run_mail_job
+from consortium.mail.errors import DeliveryFailed, InvalidMailConfig, InvalidRecipient, MailError, UnknownMailBackend
+from consortium.mail.models import OutboxMail
+from consortium.mail.outbox import queue_mail, requeue
 
 __all__ = ["queue_mail", "deliver_pending", "DeliveryReport", "OutboxMail", "init_app", "wake_mailer",
            "requeue", "retry_delay", "run_mail_job", "MailError", "InvalidRecipient", "InvalidMailConfig",
@@ -54,37 +59,12 @@ DEFAULTS = {
 }
 
 
-# Public names and the module defining each: loaded on first use, so that importing the
-# package (e.g. for the CLI's --help) does not pull in SQLModel.
-_LAZY = {
-    "queue_mail": "outbox", "requeue": "outbox",
-    "deliver_pending": "delivery", "DeliveryReport": "delivery", "retry_delay": "delivery",
-    "run_mail_job": "delivery", "InvalidMailConfig": "errors",
-    "OutboxMail": "models",
-    "MailError": "errors", "InvalidRecipient": "errors", "UnknownMailBackend": "errors",
-    "DeliveryFailed": "errors",
-}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f"consortium.mail.{_LAZY[name]}"), name)
-    raise AttributeError(f"module 'consortium.mail' has no attribute {name!r}")
-
-
 def init_app(app) -> None:
     """Fill the ``MAIL_*`` defaults and register the ``mail`` background job."""
-    from consortium.jobs import get_jobs
-
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    from consortium.mail.delivery import run_mail_job
-
+    apply_defaults(app, DEFAULTS)
     get_jobs(app).register("mail", lambda: run_mail_job(app), app.config["MAIL_JOB_INTERVAL_SECONDS"])
 
 
 def wake_mailer(app=None) -> None:
     """Ask the ``mail`` job to run now (harmless when jobs are not running)."""
-    from consortium.jobs import get_jobs
-
     get_jobs(app).wake("mail")

@@ -1,7 +1,11 @@
 """``consortium mail …``: thin commands over the outbox functions."""
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
-from consortium.cli import pass_ctx, run_service
+from consortium.db import new_session
+from consortium.mail.delivery import deliver_pending
+from consortium.mail.outbox import requeue
 
 
 @click.group("mail")
@@ -11,12 +15,10 @@ def mail_group():
 
 @mail_group.command("send-pending")
 @click.option("--limit", default=1000, show_default=True, type=int, help="Most mails to send in this run.")
-@pass_ctx
-def send_pending(obj, limit):
+@with_appcontext
+def send_pending(limit):
     """Send the mails that are due now and print what happened (exit 1 if one failed for good)."""
-    from consortium.mail import deliver_pending
-
-    report = run_service(deliver_pending, obj.app, limit)
+    report = deliver_pending(current_app._get_current_object(), limit)
     click.echo(f"Mail outbox: {report}.")
     if report.failed:
         raise SystemExit(1)
@@ -24,12 +26,9 @@ def send_pending(obj, limit):
 
 @mail_group.command("retry")
 @click.argument("ids", nargs=-1, type=int, required=True)
-@pass_ctx
-def retry(obj, ids):
+@with_appcontext
+def retry(ids):
     """Put failed mails back into the queue."""
-    from consortium.db import new_session
-    from consortium.mail import requeue
-
-    with new_session(obj.app) as session:
-        count = run_service(requeue, session, list(ids))
+    with new_session() as session:
+        count = requeue(session, list(ids))
     click.echo(f"Requeued {count} mail(s).")

@@ -5,12 +5,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session
 
+from consortium.db import new_session
+from consortium.db.columns import utcnow
 from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
 from consortium.mail.message import build_message, check_sender
 from consortium.mail.models import OutboxMail
 from consortium.mail.outbox import claim_due, mark_sending, purge_finished, release_stale_claims, update_rows
-from consortium.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,6 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
     ``now`` (default: the current time) decides which rows are due and when retries fall
     due; tests pass it to step through the backoff.
     """
-    from consortium.db import new_session
-
     config = app.config
     report = DeliveryReport()
     # Configuration errors surface before any row is claimed, so no row is left stranded.
@@ -72,8 +71,6 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
 def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
     """The ``mail`` job: full batches of ``MAIL_BATCH_SIZE`` until the due mail is out
     (at most ``max_batches`` per run, so one run never monopolises its thread)."""
-    from consortium.db import new_session
-
     batch = app.config["MAIL_BATCH_SIZE"]
     with new_session(app) as session:
         purge_finished(session, utcnow(), app.config["MAIL_KEEP_DAYS"])

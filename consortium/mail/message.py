@@ -3,9 +3,9 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from consortium.db.columns import as_aware
 from consortium.mail.errors import DeliveryFailed, InvalidMailConfig
 from consortium.mail.models import OutboxMail
-from consortium.models.base import as_aware
 
 
 def check_sender(sender: str) -> str:

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from consortium.models.base import tz_column, utcnow
+from consortium.db.columns import tz_column, utcnow
 
 # queued → claimed (a worker took it) → sending (handed to the backend) → sent | queued (retry) | failed
 STATUSES = ("queued", "claimed", "sending", "sent", "failed")

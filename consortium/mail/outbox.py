@@ -7,9 +7,9 @@ from email.policy import SMTP
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
+from consortium.db.columns import utcnow
 from consortium.mail.errors import InvalidRecipient
 from consortium.mail.models import OutboxMail
-from consortium.models.base import utcnow
 
 
 def queue_mail(session: Session, to: str, subject: str, text: str, html: str | None = None,

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from consortium.models.base import json_column, tz_column, utcnow
+from consortium.db.columns import json_column, tz_column, utcnow
 
 
 class SearchCheckpoint(SQLModel, table=True):

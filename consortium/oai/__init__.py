@@ -5,6 +5,8 @@ signed stateless resumption tokens), ``metadata`` (oai_dc and MARCXML), ``store`
 reads), ``service`` (one request → one answer), ``render`` (XML), ``views`` (the blueprint).
 Importing this package builds nothing; ``init_app`` wires it.
 """
+from consortium.accounts.auth import csrf
+from consortium.oai.views import bp
 
 DEFAULTS = {
     # Records (or headers) per ListRecords/ListIdentifiers response; the rest via resumptionToken.
@@ -24,8 +26,6 @@ def init_app(app) -> None:
     """Add the OAI_* config defaults and register the ``/oai`` blueprint."""
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    from consortium.oai.views import bp
-    from consortium.web.auth import csrf
 
     # a stateless, read-only protocol called by machines without cookies: no CSRF token exists
     csrf.exempt(bp)

@@ -14,9 +14,10 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
-from consortium.models import ChangeLog, Holding, Member, Work
-from consortium.models.base import as_aware
-from consortium.services.works import WORK_FIELDS
+from consortium.accounts.models import Member
+from consortium.catalogue.models import ChangeLog, Holding, Work
+from consortium.catalogue.works import WORK_FIELDS
+from consortium.db.columns import as_aware
 
 
 @dataclass(frozen=True)

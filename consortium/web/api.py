@@ -1,4 +1,5 @@
-"""The JSON API (flask-smorest): push, works; other features add their blueprints here."""
+"""The JSON API (flask-smorest): the ``Api`` object every feature registers its blueprints on,
+and what every API view shares (the bearer key, the JSON body cap)."""
 from flask import current_app, request
 from flask_smorest import Api
 
@@ -10,9 +11,6 @@ EXTENSION = "consortium.api"
 def init_app(app) -> Api:
     api = Api(app)
     app.extensions[EXTENSION] = api
-    from consortium.web import push
-
-    api.register_blueprint(push.blp)
     return api
 
 

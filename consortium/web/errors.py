@@ -21,6 +21,7 @@ STATUS_OF = (
     (domain.TooLarge, 413),
     (domain.InvalidInput, 422),
     (domain.Conflict, 409),
+    (domain.RateLimited, 429),
 )
 
 
@@ -35,12 +36,26 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def error_payload(status: int, message: str, errors: dict | None = None) -> dict:
+    """The contract's error body, the one place it is built: ``{"code", "status", "message", "errors"}``."""
+    return {"code": status, "status": HTTPStatus(status).phrase, "message": message, "errors": errors or {}}
+
+
+def json_error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
+    """The error payload as JSON, whatever the client asked for (APIs, feeds, embeds)."""
+    response = jsonify(error_payload(status, message, errors))
+    return _finish(response, status, headers)
+
+
 def error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):
-    payload = {"code": status, "status": HTTPStatus(status).phrase, "message": message, "errors": errors or {}}
+    """JSON for API clients, the error page in the reader's language for browsers."""
     if is_api_request():
-        response = jsonify(payload)
-    else:
-        response = make_response(render_template("error.html", error=payload))
+        return json_error_response(status, message, errors, headers)
+    response = make_response(render_template("error.html", error=error_payload(status, message, errors)))
+    return _finish(response, status, headers)
+
+
+def _finish(response, status: int, headers: dict | None):
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -51,7 +66,11 @@ def handle_domain_error(exc: domain.ConsortiumError):
     if isinstance(exc, domain.WorkMerged):
         return redirect(request.path.replace(f"/{exc.work_id}", f"/{exc.target_id}", 1), code=301)
     status = status_for(exc)
-    headers = {"WWW-Authenticate": 'Bearer realm="daodu"'} if status == 401 else None
+    headers = None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="daodu"'}
+    elif isinstance(exc, domain.RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
     return error_response(status, exc.message, exc.errors, headers)
 
 

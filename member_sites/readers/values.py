@@ -60,7 +60,7 @@ _ISBN13 = re.compile(r"97[89]\d{10}")
 
 def _isbn(raw: str) -> str:
     """ISBN-13; the common case (13 bare digits, good check digit) without the general parser."""
-    from consortium import normalise
+    from consortium.catalogue import normalise
 
     if _ISBN13.fullmatch(raw):
         total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(raw[:12]))
@@ -70,7 +70,7 @@ def _isbn(raw: str) -> str:
 
 
 def _filter_identifiers(record: dict, problems: list[str]) -> None:
-    from consortium import normalise
+    from consortium.catalogue import normalise
 
     for key, check, label in (("isbns", _isbn, "ISBN"),
                               ("issns", normalise.normalise_issn, "ISSN")):
@@ -84,7 +84,7 @@ def _filter_identifiers(record: dict, problems: list[str]) -> None:
 
 
 def _check_single(record: dict, problems: list[str]) -> None:
-    from consortium import normalise
+    from consortium.catalogue import normalise
 
     for key, check in (("clc", normalise.normalise_clc), ("language", normalise.normalise_language)):
         if record.get(key):
@@ -102,7 +102,7 @@ def _check_single(record: dict, problems: list[str]) -> None:
 @lru_cache(maxsize=1)
 def _schema():
     """The consortium's own push schema, minus the fields already checked (and normalised) here."""
-    from consortium.schemas.records import RecordSchema
+    from consortium.catalogue.schema import RecordSchema
 
     return RecordSchema(exclude=("isbns", "issns", "clc", "language"))
 

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from consortium.services import guides
-from consortium.services.accounts import add_user
-from consortium.services.catalogue import ingest_batch
-from consortium.services.site_origins import change_origins
+from consortium.accounts.origins import change_origins
+from consortium.accounts.service import add_user
+from consortium.catalogue.service import ingest_batch
+from consortium.guides import service as guides
 from tests.feeds.helpers import check_atom, check_json_feed, parse_feed
 
 pytestmark = pytest.mark.browser

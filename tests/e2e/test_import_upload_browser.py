@@ -1,8 +1,8 @@
 """A librarian uploads a CSV export in a real browser and reads the import report in the history."""
 import pytest
 
-from consortium.member_sites_wiring import run_imports
-from consortium.services.accounts import add_user
+from consortium.accounts.service import add_user
+from consortium.imports import run_imports
 
 pytestmark = pytest.mark.browser
 

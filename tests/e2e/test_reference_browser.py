@@ -6,8 +6,8 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from consortium.services.catalogue import ingest_batch
-from consortium.services.reference_profiles import set_profile
+from consortium.catalogue.service import ingest_batch
+from consortium.reference.profiles import set_profile
 from tests.conftest import free_port
 from tests.consortium.reference import conftest as reference_fixtures
 from tests.consortium.reference.conftest import ONLY_C_ISBN, WEDNESDAY

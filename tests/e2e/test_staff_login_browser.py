@@ -1,7 +1,7 @@
 """A real browser logs in as staff and sees the staff home page in both languages."""
 import pytest
 
-from consortium.services.accounts import add_user
+from consortium.accounts.service import add_user
 
 pytestmark = pytest.mark.browser
 

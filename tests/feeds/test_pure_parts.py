@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium.normalise import normalise_language
+from consortium.catalogue.normalise import normalise_language
 from feeds import filters
 from feeds.cache import FeedCache
 from feeds.conditional import not_modified, strong_etag
@@ -112,7 +112,7 @@ def test_any_query_either_parses_or_is_an_invalid_filter(args):
     try:
         wanted = filters.parse_filters("new", args, **OPTS)
     except InvalidFilter as exc:
-        assert exc.status == 400 and exc.errors
+        assert exc.message and exc.errors  # the feeds surface answers it as 400 (tests/feeds/test_new_arrivals_feed.py)
         return
     assert wanted.member in (None, "A", "B") and 1 <= wanted.days <= 366 and wanted.scope in filters.SCOPES
     assert filters.parse_filters("new", {k: str(v) for k, v in wanted.query().items()}, **OPTS) == wanted

@@ -6,7 +6,7 @@ import pytest
 import requests
 from sqlmodel import select
 
-from consortium.models import Holding
+from consortium.catalogue.models import Holding
 from member_sites.client import ConsortiumClient, Refused, Unreachable
 from member_sites.retry import RetryPolicy
 from tests.conftest import free_port

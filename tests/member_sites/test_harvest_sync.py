@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from consortium.models import Holding
+from consortium.catalogue.models import Holding
 from member_sites.sync_cli import main
 
 pytest.importorskip("member_sites.harvester", reason="the OAI-PMH harvester library lives on the readers branch")
@@ -75,7 +75,7 @@ def test_harvest_follows_the_resumption_token_and_pushes_every_usable_record(liv
 
 def test_a_harvest_deleting_too_much_stops_and_changes_nothing(live_server, keys, members, session, oai, tmp_path):
     """With few holdings, the source's deletions exceed 10%: the run stops, nothing is pushed or withdrawn."""
-    from consortium.services.catalogue import ingest_batch
+    from consortium.catalogue.service import ingest_batch
 
     ingest_batch(session, members["A"], [{"local_id": f"h{i}", "title": f"馆藏{i}"} for i in range(20)])
     result = harvest(live_server, keys["A"], oai, tmp_path)

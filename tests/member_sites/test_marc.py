@@ -168,7 +168,7 @@ def test_marcxml_entities_are_refused(payload):
 
 def test_marc_export_round_trips_the_main_push_fields():
     """Records written by marc_export read back with the same id, title, authors, ISBN, CLC, year and place."""
-    from consortium.bench.synthetic import synthetic_records
+    from consortium.demo.synthetic import synthetic_records
     from member_sites.marc_export import write_marc21
 
     records = synthetic_records(20)
@@ -197,7 +197,7 @@ def test_damaged_gzip_export_keeps_the_records_before_the_damage():
     """A .mrc.gz cut short yields the records read so far and a report, not an exception."""
     import gzip
 
-    from consortium.bench.synthetic import synthetic_records
+    from consortium.demo.synthetic import synthetic_records
     from member_sites.marc_export import write_marc21
 
     plain = io.BytesIO()

@@ -4,7 +4,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium.bench.synthetic import synthetic_records
+from consortium.demo.synthetic import synthetic_records
 from member_sites.marc_export import to_marc
 from member_sites.readers import FORMATS, ReadResult, read_records
 from tests.member_sites.cnmarc_samples import BOOKS, gb18030_record, utf8_record

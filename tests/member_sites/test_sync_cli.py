@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import func, select
 
-from consortium.models import Holding, PushBatch
+from consortium.catalogue.models import Holding, PushBatch
 from member_sites.sync_cli import main, resolve_settings
 
 

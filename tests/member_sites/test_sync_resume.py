@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlmodel import func, select
 
-from consortium.models import Holding, Work
+from consortium.catalogue.models import Holding, Work
 
 
 def start_push(path, live_server, key, batch_size):

@@ -2,7 +2,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium.schemas.records import RecordSchema
+from consortium.catalogue.schema import RecordSchema
 from member_sites.readers.dublin_core import map_dc
 from member_sites.readers.values import clean, finish, strip_isbd
 
@@ -80,7 +80,7 @@ def test_isbn_fast_path_agrees_with_the_consortium_normaliser(raw):
     """13-digit ISBNs checked inline give exactly what consortium.normalise gives (or refuse alike)."""
     import pytest
 
-    from consortium.normalise import normalise_isbn
+    from consortium.catalogue.normalise import normalise_isbn
     from member_sites.readers.values import _isbn
 
     try:

@@ -2,7 +2,7 @@
 import pytest
 
 from consortium.ports import SEARCH
-from consortium.services.catalogue import ingest_batch
+from consortium.catalogue.service import ingest_batch
 from search_index.service import sync_index
 
 BOOKS = {

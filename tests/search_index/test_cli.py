@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from consortium import create_app
 from consortium.cli import main
 from consortium.db import new_session
-from consortium.services.accounts import add_member
+from consortium.accounts.service import add_member
 from tests.search_index.conftest import push_books
 
 

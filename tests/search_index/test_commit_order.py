@@ -3,9 +3,9 @@ import pytest
 from sqlmodel import Session
 
 from consortium.db import get_engine
-from consortium.models import ChangeLog, Work
+from consortium.catalogue.models import ChangeLog, Work
 from consortium.ports import SEARCH
-from consortium.services.catalogue import ingest_batch
+from consortium.catalogue.service import ingest_batch
 from search_index.service import check, sync_index
 from tests.search_index.conftest import push_books
 

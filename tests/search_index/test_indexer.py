@@ -7,10 +7,10 @@ import textwrap
 import pytest
 from sqlmodel import select
 
-from consortium.models import ChangeLog
+from consortium.catalogue.models import ChangeLog
 from consortium.models.search import SearchCheckpoint
 from consortium.ports import SEARCH
-from consortium.services.catalogue import ingest_batch, withdraw_holding
+from consortium.catalogue.service import ingest_batch, withdraw_holding
 from search_index import service, store
 from search_index.errors import IndexBusy
 from search_index.indexer import Hooks, acquire_writer_lock

@@ -88,7 +88,7 @@ def test_home_page_has_the_search_box_and_the_menu_entry(client):
 
 def test_merged_work_page_redirects(client, catalogue, session, members):
     """A merged-away work's page redirects to the work it lives on in."""
-    from consortium.services.catalogue import ingest_batch
+    from consortium.catalogue.service import ingest_batch
 
     ingest_batch(session, members["C"], [{"local_id": "c9", "title": "x", "isbns": ["9780262033848", "9787020002207"]}])
     moved = [client.get(f"/works/{catalogue[k]}") for k in ("a1", "a2")]

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from consortium.citations import to_bibtex, to_ris
-from consortium.eaccess import access_for
+from consortium.catalogue.citations import to_bibtex, to_ris
+from consortium.catalogue.access import access_for
 from search_index.errors import DeepPaging, InvalidSearch
 from search_index.params import parse_params
 

@@ -11,7 +11,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import FieldType
 
-from consortium.bench.synthetic import synthetic_records
+from consortium.demo.synthetic import synthetic_records
 from search_index import query as qmod
 from search_index import ranking, store
 from search_index.documents import work_document

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import update
 from sqlmodel import select
 
+from consortium.db.columns import utcnow
+from consortium.db.uow import UnitOfWork
 from consortium.mail import (
     DEFAULTS,
     InvalidMailConfig,
@@ -19,8 +21,6 @@ from consortium.mail import (
     queue_mail,
     retry_delay,
 )
-from consortium.models.base import utcnow
-from consortium.uow import UnitOfWork
 
 
 def test_queue_mail_adds_a_row_in_the_callers_transaction_without_committing(app, session, backend):

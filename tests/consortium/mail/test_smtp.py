@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from consortium.db.columns import as_aware, utcnow
+from consortium.db.uow import UnitOfWork
 from consortium.mail import OutboxMail, deliver_pending, queue_mail
-from consortium.models.base import as_aware, utcnow
-from consortium.uow import UnitOfWork
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import select
 
+from consortium.db.uow import UnitOfWork
 from consortium.mail import OutboxMail, deliver_pending, queue_mail
-from consortium.uow import UnitOfWork
 from tests.conftest import skip_or_fail
 from tests.consortium.mail.conftest import Collector
 

@@ -3,10 +3,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from consortium.services.accounts import add_user
-from consortium.services.catalogue import ingest_batch
-from consortium.services.reference_common import Actor, ReferenceSettings
-from consortium.services.reference_profiles import set_profile
+from consortium.accounts.service import add_user
+from consortium.catalogue.service import ingest_batch
+from consortium.reference.common import Actor, ReferenceSettings
+from consortium.reference.profiles import set_profile
 
 # A Wednesday morning in Nanjing (02:00 UTC = 10:00 CST), an ordinary working day.
 WEDNESDAY = datetime(2026, 3, 11, 2, 0, tzinfo=timezone.utc)

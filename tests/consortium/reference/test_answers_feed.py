@@ -1,8 +1,8 @@
 """Published knowledge-base answers reach /feeds/answers.* through the real answers port."""
 from datetime import timedelta
 
-from consortium.services import knowledge, liaison
-from consortium.services.questions import submit_question, withdraw_consent
+from consortium.reference import knowledge, liaison
+from consortium.reference.questions import submit_question, withdraw_consent
 from tests.consortium.reference.conftest import WEDNESDAY, ask_data
 from tests.feeds.helpers import parse_feed, valid_in_every_format
 

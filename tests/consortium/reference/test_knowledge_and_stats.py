@@ -5,10 +5,11 @@ import pytest
 from sqlmodel import select
 
 from consortium.errors import Conflict, PermissionDenied
-from consortium.models.reference import KnowledgeEntry
 from consortium.ports import ANSWERS
-from consortium.services import knowledge, liaison, reference_stats
-from consortium.services.questions import reader_view, submit_question, withdraw_consent
+from consortium.reference import knowledge, liaison
+from consortium.reference import stats as reference_stats
+from consortium.reference.models import KnowledgeEntry
+from consortium.reference.questions import reader_view, submit_question, withdraw_consent
 from tests.consortium.reference.conftest import WEDNESDAY, ask_data
 
 T1 = WEDNESDAY + timedelta(hours=2)

@@ -4,12 +4,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from consortium.catalogue.models import Work
 from consortium.errors import InvalidInput, InvalidTransition, PermissionDenied
 from consortium.mail.models import OutboxMail
-from consortium.models import Work
-from consortium.models.reference import Question, QuestionEvent, QuestionMessage
-from consortium.services import liaison, liaison_queue
-from consortium.services.questions import reader_reply, reader_view, submit_question
+from consortium.reference import liaison
+from consortium.reference import queue as liaison_queue
+from consortium.reference.models import Question, QuestionEvent, QuestionMessage
+from consortium.reference.questions import reader_reply, reader_view, submit_question
 from tests.consortium.reference.conftest import WEDNESDAY, ask_data
 
 T1 = WEDNESDAY + timedelta(hours=1)
@@ -25,8 +26,8 @@ def question(session, profiles, books, liaisons, settings):
 
 def test_claim_locks_the_question_against_colleagues(session, question, liaisons, members, settings):
     """A second liaison of the same member cannot answer a claimed question."""
-    from consortium.services.accounts import add_user
-    from consortium.services.reference_common import Actor
+    from consortium.accounts.service import add_user
+    from consortium.reference.common import Actor
 
     liaison.claim(session, question["id"], liaisons["A"], now=T1, settings=settings)
     other = add_user(session, "second@a.example", "second-pass-1", "liaison", "A")
@@ -138,10 +139,10 @@ def test_queue_tabs_show_mine_waiting_and_overdue(session, question, liaisons, s
 
 def test_two_liaisons_claiming_at_once_only_one_wins(app, question, liaisons, settings, members, backend):
     """Each session read the question as new; the database lets one claim through."""
+    from consortium.accounts.service import add_user
     from consortium.db import new_session
     from consortium.errors import Conflict
-    from consortium.services.accounts import add_user
-    from consortium.services.reference_common import Actor
+    from consortium.reference.common import Actor
 
     with new_session(app) as s:
         other = add_user(s, "second@a.example", "second-pass-1", "liaison", "A")

@@ -4,8 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consortium.errors import InvalidTransition
-from consortium.question_states import (ACTIONS, STATES, TRANSITIONS, allowed_actions, clock_runs,
-                                        transition)
+from consortium.reference.states import ACTIONS, STATES, TRANSITIONS, allowed_actions, clock_runs, transition
 
 
 def test_the_happy_path_claims_answers_and_closes():

@@ -4,12 +4,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from consortium.errors import InvalidInput
+from consortium.errors import InvalidInput, RateLimited
 from consortium.mail.models import OutboxMail
-from consortium.models.reference import IntakeHit, Question, QuestionEvent
-from consortium.services.questions import reader_view, submit_question
-from consortium.services.reference_common import RateLimited, ReferenceSettings, hash_token
-from consortium.services.reference_profiles import set_profile
+from consortium.reference.common import ReferenceSettings, hash_token
+from consortium.reference.models import IntakeHit, Question, QuestionEvent
+from consortium.reference.profiles import set_profile
+from consortium.reference.questions import reader_view, submit_question
 from tests.consortium.reference.conftest import ONLY_C_ISBN, WEDNESDAY, ask_data
 
 

@@ -6,9 +6,9 @@ from click.testing import CliRunner
 
 from consortium.cli import main
 from consortium.db import get_engine, new_session
-from consortium.models.reference import Question
-from consortium.services.questions import submit_question
-from consortium.services.reference_common import ReferenceSettings
+from consortium.reference.common import ReferenceSettings
+from consortium.reference.models import Question
+from consortium.reference.questions import submit_question
 from tests.consortium.reference.conftest import WEDNESDAY, ask_data
 
 

@@ -3,11 +3,11 @@ import datetime as dt
 
 from sqlmodel import select
 
+from consortium.accounts import service as accounts
+from consortium.catalogue.service import ingest_batch
 from consortium.demo import reference as demo_reference
 from consortium.demo.loader import MEMBERS, PASSWORD, STAFF
-from consortium.models.reference import KnowledgeEntry, Question
-from consortium.services import accounts
-from consortium.services.catalogue import ingest_batch
+from consortium.reference.models import KnowledgeEntry, Question
 
 
 def test_demo_loads_profiles_and_questions_in_every_state(app, session):

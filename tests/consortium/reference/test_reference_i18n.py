@@ -5,10 +5,10 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from consortium.web.reference_helpers import ACTION_WORDS, STATE_WORDS
+from consortium.reference.viewhelpers import ACTION_WORDS, STATE_WORDS
 
 ROOT = Path(__file__).resolve().parents[3] / "consortium"
-PY_FILES = ["web/reference_public.py", "web/reference_staff.py", "web/reference_helpers.py", "reference_wiring.py"]
+PY_FILES = ["reference/public.py", "reference/staff.py", "reference/viewhelpers.py", "reference/__init__.py"]
 
 
 def _catalogue():
@@ -17,7 +17,7 @@ def _catalogue():
 
 
 def _msgids() -> set[str]:
-    ids = {msg for _f, _l, msg, _c, _x in extract_from_dir(ROOT / "templates/reference",
+    ids = {msg for _f, _l, msg, _c, _x in extract_from_dir(ROOT / "reference/templates/reference",
                                                               method_map=[("**.html", "jinja2")])}
     for name in PY_FILES:
         ids.update(re.findall(r'\b_l?\("([^"]+)"', (ROOT / name).read_text(encoding="utf-8")))

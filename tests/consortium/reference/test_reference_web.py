@@ -5,7 +5,7 @@ import time
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from consortium.services.accounts import add_user
+from consortium.accounts.service import add_user
 from tests.consortium.reference.conftest import ONLY_C_ISBN, ask_data
 from tests.staff import csrf_token, login
 
@@ -67,9 +67,10 @@ def test_ask_form_refuses_bots(app, client, profiles, extra, started_ago):
     token = csrf_token(client, "/ask")
     response = client.post("/ask", data=_form(app, started_ago, csrf_token=token, **extra))
     assert response.status_code == 422
-    from consortium.db import new_session
-    from consortium.models.reference import Question
     from sqlmodel import select
+
+    from consortium.db import new_session
+    from consortium.reference.models import Question
 
     with new_session(app) as s:
         assert s.exec(select(Question)).all() == []
@@ -84,7 +85,7 @@ def test_ask_about_this_title_prefills_the_work(client, profiles, books, session
     """/ask?work=<id> names the title on the form and carries its id."""
     from sqlmodel import select
 
-    from consortium.models import Work
+    from consortium.catalogue.models import Work
 
     work = session.exec(select(Work).where(Work.title == "红楼梦")).one()
     html = client.get(f"/ask?work={work.id}").get_data(as_text=True)
@@ -147,7 +148,7 @@ def test_admin_profiles_page_saves_a_profile(client, profiles, liaisons, session
     client.post("/staff/reference/profiles", data={"csrf_token": token, "code": "C", "strengths": "TP=0.8, S=0.5",
                                                    "languages": "zh en", "capacity": "12",
                                                    "opening_hours": "mon-sat 08:00-20:00", "accepts_questions": "y"})
-    from consortium.services.reference_common import profile_of
+    from consortium.reference.common import profile_of
 
     session.expire_all()
     profile = profile_of(session, liaisons["C"].member_id)

@@ -1,12 +1,12 @@
 """The reference feature is wired into the app: config defaults, the sweep job, the answers port, menus."""
 from consortium.jobs import get_jobs
 from consortium.ports import ANSWERS
-from consortium.web.pages import NAV
+from consortium.web.nav import NAV
 
 
 def test_create_app_registers_the_sweep_job_the_answers_port_and_defaults(app):
     """Every documented REFERENCE_* default is set; the sweep job and the ANSWERS port exist."""
-    from consortium.services.reference_common import DEFAULTS
+    from consortium.reference import DEFAULTS
 
     assert all(key in app.config for key in DEFAULTS)
     assert "sweep" in get_jobs(app).jobs
@@ -17,7 +17,7 @@ def test_create_app_registers_the_sweep_job_the_answers_port_and_defaults(app):
 
 def test_sweep_job_runs_once_on_an_empty_queue(app):
     """The job body runs against the app's database and reports nothing to do."""
-    from consortium.reference_wiring import run_sweep
+    from consortium.reference.sweep import run_sweep
 
     report = run_sweep(app)
     assert (report.reminded, report.escalated, report.scrubbed) == (0, 0, 0)

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium.routing import Candidate, QuestionFacts, Weights, route, subject_strength
+from consortium.reference.routing import Candidate, QuestionFacts, Weights, route, subject_strength
 
 CODES = ["A", "B", "C", "D", "E"]
 

@@ -5,11 +5,11 @@ import pytest
 from sqlmodel import select
 
 from consortium.mail.models import OutboxMail
-from consortium.models.reference import Question, QuestionEvent
-from consortium.services import liaison
-from consortium.services.questions import submit_question
-from consortium.services.reference_profiles import set_profile
-from consortium.services.reference_sweep import scrub_expired, sweep
+from consortium.reference import liaison
+from consortium.reference.models import Question, QuestionEvent
+from consortium.reference.profiles import set_profile
+from consortium.reference.questions import submit_question
+from consortium.reference.sweep import scrub_expired, sweep
 from tests.consortium.reference.conftest import WEDNESDAY, ask_data
 
 
@@ -73,7 +73,7 @@ def test_nothing_claimed_within_seven_working_days_opens_to_every_member(session
     report = sweep(session, now=WEDNESDAY + timedelta(days=9), settings=settings)  # Fri 20 Mar: seven
     session.refresh(question)
     assert report.opened_to_all == 1 and question.open_to_all
-    from consortium.services import liaison_queue
+    from consortium.reference import queue as liaison_queue
 
     for code in ("A", "B", "C"):
         assert question.id in [r["id"] for r in liaison_queue.queue(session, liaisons[code], "new", now=WEDNESDAY + timedelta(days=9))]
@@ -120,7 +120,7 @@ def test_the_claimer_is_reminded_before_the_answer_falls_due(session, question, 
 
 def test_sweep_forgets_rate_limit_hits_older_than_the_window(session, question, settings):
     """Hashed e-mail/IP hits are kept only as long as they can count."""
-    from consortium.models.reference import IntakeHit
+    from consortium.reference.models import IntakeHit
 
     assert len(session.exec(select(IntakeHit)).all()) == 1
     sweep(session, now=WEDNESDAY + timedelta(minutes=30), settings=settings)

@@ -1,0 +1,44 @@
+"""Member libraries, their API keys and staff accounts."""
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from consortium.db.columns import json_column, tz_column, utcnow
+
+ROLES = ("consortium_admin", "librarian", "liaison")
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    # Origins (scheme://host[:port]) of the member's own web sites, for CORS on embeds.
+    site_origins: list = Field(default_factory=list, sa_column=json_column(nullable=False))
+    timezone: str = Field(default="Asia/Shanghai", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    # The first characters of the key, stored in clear to find the row; the rest only hashed.
+    prefix: str = Field(max_length=16, index=True)
+    key_hash: str = Field(max_length=128)
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True))
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "staff_user"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=32)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    display_name: str | None = Field(default=None, max_length=200)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))

@@ -1,0 +1,120 @@
+"""Members, API keys and staff accounts."""
+import hashlib
+import hmac
+import re
+import secrets
+
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consortium.accounts.models import ROLES, ApiKey, Member, User
+from consortium.db.columns import utcnow
+from consortium.db.uow import UnitOfWork
+from consortium.errors import Conflict, InvalidInput, PermissionDenied, Unauthenticated, UnknownMember
+
+KEY_PREFIX_LEN = 12
+MEMBER_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,31}")
+
+
+def add_member(session: Session, code: str, name: str, name_en: str | None = None,
+               site_origins: list | None = None) -> Member:
+    code = (code or "").strip().upper()
+    if not MEMBER_CODE.fullmatch(code):
+        # codes appear in URLs, API paths and OAI set names: ASCII only
+        raise InvalidInput("A member code is 1–32 ASCII letters, digits, - or _.", {"code": ["invalid"]})
+    if session.exec(select(Member).where(Member.code == code)).first():
+        raise Conflict(f"Member {code} exists already.")
+    with UnitOfWork(session):
+        member = Member(code=code, name=name.strip(), name_en=(name_en or None), site_origins=site_origins or [])
+        session.add(member)
+    return member
+
+
+def get_member(session: Session, code: str) -> Member:
+    member = session.exec(select(Member).where(Member.code == (code or "").upper())).first()
+    if member is None:
+        raise UnknownMember(f"There is no member {code!r}.")
+    return member
+
+
+def list_members(session: Session) -> list[Member]:
+    return list(session.exec(select(Member).order_by(Member.code)).all())
+
+
+def _hash_key(key: str) -> str:
+    # Keys are 256-bit random tokens: a fast hash is enough, a slow KDF buys nothing.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_key(session: Session, code: str, label: str | None = None) -> str:
+    """Create a key for a member and return it; only its hash is stored."""
+    member = get_member(session, code)
+    key = "dk_" + secrets.token_urlsafe(32)
+    with UnitOfWork(session):
+        session.add(ApiKey(member_id=member.id, prefix=key[:KEY_PREFIX_LEN], key_hash=_hash_key(key), label=label))
+    return key
+
+
+def revoke_keys(session: Session, code: str, prefix: str | None = None) -> int:
+    """Revoke a member's keys (all, or the one starting with ``prefix``); returns how many."""
+    member = get_member(session, code)
+    query = select(ApiKey).where(ApiKey.member_id == member.id, ApiKey.revoked_at.is_(None))
+    count = 0
+    with UnitOfWork(session):
+        for key in session.exec(query).all():
+            if prefix is None or key.prefix.startswith(prefix[:KEY_PREFIX_LEN]):
+                key.revoked_at = utcnow()
+                session.add(key)
+                count += 1
+    return count
+
+
+def authenticate_key(session: Session, key: str | None) -> Member:
+    """The member a bearer key acts for; ``Unauthenticated`` for a missing, unknown or revoked key."""
+    if not key:
+        raise Unauthenticated("An API key is required: send 'Authorization: Bearer <key>'.")
+    digest = _hash_key(key)
+    for row in session.exec(select(ApiKey).where(ApiKey.prefix == key[:KEY_PREFIX_LEN])).all():
+        if hmac.compare_digest(row.key_hash, digest):
+            if row.revoked_at is not None:
+                raise Unauthenticated("This API key has been revoked.")
+            return session.get(Member, row.member_id)
+    raise Unauthenticated("This API key is not known.")
+
+
+def require_member_key(session: Session, key: str | None, code: str) -> Member:
+    """The member of ``code`` if the key acts for it; a key acts for its own member only."""
+    member = authenticate_key(session, key)
+    if member.code != (code or "").upper():
+        get_member(session, code)  # an unknown code is still a 404 to the key's owner
+        raise PermissionDenied(f"This key acts for member {member.code} only, not {code}.")
+    return member
+
+
+def add_user(session: Session, email: str, password: str, role: str, member_code: str | None = None,
+             display_name: str | None = None) -> User:
+    email = (email or "").strip().lower()
+    if "@" not in email:
+        raise InvalidInput("An e-mail address is required.", {"email": ["invalid"]})
+    if role not in ROLES:
+        raise InvalidInput(f"Role must be one of {', '.join(ROLES)}.", {"role": ["invalid"]})
+    if len(password or "") < 8:
+        raise InvalidInput("A password needs at least 8 characters.", {"password": ["too short"]})
+    member = get_member(session, member_code) if member_code else None
+    if role != "consortium_admin" and member is None:
+        raise InvalidInput(f"A {role} belongs to one member: give --member.", {"member": ["required"]})
+    if session.exec(select(User).where(User.email == email)).first():
+        raise Conflict(f"A staff account for {email} exists already.")
+    with UnitOfWork(session):
+        user = User(email=email, password_hash=generate_password_hash(password), role=role,
+                    member_id=member.id if member and role != "consortium_admin" else None,
+                    display_name=display_name)
+        session.add(user)
+    return user
+
+
+def check_login(session: Session, email: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.email == (email or "").strip().lower())).first()
+    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user

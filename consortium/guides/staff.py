@@ -1,0 +1,190 @@
+"""Staff pages for new-arrival guides: list, write, pick works, publish, retract.
+
+Thin views: a form is parsed, one service function of ``consortium.services.guides`` runs,
+the page is rendered or redirected. Permission lives in the service (own member only).
+"""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from consortium.accounts import service as accounts
+from consortium.accounts.auth import roles_required
+from consortium.catalogue.matching import FORMATS
+from consortium.db import get_session
+from consortium.errors import ConsortiumError, InvalidInput
+from consortium.guides import service
+from consortium.guides.published import picked_items
+from consortium.guides.states import allowed_actions
+from consortium.ports import SEARCH, get_port
+
+bp = Blueprint("guides", __name__, url_prefix="/staff/guides", template_folder="templates")
+
+
+def _choices(pairs) -> list:
+    """Select options: WTForms 3.3 deprecates (value, label) tuples for ``SelectChoice``."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:  # WTForms < 3.3
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class GuideForm(FlaskForm):
+    member = SelectField(_l("Member"), validators=[Optional()], validate_choice=False)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    intro_md = TextAreaField(_l("Introduction (Markdown)"), validators=[Length(max=20000)])
+    clc = StringField(_l("CLC subject"), validators=[Optional(), Length(max=64)])
+    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language of the guide"), choices=_choices([("zh", "中文"), ("en", "English")]))
+    kind = SelectField(_l("Kind"), choices=_choices([("picked", _l("Picked works")),
+                                                         ("saved_search", _l("Saved search"))]))
+    search_q = StringField(_l("Search words"), validators=[Optional(), Length(max=200)])
+    search_format = SelectField(_l("Format"), choices=_choices([("", "—")] + [(f, f) for f in FORMATS]),
+                                validators=[Optional()])
+    search_language = StringField(_l("Language code"), validators=[Optional(), Length(max=8)])
+    search_clc = StringField(_l("CLC class"), validators=[Optional(), Length(max=64)])
+    search_days = IntegerField(_l("Acquired in the last N days"), default=30,
+                               validators=[Optional(), NumberRange(min=1, max=366)])
+    submit = SubmitField(_l("Save"))
+
+    def data_for_service(self) -> dict:
+        return {"title": self.title.data, "intro_md": self.intro_md.data or "", "clc": self.clc.data,
+                "audience": self.audience.data, "language": self.language.data, "kind": self.kind.data,
+                "search": {"q": self.search_q.data or "", "format": self.search_format.data or None,
+                           "language": self.search_language.data, "clc": self.search_clc.data,
+                           "days": self.search_days.data or 30}}
+
+    def fill_from(self, guide) -> None:
+        for name in ("title", "intro_md", "clc", "audience", "language", "kind"):
+            getattr(self, name).data = getattr(guide, name)
+        search = guide.search or {}
+        self.search_q.data = search.get("q", "")
+        self.search_format.data = search.get("format") or ""
+        self.search_language.data = search.get("language", "")
+        self.search_clc.data = search.get("clc", "")
+        self.search_days.data = search.get("days", 30)
+
+
+class AddItemForm(FlaskForm):
+    work_id = HiddenField(validators=[DataRequired()])
+    commentary = TextAreaField(_l("Commentary"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Add to guide"))
+
+
+class ItemForm(FlaskForm):
+    commentary = TextAreaField(_l("Commentary"), validators=[Optional(), Length(max=2000)])
+    action = HiddenField(default="save")
+
+
+class StateForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+
+
+def _show_errors(exc: ConsortiumError, form=None) -> None:
+    flash(exc.message, "error")
+    for field, messages in (exc.errors or {}).items():
+        flash(f"{field}: {'; '.join(str(m) for m in messages)}", "error")
+
+
+@bp.route("/")
+@roles_required("librarian")
+def staff_list():
+    rows = service.staff_guides(get_session(), current_user)
+    return render_template("guides/staff_guides.html", rows=rows)
+
+
+def _member_choices(form: GuideForm) -> None:
+    if current_user.is_admin:
+        form.member.choices = _choices((m.code, f"{m.code} {m.name}") for m in accounts.list_members(get_session()))
+    else:
+        form.member.choices = []
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("librarian")
+def new():
+    form = GuideForm()
+    _member_choices(form)
+    if form.validate_on_submit():
+        try:
+            guide = service.create_guide(get_session(), current_user, form.data_for_service(), form.member.data)
+        except ConsortiumError as exc:
+            _show_errors(exc)
+        else:
+            flash(_("Draft guide saved."), "info")
+            return redirect(url_for("guides.edit", guide_id=guide.id))
+    return render_template("guides/staff_guide_form.html", form=form, guide=None), 200 if not form.errors else 400
+
+
+@bp.route("/<int:guide_id>", methods=["GET", "POST"])
+@roles_required("librarian")
+def edit(guide_id):
+    session = get_session()
+    guide = service.get_guide(session, current_user, guide_id)
+    form = GuideForm()
+    _member_choices(form)
+    if form.validate_on_submit():
+        try:
+            service.update_guide(session, current_user, guide_id, form.data_for_service())
+        except ConsortiumError as exc:
+            _show_errors(exc)
+        else:
+            flash(_("Guide saved."), "info")
+            return redirect(url_for("guides.edit", guide_id=guide_id))
+    elif request.method == "GET":
+        form.fill_from(guide)
+
+    pick_q = request.args.get("pick", "").strip()
+    candidates = service.pick_candidates(session, pick_q, get_port(SEARCH)) if pick_q else []
+    return render_template("guides/staff_guide_form.html", form=form, guide=guide, items=picked_items(session, guide),
+                           pick_q=pick_q, candidates=candidates, add_form=AddItemForm(), item_form=ItemForm(),
+                           state_form=StateForm(), actions=allowed_actions(guide.state))
+
+
+@bp.route("/<int:guide_id>/state", methods=["POST"])
+@roles_required("librarian")
+def change_state(guide_id):
+    form = StateForm()
+    if form.validate_on_submit():
+        try:
+            guide = service.change_state(get_session(), current_user, guide_id, form.action.data)
+        except InvalidInput as exc:
+            _show_errors(exc)
+        else:
+            flash(_("The guide is now %(state)s.", state=_(guide.state)), "info")
+    return redirect(url_for("guides.edit", guide_id=guide_id))
+
+
+@bp.route("/<int:guide_id>/items", methods=["POST"])
+@roles_required("librarian")
+def add_item(guide_id):
+    form = AddItemForm()
+    if form.validate_on_submit() and form.work_id.data.isdigit():
+        try:
+            service.add_item(get_session(), current_user, guide_id, int(form.work_id.data), form.commentary.data or "")
+        except InvalidInput as exc:
+            _show_errors(exc)
+        else:
+            flash(_("Work added to the guide."), "info")
+    else:
+        flash(_("Choose a work to add."), "error")
+    return redirect(url_for("guides.edit", guide_id=guide_id))
+
+
+@bp.route("/<int:guide_id>/items/<int:item_id>", methods=["POST"])
+@roles_required("librarian")
+def edit_item(guide_id, item_id):
+    form = ItemForm()
+    if form.validate_on_submit():
+        action = form.action.data
+        try:
+            service.edit_item(get_session(), current_user, guide_id, item_id,
+                              commentary=form.commentary.data if action == "save" else None,
+                              move=action if action in ("up", "down") else None, remove=action == "remove")
+        except InvalidInput as exc:
+            _show_errors(exc)
+    return redirect(url_for("guides.edit", guide_id=guide_id))

@@ -1,0 +1,50 @@
+"""The portal's pages: the reader home, the staff home and the language switch."""
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlmodel import func, select
+
+from consortium.accounts.models import Member
+from consortium.accounts.service import list_members
+from consortium.catalogue.models import Holding, PushBatch
+from consortium.db import get_session
+from consortium.i18n import COOKIE
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+
+@bp.route("/")
+def home():
+    session = get_session()
+    stats = {
+        "members": session.exec(select(func.count()).select_from(Member)).one(),
+        "works": session.exec(select(func.count(func.distinct(Holding.work_id)))).one(),
+        "holdings": session.exec(select(func.count()).select_from(Holding)).one(),
+    }
+    return render_template("portal/home.html", stats=stats, members=list_members(session))
+
+
+@bp.route("/lang/<code>")
+def switch_language(code):
+    target = request.args.get("next") or url_for("pages.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.home")
+    response = redirect(target)
+    if code in current_app.config["CONSORTIUM_LANGUAGES"]:
+        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@bp.route("/staff/")
+@login_required
+def staff_home():
+    session = get_session()
+    query = select(PushBatch, Member).join(Member, Member.id == PushBatch.member_id)
+    if not current_user.is_admin:
+        query = query.where(PushBatch.member_id == current_user.member_id)
+    batches = session.exec(query.order_by(PushBatch.id.desc()).limit(20)).all()
+    member = session.get(Member, current_user.member_id) if current_user.member_id else None
+    count = select(func.count()).select_from(Holding)
+    if not current_user.is_admin:
+        count = count.where(Holding.member_id == current_user.member_id)
+    holdings = session.exec(count).one()
+    return render_template("portal/staff_home.html", member=member, batches=batches, holdings=holdings)

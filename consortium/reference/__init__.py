@@ -1,0 +1,54 @@
+"""The federated reference queue: readers ask, the best-placed member answers.
+
+Pure rules: ``states`` (a question's life), ``routing`` (which member), ``question_text`` (what
+a question is about), ``workclock`` and ``opening_hours`` (working-hours due times),
+``redaction`` and ``pii_patterns`` (personal data out before publishing). Services: ``questions``
+(reader intake, status page), ``placement`` (routing facts from the database and the search
+port), ``liaison`` and ``queue`` (claim, answer, clarify, transfer, return, close), ``knowledge``
+(the published answers), ``profiles``, ``stats``, ``sweep`` (reminders, escalation, retention),
+``notices`` (the queue's e-mails). Views: ``public`` (reader pages), ``staff`` (liaison pages),
+``api`` (JSON); ``cli`` holds ``consortium sweep`` and ``consortium reference``.
+"""
+from flask_babel import lazy_gettext as _l
+
+from consortium.config import apply_defaults
+from consortium.jobs import get_jobs
+from consortium.ports import ANSWERS
+from consortium.reference import api, public, staff
+from consortium.reference.knowledge import KnowledgeAnswers
+from consortium.reference.sweep import run_sweep
+from consortium.web.api import get_api
+from consortium.web.nav import add_nav
+
+DEFAULTS = {
+    # Routing weights by signal name (see consortium.routing.Weights); missing names keep defaults.
+    "REFERENCE_ROUTING_WEIGHTS": {},
+    # Submissions allowed per e-mail address and per IP address within the window.
+    "REFERENCE_RATE_LIMIT_PER_EMAIL": 5,
+    "REFERENCE_RATE_LIMIT_PER_IP": 20,
+    "REFERENCE_RATE_LIMIT_WINDOW_SECONDS": 3600,
+    # The question form refuses submissions faster than this (bots fill forms instantly).
+    "REFERENCE_MIN_FILL_SECONDS": 3,
+    # A question nobody claims within this many working days opens to every member.
+    "REFERENCE_OPEN_TO_ALL_DAYS": 7,
+    # Remind the member's liaisons this many working hours before a first response falls due.
+    "REFERENCE_REMIND_BEFORE_HOURS": 2.0,
+    # Calendar for members without a reference profile, and for the consortium-wide 7-day rule.
+    "REFERENCE_DEFAULT_HOURS": "mon-fri 08:30-17:30",
+    "REFERENCE_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    # Seconds between runs of the "sweep" background job (reminders, escalation, retention).
+    "REFERENCE_SWEEP_INTERVAL_SECONDS": 300,
+}
+
+
+def init_app(app) -> None:
+    """Register the reference blueprints, the sweep job, the ANSWERS port and menu entries."""
+    apply_defaults(app, DEFAULTS)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
+    get_api(app).register_blueprint(api.blp)
+    app.extensions[ANSWERS] = KnowledgeAnswers(app)
+    get_jobs(app).register("sweep", lambda: run_sweep(app), app.config["REFERENCE_SWEEP_INTERVAL_SECONDS"])
+    add_nav(app, "reference.ask", _l("Ask a librarian"))
+    add_nav(app, "reference.answers", _l("Answered questions"))
+    add_nav(app, "reference_staff.queue", _l("Question queue"), staff=True, roles=("liaison",))

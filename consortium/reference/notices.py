@@ -1,0 +1,110 @@
+"""The e-mails of the reference queue, queued in the caller's transaction (sent after commit).
+
+Every mail is bilingual (Chinese first, then English): readers and liaisons of five
+universities read both, and a mail written in a background sweep has no page language.
+"""
+import html as html_lib
+
+import nh3
+from sqlmodel import Session
+
+from consortium.accounts.models import Member
+from consortium.mail import queue_mail
+from consortium.reference.common import ReferenceSettings, liaison_emails
+from consortium.reference.models import Question
+
+
+def _queue(session: Session, to: str, subject: str, text: str, kind: str, question: Question) -> None:
+
+    queue_mail(session, to, subject, text, kind=kind, ref=f"question:{question.id}")
+
+
+def html_to_text(body_html: str) -> str:
+    """Plain text of sanitised HTML for the text part of a mail."""
+    spaced = body_html.replace("</p>", "</p>\n").replace("<br>", "\n").replace("</li>", "</li>\n")
+    return html_lib.unescape(nh3.clean(spaced, tags=set())).strip()
+
+
+def _member_name(session: Session, member_id: int | None) -> str:
+    member = session.get(Member, member_id) if member_id else None
+    if member is None:
+        return "联盟咨询台 / the consortium desk"
+    return f"{member.name} / {member.name_en or member.code}"
+
+
+def _staff_url(settings: ReferenceSettings, question: Question) -> str:
+    return f"{settings.base_url}/staff/questions/{question.id}"
+
+
+def reader_received(session: Session, question: Question, status_url: str) -> None:
+    if not question.reader_email:
+        return
+    text = (f"您好，我们已收到您的咨询（编号 {question.id}），将由{_member_name(session, question.routed_member_id)}答复。\n"
+            f"您的专属进度页面（请勿转发）：{status_url}\n\n"
+            f"Hello, we received your question (no. {question.id}). It will be answered by "
+            f"{_member_name(session, question.routed_member_id)}.\n"
+            f"Your private status page (do not share the link): {status_url}\n\n{question.text}\n")
+    _queue(session, question.reader_email, f"已收到您的咨询 / Question received (#{question.id})",
+           text, "reference.received", question)
+
+
+def reader_clarification(session: Session, question: Question, body_html: str) -> None:
+    if not question.reader_email:
+        return
+    text = (f"您的咨询（编号 {question.id}）需要补充信息：\n\n{html_to_text(body_html)}\n\n"
+            "请打开收到咨询时邮件中的专属进度页面回复。\n\n"
+            f"Your question (no. {question.id}) needs more detail (see above). Please reply on your private "
+            "status page; its link is in the confirmation e-mail.\n")
+    _queue(session, question.reader_email, f"请补充咨询信息 / Clarification needed (#{question.id})",
+           text, "reference.clarification", question)
+
+
+def reader_answered(session: Session, question: Question, body_html: str) -> None:
+    if not question.reader_email:
+        return
+    text = (f"您的咨询（编号 {question.id}）已由{_member_name(session, question.routed_member_id)}答复：\n\n"
+            f"{html_to_text(body_html)}\n\n您也可以在专属进度页面查看全部对话。\n\n"
+            f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
+            "your private status page.\n")
+    _queue(session, question.reader_email, f"您的咨询已答复 / Your question is answered (#{question.id})",
+           text, "reference.answered", question)
+
+
+def liaisons_routed(session: Session, question: Question, settings: ReferenceSettings, kind: str) -> None:
+    """New question, transferred in or escalated to a member: tell its liaisons."""
+    subjects = {
+        "reference.routed": "新咨询 / New question",
+        "reference.transferred": "转来的咨询 / Question transferred to you",
+        "reference.escalated": "升级的咨询 / Question escalated to you",
+        "reference.open_to_all": "无人认领的咨询，现向所有成员馆开放 / Unclaimed question open to every member",
+    }
+    preview = question.text if len(question.text) <= 300 else question.text[:300] + "…"
+    text = f"{subjects[kind]} #{question.id}\n\n{preview}\n\n{_staff_url(settings, question)}\n"
+    member = None if kind == "reference.open_to_all" else question.routed_member_id
+    for email in liaison_emails(session, member):
+        _queue(session, email, f"{subjects[kind]} (#{question.id})", text, kind, question)
+
+
+def liaisons_reminder(session: Session, question: Question, settings: ReferenceSettings,
+                      claimer_email: str | None = None) -> None:
+    """Unclaimed: every liaison of the member, about the first response; claimed: the claimer, about the answer."""
+    if claimer_email:
+        due, what_zh, what_en, recipients = question.answer_due_at, "答复", "answer", [claimer_email]
+    else:
+        due, what_zh, what_en = question.first_response_due_at, "首次答复", "first response"
+        recipients = liaison_emails(session, question.routed_member_id)
+    text = (f"咨询 #{question.id} 即将超时（{what_zh}期限 {due:%Y-%m-%d %H:%M} UTC），请尽快处理。\n"
+            f"Question #{question.id} falls due soon ({what_en} by {due:%Y-%m-%d %H:%M} UTC).\n\n"
+            f"{_staff_url(settings, question)}\n")
+    for email in recipients:
+        _queue(session, email, f"咨询即将超时 / Reminder (#{question.id})", text, "reference.reminder", question)
+
+
+def liaison_reader_replied(session: Session, question: Question, settings: ReferenceSettings,
+                           claimer_email: str | None) -> None:
+    if not claimer_email:
+        return
+    text = (f"读者已回复咨询 #{question.id}。\nThe reader replied to question #{question.id}.\n\n"
+            f"{_staff_url(settings, question)}\n")
+    _queue(session, claimer_email, f"读者已回复 / Reader replied (#{question.id})", text,
+           "reference.reader_reply", question)

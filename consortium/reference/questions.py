@@ -1,0 +1,188 @@
+"""Reader side of the reference queue: intake, the private status page, replies, consent.
+
+The reader's only way in is the status token: ``secrets.token_urlsafe`` handed out once,
+stored only as its SHA-256.
+"""
+import secrets
+from datetime import datetime, timedelta
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from consortium.accounts.models import Member, User
+from consortium.catalogue.models import Work
+from consortium.db.columns import as_aware
+from consortium.db.uow import UnitOfWork
+from consortium.errors import InvalidInput, NotFound, RateLimited
+from consortium.reference import notices as reference_mail
+from consortium.reference.common import (
+    ReferenceSettings,
+    calendar_for,
+    hash_token,
+    iso,
+    profile_of,
+    record_event,
+    set_due_times,
+)
+from consortium.reference.models import IntakeHit, KnowledgeEntry, Question, QuestionMessage
+from consortium.reference.placement import decide, member_id_for, question_clc
+from consortium.reference.states import transition
+from consortium.web.markup import clean_text_to_html
+
+LANGUAGES = ("zh", "en")
+
+
+class IntakeSchema(Schema):
+    """The question form and ``POST /api/v1/questions`` body (DESIGN.md)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    question = fields.String(required=True, validate=validate.Length(min=3, max=5000))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    home_member = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    work_id = fields.Integer(load_default=None, allow_none=True, strict=False)
+    language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
+    consent_publish = fields.Boolean(load_default=False)
+
+
+def validate_intake(data: dict) -> dict:
+    try:
+        loaded = IntakeSchema().load(data or {})
+    except ValidationError as exc:
+        raise InvalidInput("The question could not be submitted: please check the fields.", exc.messages) from None
+    loaded["question"] = loaded["question"].strip()
+    loaded["name"] = " ".join(loaded["name"].split())
+    if len(loaded["question"]) < 3:
+        raise InvalidInput("Please write your question.", {"question": ["Too short."]})
+    return loaded
+
+
+def _guess_language(text: str) -> str:
+    """Chinese when the question has any Han character, else English."""
+    return "zh" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
+
+
+def check_rate_limit(session: Session, email: str, ip: str | None, now: datetime, settings: ReferenceSettings) -> None:
+    """Refuse when the e-mail address or the IP has used up its window; record this hit."""
+    since = now - timedelta(seconds=settings.rate_window_seconds)
+    buckets = [(f"email:{hash_token(email.lower())}", settings.rate_per_email)]
+    if ip:
+        buckets.append((f"ip:{hash_token(ip)}", settings.rate_per_ip))
+    for bucket, limit in buckets:
+        used = session.exec(select(func.count()).select_from(IntakeHit).where(
+            IntakeHit.bucket == bucket, IntakeHit.created_at > since)).one()
+        if used >= limit:
+            raise RateLimited("Too many questions in a short time; please try again later.",
+                              settings.rate_window_seconds)
+    for bucket, _limit in buckets:
+        session.add(IntakeHit(bucket=bucket, created_at=now))
+
+
+def submit_question(session: Session, data: dict, *, now: datetime, settings: ReferenceSettings,
+                    ip: str | None = None, search=None, on_commit=None) -> dict:
+    """Validate, rate-limit, route and store a question; queue the mails; answer the status link."""
+    values = validate_intake(data)
+    home_id = member_id_for(session, values["home_member"].strip().upper())
+    if home_id is None:
+        raise InvalidInput("Unknown home library.", {"home_member": ["Unknown member code."]})
+    if values["work_id"] is not None and session.get(Work, values["work_id"]) is None:
+        raise InvalidInput("Unknown work.", {"work_id": ["No such work."]})
+    token = secrets.token_urlsafe(32)
+    with UnitOfWork(session) as uow:
+        check_rate_limit(session, values["email"], ip, now, settings)
+        question = Question(
+            text=values["question"], reader_name=values["name"], reader_email=values["email"].lower(),
+            home_member_id=home_id, work_id=values["work_id"], language=values["language"] or _guess_language(values["question"]),
+            consent_publish=values["consent_publish"], token_hash=hash_token(token),
+            clc=question_clc(session, values["question"], values["work_id"]), created_at=now, updated_at=now)
+        session.add(question)
+        session.flush()
+        decision = decide(session, question, now, settings, search)
+        question.routed_member_id = member_id_for(session, decision.chosen)
+        question.routing = decision.as_dict()
+        set_due_times(session, question, now, settings)
+        record_event(session, question, "routed", now, who="system", member_id=question.routed_member_id,
+                     reasons=question.routing)
+        status_url = f"{settings.base_url}/questions/{token}"
+        reference_mail.reader_received(session, question, status_url)
+        reference_mail.liaisons_routed(session, question, settings, "reference.routed")
+        if on_commit:
+            uow.after_commit(on_commit)
+    return {"id": question.id, "status_url": status_url, "token": token, "routed_to": decision.chosen,
+            "due_at": iso(question.answer_due_at), "first_response_due_at": iso(question.first_response_due_at)}
+
+
+def question_for_token(session: Session, token: str) -> Question:
+    question = session.exec(select(Question).where(Question.token_hash == hash_token(token or ""))).first()
+    if question is None:
+        raise NotFound("There is no question at this address. Please check the link in your e-mail.")
+    return question
+
+
+def reader_view(session: Session, token: str) -> dict:
+    """What the reader's status page shows: their question and the public conversation only."""
+    question = question_for_token(session, token)
+    messages = session.exec(select(QuestionMessage).where(
+        QuestionMessage.question_id == question.id, QuestionMessage.kind != "note")
+        .order_by(QuestionMessage.created_at, QuestionMessage.id)).all()
+    member = session.get(Member, question.routed_member_id) if question.routed_member_id else None
+    entry = _live_entry(session, question.id)
+    return {
+        "id": question.id, "text": question.text, "status": question.status,
+        "name": question.reader_name, "created_at": question.created_at,
+        "member": member, "consent_publish": question.consent_publish,
+        "published_entry_id": entry.id if entry else None,
+        "can_reply": question.status in ("waiting", "answered"),
+        "messages": [{"kind": m.kind, "body_html": m.body_html, "created_at": m.created_at} for m in messages],
+    }
+
+
+def _live_entry(session: Session, question_id: int) -> KnowledgeEntry | None:
+    return session.exec(select(KnowledgeEntry).where(
+        KnowledgeEntry.question_id == question_id, KnowledgeEntry.unpublished_at.is_(None))).first()
+
+
+def reader_reply(session: Session, token: str, text: str, *, now: datetime, settings: ReferenceSettings) -> None:
+    """The reader answers a clarification request (or follows up): the clock resumes."""
+    text = (text or "").strip()
+    if not 1 <= len(text) <= 5000:
+        raise InvalidInput("Please write a reply (at most 5,000 characters).", {"text": ["Length 1–5000."]})
+    question = question_for_token(session, token)
+    with UnitOfWork(session):
+        was = question.status
+        question.status = transition(question.status, "reader_reply")
+        if was == "waiting" and question.paused_at is not None:
+            _resume_clock(session, question, now, settings)
+        question.updated_at = now
+        session.add(QuestionMessage(question_id=question.id, kind="reader_reply", body_html=clean_text_to_html(text),
+                                    created_at=now))
+        record_event(session, question, "reader_reply", now, who="reader", member_id=question.routed_member_id)
+        claimer = session.get(User, question.claimed_by_id) if question.claimed_by_id else None
+        reference_mail.liaison_reader_replied(session, question, settings, claimer.email if claimer else None)
+
+
+def _resume_clock(session: Session, question: Question, now: datetime, settings: ReferenceSettings) -> None:
+    """Push the answer due time on by the working hours spent waiting for the reader."""
+    calendar = calendar_for(profile_of(session, question.routed_member_id), settings)
+    paused = max(0.0, calendar.working_hours_between(as_aware(question.paused_at), now))
+    if question.answer_due_at is not None and paused > 0:
+        question.answer_due_at = calendar.add_working_hours(as_aware(question.answer_due_at), paused)
+    question.paused_at = None
+
+
+def withdraw_consent(session: Session, token: str, *, now: datetime) -> bool:
+    """The reader withdraws consent to publish; a published entry is taken down. True if one was."""
+    question = question_for_token(session, token)
+    with UnitOfWork(session):
+        question.consent_publish = False
+        question.updated_at = now
+        entry = _live_entry(session, question.id)
+        if entry is not None:
+            entry.unpublished_at = now
+            entry.updated_at = now
+            record_event(session, question, "unpublished", now, who="reader", member_id=entry.member_id,
+                         reasons={"why": "reader withdrew consent"})
+    return entry is not None

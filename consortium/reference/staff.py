@@ -1,0 +1,142 @@
+"""Liaison workspace pages: queue tabs, one question with its actions, publishing, statistics,
+reference profiles. Actions are plain forms (CSRF-protected by the foundation)."""
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from consortium.accounts.service import list_members
+from consortium.db import get_session
+from consortium.errors import ConsortiumError, InvalidInput, NotFound, PermissionDenied
+from consortium.reference import (
+    knowledge,
+    liaison,
+)
+from consortium.reference import (
+    profiles as reference_profiles,
+)
+from consortium.reference import (
+    queue as liaison_queue,
+)
+from consortium.reference import (
+    stats as reference_stats,
+)
+from consortium.reference.api import run_action
+from consortium.reference.viewhelpers import (
+    handle_page_error,
+    now,
+    search_port,
+    settings,
+    staff_actor,
+    translated_message,
+)
+
+bp = Blueprint("reference_staff", __name__, url_prefix="/staff", template_folder="templates")
+bp.register_error_handler(ConsortiumError, handle_page_error)
+
+
+@bp.route("/questions")
+@login_required
+def queue():
+    actor = staff_actor()
+    tab = request.args.get("tab", "new")
+    rows = liaison_queue.queue(get_session(), actor, tab, now=now())
+    counts = liaison_queue.queue_counts(get_session(), actor, now=now())
+    return render_template("reference/queue.html", tab=tab, rows=rows, counts=counts, tabs=liaison_queue.TABS)
+
+
+@bp.route("/questions/<int:question_id>")
+@login_required
+def question(question_id):
+    actor = staff_actor()
+    session = get_session()
+    detail = liaison_queue.question_detail(session, question_id, actor, now=now())
+    suggestion = None
+    if "transfer" in detail["allowed_actions"] and (detail["handles"] or actor.is_admin):
+        q = liaison.load_question(session, question_id, actor)
+        suggestion = liaison.suggest_transfer(session, q, now(), settings(), search_port())
+    return render_template("reference/question.html", q=detail, suggestion=suggestion,
+                           members=list_members(session))
+
+
+@bp.route("/questions/<int:question_id>/<action>", methods=["POST"])
+@login_required
+def act(question_id, action):
+    try:
+        run_action(action, question_id, request.form)
+    except (PermissionDenied, NotFound):
+        raise
+    except ConsortiumError as exc:
+        flash(translated_message(exc), "error")
+    else:
+        flash(_("Done."), "info")
+        if action in ("transfer", "return"):  # it left this member's queue: the page would be a 403
+            return redirect(url_for("reference_staff.queue"))
+    return redirect(url_for("reference_staff.question", question_id=question_id))
+
+
+@bp.route("/questions/<int:question_id>/publish")
+@login_required
+def publish_preview(question_id):
+    preview = knowledge.preview(get_session(), question_id, staff_actor())
+    return render_template("reference/publish.html", p=preview)
+
+
+def _period():
+    today = datetime.now(timezone.utc).date()
+    try:
+        start = datetime.fromisoformat(request.args.get("from") or (today - timedelta(days=30)).isoformat())
+        end = datetime.fromisoformat(request.args.get("to") or (today + timedelta(days=1)).isoformat())
+    except ValueError:
+        raise InvalidInput(_("Dates are written YYYY-MM-DD."), {"from": ["date"]}) from None
+    return start.replace(tzinfo=start.tzinfo or timezone.utc), end.replace(tzinfo=end.tzinfo or timezone.utc)
+
+
+@bp.route("/reference/stats")
+@login_required
+def stats():
+    start, end = _period()
+    rows = reference_stats.member_stats(get_session(), staff_actor(), start, end, now=now(), settings=settings(),
+                                        member_code=request.args.get("member") or None)
+    if request.args.get("format") == "csv":
+        return Response(reference_stats.stats_csv(rows), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=reference-stats.csv"})
+    return render_template("reference/stats.html", rows=rows, start=start, end=end,
+                           columns=reference_stats.COLUMNS)
+
+
+@bp.route("/reference/profiles", methods=["GET", "POST"])
+@login_required
+def profiles():
+    actor = staff_actor()
+    if not actor.is_admin:
+        raise PermissionDenied(_("Only consortium administrators manage reference profiles."))
+    session = get_session()
+    if request.method == "POST":
+        try:
+            reference_profiles.set_profile(session, request.form.get("code", ""), _profile_values(request.form),
+                                           now=now())
+            flash(_("Profile saved."), "info")
+        except ConsortiumError as exc:
+            flash(translated_message(exc), "error")
+        return redirect(url_for("reference_staff.profiles"))
+    return render_template("reference/profiles.html", rows=reference_profiles.list_profiles(session))
+
+
+def _profile_values(form) -> dict:
+    try:
+        return {
+            "strengths": reference_profiles.parse_strengths(form.get("strengths", "")),
+            "languages": [v for v in form.get("languages", "zh").replace(",", " ").split() if v],
+            "capacity": int(form.get("capacity", "10")),
+            "opening_hours": form.get("opening_hours", "").strip() or "mon-fri 08:30-17:30",
+            "timezone": form.get("timezone", "").strip() or "Asia/Shanghai",
+            "closures": [v for v in form.get("closures", "").replace(",", " ").split() if v],
+            "first_response_days": int(form.get("first_response_days", "1")),
+            "answer_days": int(form.get("answer_days", "3")),
+            "retention_days": int(form.get("retention_days", "365")),
+            "accepts_questions": form.get("accepts_questions") == "y",
+        }
+    except ValueError:
+        raise InvalidInput(_("Numbers are whole numbers."), {"capacity": ["number"]}) from None

@@ -1,0 +1,69 @@
+"""What the reference views share: settings from config, the acting staff member, the clock."""
+from datetime import datetime, timezone
+
+from flask import current_app, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from consortium.errors import InvalidTransition, PermissionDenied, Unauthenticated
+from consortium.mail import wake_mailer
+from consortium.ports import SEARCH, get_port
+from consortium.reference.common import Actor, ReferenceSettings
+from consortium.web.errors import handle_domain_error
+
+LIAISON_ROLES = ("liaison", "consortium_admin")
+
+
+def settings() -> ReferenceSettings:
+    return ReferenceSettings.from_config(current_app.config)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def search_port():
+    return get_port(SEARCH)
+
+
+def staff_actor() -> Actor:
+    """The logged-in liaison or admin; others are refused (401 not logged in, 403 wrong role)."""
+    if not current_user.is_authenticated:
+        raise Unauthenticated("Please log in as a liaison officer.")
+    if current_user.role not in LIAISON_ROLES:
+        raise PermissionDenied("Only liaison officers and consortium administrators work the question queue.")
+    return Actor(user_id=current_user.id, member_id=current_user.member_id, role=current_user.role,
+                 name=current_user.display_name)
+
+
+def client_ip() -> str | None:
+    """The peer address (a proxy in front must be configured with ProxyFix to pass the reader's)."""
+    return request.remote_addr
+
+
+def wake_mail():
+    app = current_app._get_current_object()
+    return lambda: wake_mailer(app)
+
+
+def translated_message(exc) -> str:
+    """A domain error's message in the page language (services speak English, pages zh-CN/en)."""
+    errors = getattr(exc, "errors", {}) or {}
+    if isinstance(exc, InvalidTransition) and errors.get("state") and errors.get("action"):
+        return gettext("Cannot %(action)s a question that is %(state)s.",
+                       action=gettext(ACTION_WORDS.get(errors["action"][0], errors["action"][0])),
+                       state=gettext(STATE_WORDS.get(errors["state"][0], errors["state"][0])))
+    return gettext(exc.message)
+
+
+def handle_page_error(exc):
+    """Blueprint error handler: the foundation's response, with the message translated."""
+    exc.message = translated_message(exc)
+    return handle_domain_error(exc)
+
+
+ACTION_WORDS = {"claim": "claim", "unclaim": "unclaim", "answer": "answer", "clarify": "ask for clarification on",
+                "transfer": "transfer", "return_to_pool": "return to the pool", "escalate": "escalate",
+                "close": "close", "reader_reply": "reply to"}
+STATE_WORDS = {"new": "not claimed yet", "claimed": "being worked on", "waiting": "waiting for the reader's reply",
+               "answered": "already answered", "closed": "already closed"}

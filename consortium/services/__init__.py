@@ -1,1 +1,0 @@
-"""Services: permission check → schema load → domain work → unit of work."""
