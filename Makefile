@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 
-.PHONY: install run test bench clean
+.PHONY: install run test test-fast lint bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,16 @@ install: $(STAMP)
 run: install
 	$(BIN)/consortium demo --port $(PORT)
 
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The full suite (CI): lint first, then every test, the 25 slowest listed.
+test: install lint
+	$(BIN)/python -m pytest --durations=25 $(PYTEST_ARGS)
+
+# The edit loop: no browser, PostgreSQL or slow tests, on every core.
+test-fast: install
+	$(BIN)/python -m pytest -n auto -q -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -69,7 +69,7 @@ def build_part(url: str, part_dir: str, spans, limitmb: int, counter=None,
     memory up to ``limitmb`` and beyond that spills them to files one posting per call, which
     at a million works costs more than writing a few more segments.
     """
-    from consortium.db import make_engine
+    from consortium.db.engine import make_engine
 
     segment_docs = segment_docs or SEGMENT_DOCS
     engine = make_engine(url)

@@ -4,7 +4,7 @@ from collections import defaultdict
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from consortium.db import as_stored_text, decode_json_texts
+from consortium.db.engine import as_stored_text, decode_json_texts
 from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.accounts.models import Member
 from consortium.catalogue.works import WORK_FIELDS

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from consortium import create_app
-from consortium.db import make_engine, new_session
+from consortium.db import new_session
+from consortium.db.engine import make_engine
 from consortium.db.migrate import upgrade
 
 # Property tests judge behaviour, not speed: on a loaded 2-core CI machine a slow example
@@ -63,6 +64,19 @@ def pg_template():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+# Tests that need a browser or a PostgreSQL server carry its mark even when they reach it only
+# through a fixture, so the fast lane (`make test-fast`: -m "not browser and not postgres and not
+# slow") leaves them out.
+_FIXTURE_MARKS = {"browser": "browser", "page": "browser", "pg_template": "postgres"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, mark in _FIXTURE_MARKS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(mark)
 
 
 def pytest_generate_tests(metafunc):

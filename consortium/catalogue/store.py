@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from consortium.catalogue import matching, normalise
 from consortium.catalogue.models import ChangeLog, Holding, Work, WorkIdentifier
-from consortium.db import as_stored_text, decode_json_texts
+from consortium.db.engine import as_stored_text, decode_json_texts
 from consortium.db.columns import utcnow
 
 W, H, WI, L = Work.__table__, Holding.__table__, WorkIdentifier.__table__, ChangeLog.__table__

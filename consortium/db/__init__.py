@@ -1,30 +1,16 @@
-"""The database resource: one SQLAlchemy engine per app, one session per request."""
-import json
+"""The database resource of the Flask app: one engine per app, one session per request.
+
+Flask-free pieces (building engines, sessions for an app handed in, column helpers) live in
+``consortium.db.engine`` and ``consortium.db.columns``; the unit of work in ``consortium.db.uow``;
+schema migrations in ``consortium.db.migrate`` and ``migrations/``.
+"""
 import os
 
 from flask import current_app, g
-from sqlalchemy import Text, event, type_coerce
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session
 
-EXTENSION = "consortium.db"
-
-
-def make_engine(url: str) -> Engine:
-    """Build an engine; SQLite files get WAL mode, a busy timeout and foreign keys."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
+from consortium.db.engine import EXTENSION, engine_of, make_engine, open_session
 
 
 def init_app(app) -> None:
@@ -36,7 +22,7 @@ def init_app(app) -> None:
 
 
 def get_engine(app=None) -> Engine:
-    return (app or current_app).extensions[EXTENSION]
+    return engine_of(app or current_app)
 
 
 def get_session() -> Session:
@@ -54,19 +40,4 @@ def _close_session(_exc) -> None:
 
 def new_session(app=None) -> Session:
     """A session for work outside a request (CLI, background jobs); the caller closes it."""
-    return Session(get_engine(app), expire_on_commit=False)
-
-
-def as_stored_text(column):
-    """A column selected as the text the database stores, without its type's conversion
-    (a JSON column, see ``decode_json_texts``; a date on SQLite, already ISO text)."""
-    return type_coerce(column, Text).label(column.name)
-
-
-def decode_json_texts(values: list) -> list:
-    """JSON column values selected with ``as_stored_text``, decoded in one ``json.loads`` (a
-    per-value call costs more than the parsing); a driver that decodes JSON itself (psycopg)
-    hands back the objects, which are kept."""
-    if all(isinstance(value, str) for value in values):
-        return json.loads("[" + ",".join(values) + "]")
-    return [json.loads(value) if isinstance(value, str) else value for value in values]
+    return open_session(app or current_app)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session
 
-from consortium.db import new_session
+from consortium.db.engine import open_session
 from consortium.db.columns import utcnow
 from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
@@ -56,7 +56,7 @@ def deliver_pending(app, limit: int = 100, *, now: datetime | None = None) -> De
     def clock() -> datetime:
         return now.astimezone(timezone.utc) if now is not None else utcnow()
 
-    with new_session(app) as session:
+    with open_session(app) as session:
         release_stale_claims(session, clock(), config["MAIL_CLAIM_TIMEOUT_SECONDS"])
         rows = claim_due(session, clock(), limit)
         if not rows:
@@ -72,7 +72,7 @@ def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
     """The ``mail`` job: full batches of ``MAIL_BATCH_SIZE`` until the due mail is out
     (at most ``max_batches`` per run, so one run never monopolises its thread)."""
     batch = app.config["MAIL_BATCH_SIZE"]
-    with new_session(app) as session:
+    with open_session(app) as session:
         purge_finished(session, utcnow(), app.config["MAIL_KEEP_DAYS"])
     total = DeliveryReport()
     for _ in range(max_batches):

@@ -15,8 +15,8 @@ from consortium.config import apply_defaults
 from consortium.jobs import get_jobs
 from consortium.ports import ANSWERS
 from consortium.reference import api, public, staff
+from consortium.reference.jobs import run_sweep
 from consortium.reference.knowledge import KnowledgeAnswers
-from consortium.reference.sweep import run_sweep
 from consortium.web.api import get_api
 from consortium.web.nav import add_nav
 

@@ -6,8 +6,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from consortium.db import new_session
+from consortium.reference.jobs import run_sweep
 from consortium.reference.profiles import list_profiles, parse_strengths, set_profile
-from consortium.reference.sweep import run_sweep
 
 
 @click.command("sweep")

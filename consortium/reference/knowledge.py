@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
-from consortium.db import new_session
 from consortium.db.columns import as_aware
+from consortium.db.engine import open_session
 from consortium.db.uow import UnitOfWork
 from consortium.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consortium.reference.common import Actor, record_event
@@ -136,5 +136,5 @@ class KnowledgeAnswers:
     def published(self, member: str | None = None, clc: str | None = None, limit: int = 50,
                   offset: int = 0, q: str | None = None) -> list[dict]:
 
-        with new_session(self.app) as session:
+        with open_session(self.app) as session:
             return published(session, member, clc, limit, offset, q=q)

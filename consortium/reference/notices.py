@@ -9,7 +9,7 @@ import nh3
 from sqlmodel import Session
 
 from consortium.accounts.models import Member
-from consortium.mail import queue_mail
+from consortium.mail.outbox import queue_mail
 from consortium.reference.common import ReferenceSettings, liaison_emails
 from consortium.reference.models import Question
 

@@ -5,16 +5,14 @@
 """
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from consortium.accounts.models import User
-from consortium.db import new_session
 from consortium.db.columns import as_aware
 from consortium.db.uow import UnitOfWork
-from consortium.ports import SEARCH
 from consortium.reference import notices as reference_mail
 from consortium.reference.common import (
     ReferenceSettings,
@@ -170,10 +168,3 @@ def prune_intake_hits(session: Session, *, now: datetime, settings: ReferenceSet
     with UnitOfWork(session):
         result = session.exec(delete(IntakeHit).where(IntakeHit.created_at < cutoff))
     return result.rowcount
-
-
-def run_sweep(app, now: datetime | None = None) -> SweepReport:
-    """One sweep over the queue with the app's settings (the background job and ``consortium sweep``)."""
-    with new_session(app) as session:
-        return sweep(session, now=now or datetime.now(timezone.utc), settings=ReferenceSettings.from_config(app.config),
-                     search=app.extensions.get(SEARCH))

@@ -12,7 +12,7 @@ import consortium.imports.models  # noqa: F401
 import consortium.mail.models  # noqa: F401
 import consortium.models.search  # noqa: F401
 import consortium.reference.models  # noqa: F401
-from consortium.db import make_engine
+from consortium.db.engine import make_engine
 from consortium.db.migrate import current_revision, head_revision, include_object, upgrade
 
 

@@ -17,7 +17,7 @@ def test_create_app_registers_the_sweep_job_the_answers_port_and_defaults(app):
 
 def test_sweep_job_runs_once_on_an_empty_queue(app):
     """The job body runs against the app's database and reports nothing to do."""
-    from consortium.reference.sweep import run_sweep
+    from consortium.reference.jobs import run_sweep
 
     report = run_sweep(app)
     assert (report.reminded, report.escalated, report.scrubbed) == (0, 0, 0)

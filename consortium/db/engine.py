@@ -1,0 +1,51 @@
+"""The database engine and sessions without Flask: what services, jobs and ports use when
+they are handed the app (or an engine) explicitly."""
+import json
+
+from sqlalchemy import Text, event, type_coerce
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+EXTENSION = "consortium.db"
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine; SQLite files get WAL mode, a busy timeout and foreign keys."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def engine_of(app) -> Engine:
+    """The engine ``consortium.db.init_app`` put on ``app``."""
+    return app.extensions[EXTENSION]
+
+
+def open_session(app) -> Session:
+    """A session on ``app``'s database for work outside a request; the caller closes it."""
+    return Session(engine_of(app), expire_on_commit=False)
+
+
+def as_stored_text(column):
+    """A column selected as the text the database stores, without its type's conversion
+    (a JSON column, see ``decode_json_texts``; a date on SQLite, already ISO text)."""
+    return type_coerce(column, Text).label(column.name)
+
+
+def decode_json_texts(values: list) -> list:
+    """JSON column values selected with ``as_stored_text``, decoded in one ``json.loads`` (a
+    per-value call costs more than the parsing); a driver that decodes JSON itself (psycopg)
+    hands back the objects, which are kept."""
+    if all(isinstance(value, str) for value in values):
+        return json.loads("[" + ",".join(values) + "]")
+    return [json.loads(value) if isinstance(value, str) else value for value in values]
