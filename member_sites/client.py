@@ -11,27 +11,12 @@ from urllib.parse import quote
 
 import requests
 
-from member_sites.errors import MemberSitesError
+from member_sites.errors import ClientError, Refused, Unreachable
 from member_sites.retry import RetryPolicy, is_transient_status, parse_retry_after
 
+__all__ = ["ClientError", "ConsortiumClient", "Refused", "Unreachable"]
+
 log = logging.getLogger(__name__)
-
-
-class ClientError(MemberSitesError):
-    """The consortium could not be reached or refused a request."""
-
-    def __init__(self, message: str, status: int | None = None, payload: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.payload = payload or {}
-
-
-class Unreachable(ClientError):
-    """Transient failures went on after every retry."""
-
-
-class Refused(ClientError):
-    """The consortium answered with a final error (a 4xx other than 429)."""
 
 
 class ConsortiumClient:

@@ -1,25 +1,24 @@
-"""The three steps of a harvest run: fetch (HTTP + spool), circuit breaker, delivery."""
+"""The three steps of a harvest run: fetch (HTTP + spool), circuit breaker, delivery.
+
+Each step takes the ``Harvester`` whose run it works on (its settings, ``session``, ``state``
+and ``progress``); the harvester calls them in order.
+"""
 import time
 
-from member_sites.harvester import (
-    BadOAIResponse,
-    HarvestHTTPError,
-    HarvestSummary,
-    OAIError,
-    WithdrawalLimitExceeded,
-    page_results,
-)
+import requests
+
+from member_sites.errors import BadOAIResponse, HarvestHTTPError, OAIError, WithdrawalLimitExceeded
+from member_sites.harvest_pages import HarvestSummary, page_results
 from member_sites.oai import local_id_from_identifier, parse_response
+
 
 _TRANSIENT = {429, 500, 502, 503, 504}
 
 
 def _session(harvester):
-    if harvester._session is None:
-        import requests
-
-        harvester._session = requests.Session()
-    return harvester._session
+    if harvester.session is None:
+        harvester.session = requests.Session()
+    return harvester.session
 
 
 def _retry_after(response, default: float) -> float:
@@ -29,8 +28,6 @@ def _retry_after(response, default: float) -> float:
 
 def http_get(harvester, params: dict) -> bytes:
     """GET the base URL with OAI params; transient failures are retried with backoff."""
-    import requests
-
     delay = harvester.backoff
     for attempt in range(harvester.retries + 1):
         response, reason = None, ""

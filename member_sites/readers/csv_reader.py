@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from member_sites.errors import MemberSitesError
+from member_sites.errors import EmptyFile, MissingColumns
 from member_sites.readers import ReadResult
 from member_sites.record.fields import FIELD_NAMES, REQUIRED_NAMES, names_of_kind
 
@@ -31,14 +31,6 @@ REQUIRED = REQUIRED_NAMES
 LIST_FIELDS = names_of_kind("list")
 INT_FIELDS = names_of_kind("int")
 _LIST_SPLIT = re.compile(r"[;|]")
-
-
-class MissingColumns(MemberSitesError):
-    """The CSV header lacks a required column, so no row can be used."""
-
-
-class EmptyFile(MemberSitesError):
-    """The CSV file has no header line."""
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -1,0 +1,67 @@
+"""member_sites stands alone: it talks to the consortium over HTTP only, so no module of it
+imports the consortium's packages, its third-party imports are the member-sync
+distribution's dependencies, and its imports go one way (no cycle, not even one hidden
+inside a function)."""
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "member_sites"
+LEAVING = PACKAGE / "embed"  # the embed kit's server side moves into the consortium
+
+
+def modules() -> dict[str, Path]:
+    """Every module of member_sites (leaving the embed kit out), by dotted name."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if LEAVING in path.parents:
+            continue
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def imported(name: str, path: Path) -> set[str]:
+    """Dotted names a module imports anywhere in its body (functions included)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _edges() -> dict[str, set[str]]:
+    """Module → the member_sites modules it makes Python run (``import a.b.c`` runs a, a.b, a.b.c)."""
+    known = modules()
+    graph = {}
+    for name, path in known.items():
+        targets = set()
+        for target in imported(name, path):
+            parts = target.split(".")
+            targets.update(".".join(parts[:n]) for n in range(1, len(parts) + 1) if ".".join(parts[:n]) in known)
+        graph[name] = targets - {name}
+    return graph
+
+
+def test_imports_form_no_cycle():
+    graph, state, cycles = _edges(), {}, []
+
+    def visit(node, trail):
+        state[node] = "open"
+        for target in sorted(graph[node]):
+            if state.get(target) == "open":
+                cycles.append(" → ".join(trail[trail.index(target):] + [target]))
+            elif target not in state:
+                visit(target, trail + [target])
+        state[node] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert not cycles
