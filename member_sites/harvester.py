@@ -10,7 +10,7 @@ worker) pushes what it is given. API::
         metadata_prefix="oai_dc",             # or "marc21" (MARCXML records)
         set_spec=None,                        # optional setSpec
         state_path="sync/harvest-state.json", # checkpoint file (a "<name>.pages/" spool dir sits beside it)
-        session=requests.Session(),           # optional; timeouts/retries are the harvester's
+        session=requests.Session(),           # optional; the harvester mounts its retries on it
         max_withdraw_share=0.10,              # circuit breaker (default 10 %)
         progress=None,                        # optional callable(phase, done, total): phase is
                                               # "fetch" (pages fetched, completeListSize or None)
@@ -71,9 +71,14 @@ than noRecordsMatch; ``.code`` holds the OAI code), ``BadOAIResponse`` (not XML 
 ``HarvestStateError`` (state file unreadable or belonging to another base URL/prefix/set);
 they live in ``member_sites.errors`` and are importable from here too.
 
+HTTP: every request retries by the push client's policy (``member_sites.retry``): connection
+errors, timeouts, 429 and 5xx are retried ``retries`` times with exponential backoff from
+``backoff`` seconds, with jitter, honouring ``Retry-After``; other 4xx are final.
+
 Imports go one way: ``harvester`` → ``harvest_fetch`` → ``harvest_pages``/``harvest_state`` →
 ``oai``/``readers``/``errors``.
 """
+import logging
 from collections.abc import Callable
 
 from member_sites.errors import (
@@ -87,10 +92,13 @@ from member_sites.errors import (
 from member_sites.harvest_fetch import check_breaker, deliver, fetch_all
 from member_sites.harvest_pages import HarvestPage, HarvestSummary, OnPage, page_results
 from member_sites.harvest_state import HarvestState
+from member_sites.retry import RetryPolicy
+from member_sites.transport import retrying_session
 
 __all__ = ["BadOAIResponse", "HarvestError", "HarvestHTTPError", "HarvestPage", "HarvestStateError",
            "HarvestSummary", "Harvester", "OAIError", "OnPage", "WithdrawalLimitExceeded", "page_results"]
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -104,8 +112,10 @@ class Harvester:
         self.metadata_prefix = metadata_prefix
         self.set_spec = set_spec
         self.max_withdraw_share = max_withdraw_share
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self.session = session
+        self.timeout = timeout
+        self.policy = RetryPolicy(attempts=retries + 1, base=backoff)
+        self.session = retrying_session(self.policy, session=session,
+                                        on_retry=lambda message: log.warning("%s", message))
         self.progress = progress or (lambda phase, done, total: None)
         self.state = HarvestState(state_path, {"base_url": base_url, "metadata_prefix": metadata_prefix,
                                                "set_spec": set_spec})
