@@ -3,10 +3,12 @@ imports the consortium's packages, its third-party imports are the member-sync
 distribution's dependencies, and its imports go one way (no cycle, not even one hidden
 inside a function)."""
 import ast
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "member_sites"
 LEAVING = PACKAGE / "embed"  # the embed kit's server side moves into the consortium
+FORBIDDEN = {"consortium", "search_index", "feeds", "bench"}
 
 
 def modules() -> dict[str, Path]:
@@ -34,6 +36,25 @@ def imported(name: str, path: Path) -> set[str]:
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
     return names
+
+
+def test_no_module_imports_the_consortium_search_index_or_feeds():
+    offenders = {f"{name}: {target}" for name, path in modules().items() for target in imported(name, path)
+                 if target.split(".")[0] in FORBIDDEN}
+    assert not offenders
+
+
+def _third_party(names) -> set[str]:
+    tops = {target.split(".")[0] for target in names}
+    return {top for top in tops if top not in sys.stdlib_module_names and top != "member_sites"}
+
+
+def test_the_record_package_needs_only_stdnum_and_pycountry():
+    """Both sides share member_sites.record: it imports nothing of member_sites outside itself."""
+    record = {name: path for name, path in modules().items() if name.startswith("member_sites.record")}
+    targets = set().union(*(imported(name, path) for name, path in record.items()))
+    assert _third_party(targets) == {"stdnum", "pycountry"}
+    assert all(t.startswith("member_sites.record") for t in targets if t.startswith("member_sites"))
 
 
 def _edges() -> dict[str, set[str]]:

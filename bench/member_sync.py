@@ -1,4 +1,4 @@
-"""Benchmark suite ``member_sites.bench_sync``: ``member-sync push`` of a CSV export end to end.
+"""Benchmark suite ``bench.member_sync``: ``member-sync push`` of a CSV export end to end.
 
 A real ``member-sync`` process reads a synthetic CSV file (valid ISBNs, Chinese and English
 titles) and pushes it over loopback HTTP to the app served by waitress on a SQLite file.

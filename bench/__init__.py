@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``), outside the production packages."""
