@@ -4,18 +4,22 @@ distribution's dependencies, and its imports go one way (no cycle, not even one 
 inside a function)."""
 import ast
 import sys
+import tomllib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "member_sites"
 LEAVING = PACKAGE / "embed"  # the embed kit's server side moves into the consortium
 FORBIDDEN = {"consortium", "search_index", "feeds", "bench"}
+IMPORT_NAMES = {"python-stdnum": "stdnum"}  # distribution name → import name, where they differ
 
 
 def modules() -> dict[str, Path]:
-    """Every module of member_sites (leaving the embed kit out), by dotted name."""
+    """Every module of member_sites (leaving the embed kit out), by dotted name; folders that
+    are not packages (a build's leftovers) are not part of it."""
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
-        if LEAVING in path.parents:
+        folders = path.relative_to(PACKAGE).parents
+        if LEAVING in path.parents or not all((PACKAGE / f / "__init__.py").exists() for f in folders):
             continue
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
         found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
@@ -47,6 +51,17 @@ def test_no_module_imports_the_consortium_search_index_or_feeds():
 def _third_party(names) -> set[str]:
     tops = {target.split(".")[0] for target in names}
     return {top for top in tops if top not in sys.stdlib_module_names and top != "member_sites"}
+
+
+def test_third_party_imports_are_the_distributions_dependencies():
+    """A member library installs exactly what member_sites imports."""
+    project = tomllib.loads((PACKAGE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = set()
+    for requirement in project["dependencies"]:
+        dist = requirement.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip().lower()
+        declared.add(IMPORT_NAMES.get(dist, dist.replace("-", "_")))
+    used = set().union(*(_third_party(imported(name, path)) for name, path in modules().items()))
+    assert used == declared
 
 
 def test_the_record_package_needs_only_stdnum_and_pycountry():
