@@ -11,7 +11,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-
 TRANSIENT_STATUSES = frozenset({429, *range(500, 600)})
 
 

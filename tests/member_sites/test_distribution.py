@@ -55,10 +55,10 @@ def member_sync_env(tmp_path_factory) -> Path:
 def test_the_distribution_brings_no_part_of_the_consortiums_stack(member_sync_env, tmp_path):
     """Each of the consortium's heavy dependencies fails to import; member_sites is installed
     (not the repository's copy), without the embed kit's server side."""
+    names = CONSORTIUM_STACK + ["member_sites.embed", "member_sites.record.checks", "member_sites.harvester"]
     probe = ("import importlib, json, member_sites\n"
-             f"names = {CONSORTIUM_STACK + ['member_sites.embed', 'member_sites.record.checks', 'member_sites.harvester']!r}\n"
              "found = {}\n"
-             "for name in names:\n"
+             f"for name in {names!r}:\n"
              "    try:\n        importlib.import_module(name); found[name] = True\n"
              "    except ImportError:\n        found[name] = False\n"
              "print(json.dumps({'found': found, 'file': member_sites.__file__}))\n")

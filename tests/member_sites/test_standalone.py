@@ -35,8 +35,9 @@ def imported(name: str, path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
-            if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            if node.level:  # from .x import y, from .. import z
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
     return names
@@ -46,6 +47,13 @@ def test_no_module_imports_the_consortium_search_index_or_feeds():
     offenders = {f"{name}: {target}" for name, path in modules().items() for target in imported(name, path)
                  if target.split(".")[0] in FORBIDDEN}
     assert not offenders
+
+
+def test_nothing_outside_the_embed_kit_depends_on_it():
+    """The embed kit's server side leaves member_sites; only its widget.js (static) stays."""
+    assert not {f"{name}: {target}" for name, path in modules().items() for target in imported(name, path)
+                if target.startswith("member_sites.embed")}
+    assert (PACKAGE / "static" / "embed" / "widget.js").is_file()
 
 
 def _third_party(names) -> set[str]:

@@ -48,7 +48,8 @@ def repack(dist: importlib.metadata.Distribution, folder: Path) -> Path:
     rows = []
     with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as archive:
         for file in dist.files:
-            if ".." in file.parts or "__pycache__" in file.parts or (file.parent == info and file.name in _INSTALLER_NOTES):
+            notes = file.parent == info and file.name in _INSTALLER_NOTES
+            if notes or ".." in file.parts or "__pycache__" in file.parts:
                 continue
             data = file.locate().read_bytes()
             digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
