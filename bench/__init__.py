@@ -10,8 +10,8 @@ SUITES = [
     "bench.reference",
     "bench.mail",
     "bench.clock_redaction",
-    "member_sites.bench",
-    "member_sites.bench_sync",
+    "bench.member_sites",
+    "bench.member_sync",
     "bench.feeds",
     "search_index.bench",
 ]

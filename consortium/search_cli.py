@@ -6,7 +6,6 @@ import sys
 import threading
 
 import click
-
 from flask import current_app
 from flask.cli import with_appcontext
 

@@ -12,14 +12,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from member_sites.errors import MemberSitesError
+from member_sites.errors import CheckpointError
 from member_sites.summary import Summary
 
 VERSION = 1
-
-
-class CheckpointError(MemberSitesError):
-    """A checkpoint could not be read or written."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """HTTP client of the consortium's member API (push, withdraw, stats), with retries.
 
 Transient failures (connection errors, timeouts, 429, 5xx) are retried with exponential
-backoff and jitter, honouring ``Retry-After``; any other 4xx is final and raised at once.
-Third-party errors are wrapped here, once: callers see ``member_sites.errors`` only.
+backoff and jitter, honouring ``Retry-After`` (``member_sites.retry``, applied by
+``member_sites.transport``); any other 4xx is final and raised at once. Third-party errors
+are wrapped here, once: callers see ``member_sites.errors`` only.
 """
 import logging
 import time
@@ -11,27 +12,13 @@ from urllib.parse import quote
 
 import requests
 
-from member_sites.errors import MemberSitesError
-from member_sites.retry import RetryPolicy, is_transient_status, parse_retry_after
+from member_sites.errors import ClientError, Refused, Unreachable
+from member_sites.retry import RetryPolicy, is_transient_status
+from member_sites.transport import OnRetry, failure_cause, retrying_session
+
+__all__ = ["ClientError", "ConsortiumClient", "Refused", "Unreachable"]
 
 log = logging.getLogger(__name__)
-
-
-class ClientError(MemberSitesError):
-    """The consortium could not be reached or refused a request."""
-
-    def __init__(self, message: str, status: int | None = None, payload: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.payload = payload or {}
-
-
-class Unreachable(ClientError):
-    """Transient failures went on after every retry."""
-
-
-class Refused(ClientError):
-    """The consortium answered with a final error (a 4xx other than 429)."""
 
 
 class ConsortiumClient:
@@ -39,14 +26,13 @@ class ConsortiumClient:
 
     def __init__(self, url: str, member: str, key: str, *, policy: RetryPolicy | None = None,
                  timeout: float = 300.0, sleep: Callable[[float], None] = time.sleep,
-                 on_retry: Callable[[str], None] | None = None):
+                 on_retry: OnRetry | None = None):
         self.base = url.rstrip("/") + f"/api/v1/members/{quote(member, safe='')}"
         self.member = member
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
-        self.sleep = sleep
-        self.on_retry = on_retry or (lambda message: log.warning("%s", message))
-        self.http = requests.Session()
+        self.http = retrying_session(self.policy, sleep=sleep,
+                                     on_retry=on_retry or (lambda message: log.warning("%s", message)))
         self.http.headers["Authorization"] = f"Bearer {key}"
         self.http.headers["User-Agent"] = "member-sync (Daodu)"
 
@@ -72,28 +58,19 @@ class ConsortiumClient:
         return int(self._call("GET", "/stats").json()["holdings"])
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
-        failed = 0
-        while True:
-            try:
-                response = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                failed += 1
-                self._wait_or_give_up(failed, f"{method} {path}: {type(exc).__name__}: {exc}", None)
-                continue
-            if response.status_code < 400:
-                return response
-            if not is_transient_status(response.status_code):
-                raise Refused(_message(response), response.status_code, _payload(response))
-            failed += 1
-            self._wait_or_give_up(failed, f"{method} {path}: HTTP {response.status_code}",
-                                  parse_retry_after(response.headers.get("Retry-After")))
-
-    def _wait_or_give_up(self, failed: int, what: str, retry_after: float | None) -> None:
-        if not self.policy.should_retry(failed):
-            raise Unreachable(f"{what} — gave up after {failed} tries.")
-        wait = self.policy.delay(failed, retry_after)
-        self.on_retry(f"{what}; retry {failed}/{self.policy.attempts - 1} in {wait:.1f}s")
-        self.sleep(wait)
+        gave_up = f"gave up after {self.policy.attempts} tries."
+        try:
+            response = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
+        except (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError) as exc:
+            raise Unreachable(f"{method} {path}: {failure_cause(exc)} — {gave_up}") from None
+        except requests.RequestException as exc:
+            raise ClientError(f"{method} {path}: {failure_cause(exc)}") from None
+        if response.status_code < 400:
+            return response
+        if is_transient_status(response.status_code):
+            raise Unreachable(f"{method} {path}: HTTP {response.status_code} — {gave_up}",
+                              response.status_code, _payload(response))
+        raise Refused(_message(response), response.status_code, _payload(response))
 
 
 def _payload(response: requests.Response) -> dict:

@@ -1,50 +1,29 @@
-"""The three steps of a harvest run: fetch (HTTP + spool), circuit breaker, delivery."""
-import time
+"""The three steps of a harvest run: fetch (HTTP + spool), circuit breaker, delivery.
 
-from member_sites.harvester import (
-    BadOAIResponse,
-    HarvestHTTPError,
-    HarvestSummary,
-    OAIError,
-    WithdrawalLimitExceeded,
-    page_results,
-)
+Each step takes the ``Harvester`` whose run it works on (its settings, ``session``, ``state``
+and ``progress``); the harvester calls them in order.
+"""
+import requests
+
+from member_sites.errors import BadOAIResponse, HarvestHTTPError, OAIError, WithdrawalLimitExceeded
+from member_sites.harvest_pages import HarvestSummary, page_results
 from member_sites.oai import local_id_from_identifier, parse_response
-
-_TRANSIENT = {429, 500, 502, 503, 504}
-
-
-def _session(harvester):
-    if harvester._session is None:
-        import requests
-
-        harvester._session = requests.Session()
-    return harvester._session
-
-
-def _retry_after(response, default: float) -> float:
-    value = response.headers.get("Retry-After", "") if response is not None else ""
-    return min(float(value), 60.0) if value.strip().isdigit() else default
+from member_sites.retry import is_transient_status
+from member_sites.transport import failure_cause
 
 
 def http_get(harvester, params: dict) -> bytes:
-    """GET the base URL with OAI params; transient failures are retried with backoff."""
-    import requests
-
-    delay = harvester.backoff
-    for attempt in range(harvester.retries + 1):
-        response, reason = None, ""
-        try:
-            response = _session(harvester).get(harvester.base_url, params=params, timeout=harvester.timeout)
-            if response.status_code not in _TRANSIENT:
-                return _body(response)
-            reason = f"HTTP {response.status_code}"
-        except requests.RequestException as exc:
-            reason = f"{type(exc).__name__}: {exc}"
-        if attempt < harvester.retries:
-            time.sleep(_retry_after(response, delay))
-            delay *= 2
-    raise HarvestHTTPError(f"{harvester.base_url} failed after {harvester.retries + 1} attempts: {reason}")
+    """GET the base URL with OAI params; transient failures are retried by the session's policy."""
+    failed = f"{harvester.base_url} failed after {harvester.policy.attempts} attempts"
+    try:
+        response = harvester.session.get(harvester.base_url, params=params, timeout=harvester.timeout)
+    except (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError) as exc:
+        raise HarvestHTTPError(f"{failed}: {failure_cause(exc)}") from None
+    except requests.RequestException as exc:
+        raise HarvestHTTPError(f"{harvester.base_url}: {failure_cause(exc)}") from None
+    if is_transient_status(response.status_code):
+        raise HarvestHTTPError(f"{failed}: HTTP {response.status_code}")
+    return _body(response)
 
 
 def _body(response) -> bytes:

@@ -4,6 +4,8 @@ import os
 import shutil
 from pathlib import Path
 
+from member_sites.errors import HarvestStateError
+
 STATE_VERSION = 1
 
 
@@ -22,8 +24,6 @@ class HarvestState:
         self.data = self._load()
 
     def _load(self) -> dict:
-        from member_sites.harvester import HarvestStateError
-
         if not self.path.exists():
             return {"version": STATE_VERSION, **self.identity, "last_complete": None, "run": None}
         try:

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from member_sites.harvester import Harvester
 from member_sites.summary import Summary
 from member_sites.sync import MAX_BATCH, account_answer, count_result
 
@@ -39,8 +40,6 @@ class HarvestOptions:
 
 def harvest(client, options: HarvestOptions, progress=None) -> Summary:
     """Run (or resume) one harvest of ``options.base_url`` for the client's member."""
-    from member_sites.harvester import Harvester
-
     state_dir = Path(options.state_dir) if options.state_dir else default_state_dir()
     state_path = harvest_state_path(state_dir, options.base_url, client.member, options.metadata_prefix,
                                     options.set_spec)

@@ -10,7 +10,7 @@ worker) pushes what it is given. API::
         metadata_prefix="oai_dc",             # or "marc21" (MARCXML records)
         set_spec=None,                        # optional setSpec
         state_path="sync/harvest-state.json", # checkpoint file (a "<name>.pages/" spool dir sits beside it)
-        session=requests.Session(),           # optional; timeouts/retries are the harvester's
+        session=requests.Session(),           # optional; the harvester mounts its retries on it
         max_withdraw_share=0.10,              # circuit breaker (default 10 %)
         progress=None,                        # optional callable(phase, done, total): phase is
                                               # "fetch" (pages fetched, completeListSize or None)
@@ -68,103 +68,38 @@ record created. Metadata mapping: ``marc21`` records go through
 Errors (all ``HarvestError`` → ``MemberSitesError``): ``OAIError`` (an OAI ``<error>`` other
 than noRecordsMatch; ``.code`` holds the OAI code), ``BadOAIResponse`` (not XML / not OAI-PMH),
 ``HarvestHTTPError`` (HTTP failure after retries), ``WithdrawalLimitExceeded`` (breaker),
-``HarvestStateError`` (state file unreadable or belonging to another base URL/prefix/set).
+``HarvestStateError`` (state file unreadable or belonging to another base URL/prefix/set);
+they live in ``member_sites.errors`` and are importable from here too.
+
+HTTP: every request retries by the push client's policy (``member_sites.retry``): connection
+errors, timeouts, 429 and 5xx are retried ``retries`` times with exponential backoff from
+``backoff`` seconds, with jitter, honouring ``Retry-After``; other 4xx are final.
+
+Imports go one way: ``harvester`` → ``harvest_fetch`` → ``harvest_pages``/``harvest_state`` →
+``oai``/``readers``/``errors``.
 """
-from __future__ import annotations
-
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from member_sites.errors import MemberSitesError
-from member_sites.readers import ReadResult
+from member_sites.errors import (
+    BadOAIResponse,
+    HarvestError,
+    HarvestHTTPError,
+    HarvestStateError,
+    OAIError,
+    WithdrawalLimitExceeded,
+)
+from member_sites.harvest_fetch import check_breaker, deliver, fetch_all
+from member_sites.harvest_pages import HarvestPage, HarvestSummary, OnPage, page_results
+from member_sites.harvest_state import HarvestState
+from member_sites.retry import RetryPolicy
+from member_sites.transport import retrying_session
 
+__all__ = ["BadOAIResponse", "HarvestError", "HarvestHTTPError", "HarvestPage", "HarvestStateError",
+           "HarvestSummary", "Harvester", "OAIError", "OnPage", "WithdrawalLimitExceeded", "page_results"]
 
-class HarvestError(MemberSitesError):
-    """Root of the harvester's errors."""
-
-
-class OAIError(HarvestError):
-    """The repository answered with an OAI-PMH ``<error>``; ``code`` is its code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"OAI-PMH error {code}: {message}" if message else f"OAI-PMH error {code}")
-        self.code = code
-
-
-class BadOAIResponse(HarvestError):
-    """The response was not a well-formed OAI-PMH document."""
-
-
-class HarvestHTTPError(HarvestError):
-    """The repository could not be reached or kept failing after retries."""
-
-
-class WithdrawalLimitExceeded(HarvestError):
-    """The run would withdraw more than the allowed share of the member's holdings."""
-
-
-class HarvestStateError(HarvestError):
-    """The state file cannot be used for this harvest."""
-
-
-@dataclass
-class HarvestPage:
-    """One page of a run: records to upsert and local ids to withdraw."""
-
-    number: int
-    results: list[ReadResult] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-
-
-@dataclass
-class HarvestSummary:
-    """What a completed run delivered."""
-
-    pages: int = 0
-    records: int = 0
-    usable: int = 0
-    problems: int = 0
-    deleted: int = 0
-    from_date: str | None = None
-    response_date: str | None = None
-    resumed: bool = False
-
-
-OnPage = Callable[[HarvestPage], None]
-
-
-def page_results(oai_page, prefix: str, number: int) -> HarvestPage:
-    """Map one parsed OAI response to a HarvestPage (records → ReadResults, deletions → ids)."""
-    from member_sites.oai import local_id_from_identifier
-
-    page = HarvestPage(number)
-    for index, item in enumerate(oai_page.records, start=1):
-        position = f"page {number}, record {index} ({item.identifier or 'no identifier'})"
-        if not item.identifier:
-            page.results.append(ReadResult(position, None, ["unusable: record header without an identifier"]))
-        elif item.deleted:
-            page.deleted.append(local_id_from_identifier(item.identifier))
-        elif item.metadata is None:
-            page.results.append(ReadResult(position, None, ["unusable: record without metadata"]))
-        else:
-            page.results.append(_map_metadata(item, prefix, local_id_from_identifier(item.identifier), position))
-    return page
-
-
-def _map_metadata(item, prefix: str, local_id: str, position: str) -> ReadResult:
-    from member_sites.oai import local
-
-    if prefix == "marc21" or local(item.metadata.tag) == "record":
-        from member_sites.readers.marc import record_from_element, record_from_marc
-
-        try:
-            marc = record_from_element(item.metadata)
-        except ValueError as exc:
-            return ReadResult(position, None, [f"unusable: malformed MARCXML record: {exc}"])
-        return record_from_marc(marc, position, local_id=local_id)
-    from member_sites.readers.dublin_core import record_from_dc
-
-    return record_from_dc(item.metadata, local_id, position)
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int | None], None]
 
 
 class Harvester:
@@ -172,16 +107,16 @@ class Harvester:
 
     def __init__(self, base_url: str, *, metadata_prefix: str = "oai_dc", set_spec: str | None = None,
                  state_path, session=None, max_withdraw_share: float = 0.10, timeout: float = 60.0,
-                 retries: int = 3, backoff: float = 1.0, progress: Callable[[str, int, int | None], None] | None = None):
-        from member_sites.harvest_state import HarvestState
-
+                 retries: int = 3, backoff: float = 1.0, progress: Progress | None = None):
         self.base_url = base_url
         self.metadata_prefix = metadata_prefix
         self.set_spec = set_spec
         self.max_withdraw_share = max_withdraw_share
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.timeout = timeout
+        self.policy = RetryPolicy(attempts=retries + 1, base=backoff)
+        self.session = retrying_session(self.policy, session=session,
+                                        on_retry=lambda message: log.warning("%s", message))
         self.progress = progress or (lambda phase, done, total: None)
-        self._session = session
         self.state = HarvestState(state_path, {"base_url": base_url, "metadata_prefix": metadata_prefix,
                                                "set_spec": set_spec})
 
@@ -198,8 +133,6 @@ class Harvester:
     def harvest(self, on_page: OnPage, *, holdings_count: int, force: bool = False,
                 from_date: str | None = None) -> HarvestSummary:
         """Fetch (or resume), check the withdrawal breaker, deliver pages; see the module docstring."""
-        from member_sites.harvest_fetch import check_breaker, deliver, fetch_all
-
         resumed = self.state.run is not None
         if not resumed:
             self.state.start_run(from_date or self.next_from)

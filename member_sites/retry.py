@@ -1,16 +1,22 @@
-"""Retry policy of the push client: which failures are transient and how long to wait.
+"""The retry policy of every HTTP client of member_sites (the push client, the harvester):
+which failures are transient and how long to wait before the next try.
 
-Pure decisions over plain values (no HTTP, no clock), so they are tested exhaustively.
+Transient: connection errors and timeouts, 429 and 5xx; any other 4xx is final at once.
+Waits grow exponentially with full jitter, and a server's ``Retry-After`` is honoured (up to
+``max_retry_after``). Pure decisions over plain values (no HTTP, no clock), so they are tested
+exhaustively; ``member_sites.transport`` makes requests follow them.
 """
 import email.utils
 import random
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+TRANSIENT_STATUSES = frozenset({429, *range(500, 600)})
+
 
 def is_transient_status(status: int) -> bool:
     """429 and 5xx are worth retrying; every other 4xx means the request itself is wrong."""
-    return status == 429 or 500 <= status <= 599
+    return status in TRANSIENT_STATUSES
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -53,4 +59,5 @@ class RetryPolicy:
         return wait
 
     def should_retry(self, failed_tries: int) -> bool:
+        """Whether a request that failed ``failed_tries`` times in a row gets another try."""
         return failed_tries < self.attempts

@@ -169,7 +169,8 @@ def withdraw(obj, local_ids):
 @click.pass_obj
 def harvest(obj, base_url, metadata_prefix, set_spec, force, max_withdraw, state_dir):
     """Harvest the member's OAI-PMH repository at BASE_URL and push it (incremental, resumable)."""
-    from member_sites.harvest_sync import HarvestOptions, harvest as run_harvest
+    from member_sites.harvest_sync import HarvestOptions
+    from member_sites.harvest_sync import harvest as run_harvest
 
     client = _guarded(_client, obj)
     options = HarvestOptions(base_url, metadata_prefix, set_spec, force, state_dir, max_withdraw)

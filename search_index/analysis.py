@@ -18,6 +18,8 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 from consortium.catalogue import normalise
+from member_sites.record.clc import clc_prefixes
+from member_sites.record.identifiers import normalise_isbn
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"([{_HAN}]+)|([^\W{_HAN}_]+)", re.UNICODE)
@@ -206,7 +208,7 @@ class IdentifierTokenizer(Tokenizer):
 
 def identifier_index_terms(value: str) -> list[str]:
     """Compact forms: ISBN-13 and its ISBN-10 (hyphens are stripped from queries, so the
-    hyphenated forms of ``normalise.isbn_forms`` add nothing), ISSN without its hyphen."""
+    hyphenated forms of ``isbn_forms`` add nothing), ISSN without its hyphen."""
     terms = set()
     for ident in value.split():
         compact = _NON_ALNUM.sub("", ident).upper()
@@ -222,7 +224,7 @@ def identifier_query_terms(value: str) -> list[str]:
     compact = _NON_ALNUM.sub("", unicodedata.normalize("NFKC", value)).upper()
     if len(compact) in (10, 13):
         try:
-            return [normalise.normalise_isbn(compact)]
+            return [normalise_isbn(compact)]
         except ValueError:
             pass
     return [compact] if compact else []
@@ -250,7 +252,7 @@ def clc_index_terms(value: str) -> list[str]:
     terms = set()
     for clc in value.split():
         terms.add(clc)
-        terms.update(normalise.clc_prefixes(clc))
+        terms.update(clc_prefixes(clc))
     return sorted(terms)
 
 

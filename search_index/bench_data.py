@@ -49,10 +49,10 @@ def bulk_fill(app, size: int) -> None:
     """``size`` works with their holdings and one change-log row each, inserted in bulk."""
     from tqdm import tqdm
 
-    from consortium.db import get_engine, new_session
-    from consortium.catalogue.models import ChangeLog, Holding, Work
-    from consortium.db.columns import utcnow
     from consortium.accounts.service import add_member
+    from consortium.catalogue.models import ChangeLog, Holding, Work
+    from consortium.db import get_engine, new_session
+    from consortium.db.columns import utcnow
 
     with new_session(app) as session:
         member_ids = [add_member(session, code, f"成员馆{code}").id for code in MEMBERS]
@@ -180,8 +180,8 @@ def _follow(instance_path: str, index_dir: str, ready, done) -> None:
 
 
 def _members_with_keys(app) -> dict:
-    from consortium.db import new_session
     from consortium.accounts.service import add_member, issue_key
+    from consortium.db import new_session
 
     with new_session(app) as session:
         for code in ("M1", "M2"):

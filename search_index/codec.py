@@ -22,8 +22,15 @@ from itertools import groupby
 from operator import itemgetter, sub
 from pickle import dumps
 
-from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec, W3FieldWriter, W3PerDocWriter,
-                                 W3Segment, W3TermInfo)
+from whoosh.codec.whoosh3 import (
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3PerDocWriter,
+    W3Segment,
+    W3TermInfo,
+)
 from whoosh.columns import CompressedBytesColumn, NumericColumn, PickleColumn
 from whoosh.filedb.filetables import md5_hash
 from whoosh.system import pack_int, pack_long, pack_ushort

@@ -3,6 +3,7 @@ import hashlib
 import json
 
 from consortium.catalogue import normalise
+from member_sites.record.clc import clc_prefixes
 from search_index import facets
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
@@ -38,7 +39,7 @@ def work_document(work: dict, holdings: list[dict]) -> dict:
     body = _ENCODE(payload)
     members = sorted({h["member"] for h in holdings})
     clc = work.get("clc") or ""
-    prefixes = normalise.clc_prefixes(clc) if clc else []
+    prefixes = clc_prefixes(clc) if clc else []
     year = work.get("year")
     latin = " ".join([work.get("title") or "", " ".join(work.get("authors") or []),
                       " ".join(work.get("subjects") or [])])

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from whoosh.index import LockError

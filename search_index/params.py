@@ -7,7 +7,8 @@ every bad field.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from consortium.catalogue import normalise
+from member_sites.record.clc import normalise_clc
+from member_sites.record.language import normalise_language
 from search_index.errors import DeepPaging, InvalidSearch
 
 SORTS = ("relevance", "newest", "year", "title")
@@ -85,7 +86,7 @@ def _languages(values, errors) -> list[str]:
     out = []
     for value in values:
         try:
-            out.append(normalise.normalise_language(str(value)))
+            out.append(normalise_language(str(value)))
         except ValueError as exc:
             errors["language"] = [str(exc)]
     return out
@@ -95,7 +96,7 @@ def _clc(value, errors):
     if value is None:
         return None
     try:
-        return normalise.normalise_clc(str(value))
+        return normalise_clc(str(value))
     except ValueError as exc:
         errors["clc"] = [str(exc)]
         return None

@@ -8,7 +8,7 @@ import re
 from whoosh import query
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
-from consortium.catalogue import normalise
+from member_sites.record.identifiers import normalise_isbn
 from search_index.documents import tag
 from search_index.schema import FIELD_ALIASES
 
@@ -53,7 +53,7 @@ def spot_identifiers(text: str) -> str:
     for word in text.split():
         if ":" not in word and _ISBN_LIKE.match(word):
             try:
-                word = f"isbn:{normalise.normalise_isbn(word)}"
+                word = f"isbn:{normalise_isbn(word)}"
             except ValueError:
                 pass
         elif ":" not in word and _ISSN_LIKE.match(word):

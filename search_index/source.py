@@ -4,12 +4,11 @@ from collections import defaultdict
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from consortium.db.engine import as_stored_text, decode_json_texts
-from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.accounts.models import Member
+from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.catalogue.works import WORK_FIELDS
+from consortium.db.engine import as_stored_text, decode_json_texts
 from search_index.documents import work_document
-
 
 _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
 # a work's JSON lists, read as their stored text and decoded together (one ``json.loads``

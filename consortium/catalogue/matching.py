@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 ELECTRONIC = frozenset({"ebook", "ejournal", "database"})
 PRINT = frozenset({"book", "journal", "thesis"})
-FORMATS = ("book", "ebook", "journal", "ejournal", "database", "av", "thesis", "other")
 
 
 def carrier_of(fmt: str | None) -> str:

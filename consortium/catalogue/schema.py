@@ -1,131 +1,80 @@
-"""The push record (DESIGN.md "Record fields"): validation and normalisation."""
-import datetime as dt
+"""The push record (DESIGN.md "Record fields") at the consortium's boundary: validation and
+normalisation, built from the one declaration in ``member_sites.record``.
+
+``RecordSchema`` is the marshmallow schema made field by field from ``member_sites.record.fields``
+(it words every error and documents the record in the OpenAPI document). ``load_record`` takes
+a record whose every value is plainly valid through the record package's own checks instead —
+marshmallow spends about four times as long per record, a third of a push — and anything else
+through marshmallow. Tests hold the two paths to the same answers value by value.
+"""
 import re
 from functools import lru_cache
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, post_load, pre_load, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates
 
-from consortium.catalogue import normalise
-from consortium.catalogue.matching import FORMATS
-
-ACCESS = ("open", "consortium", "member")
-_THIS_YEAR = dt.date.today().year
-
-
-def _text(max_len: int, **kwargs):
-    return fields.String(validate=validate.Length(max=max_len), allow_none=True, **kwargs)
+from member_sites.record import checks, messages
+from member_sites.record.errors import RecordError
+from member_sites.record.fields import BY_NAME, FIELDS, REQUIRED_NAMES, Field
+from member_sites.record.normalise import normalise_record
 
 
-class RecordSchema(Schema):
-    """One record as a member pushes it; ``load`` returns it normalised."""
+def marshmallow_field(field: Field) -> fields.Field:
+    """The marshmallow field of one declared field (its ``rule`` runs in the schema's hook)."""
+    validators = []
+    if field.length_message:
+        validators.append(validate.Length(min=field.min_length, max=field.max_length, error=field.length_message))
+    if field.range_message:
+        validators.append(validate.Range(min=field.minimum, max=field.maximum, error=field.range_message))
+    if field.choices:
+        validators.append(validate.OneOf(field.choices, error=messages.ONE_OF))
+    options = {"required": field.required, "allow_none": field.allow_none,
+               "metadata": {"description": field.doc} if field.doc else {}}
+    if field.has_default:
+        options["load_default"] = field.default
+    if field.kind == "list":
+        # a list's rule is checked on the whole field, so messages read {"isbns": [msg]}, not "item 0: msg"
+        return fields.List(fields.String(validate=validators), **options)
+    if field.kind == "int":
+        return fields.Integer(strict=field.strict, validate=validators, **options)
+    if field.kind == "date":
+        return fields.Date(validate=validators, **options)
+    if field.url_schemes:
+        return fields.Url(schemes=set(field.url_schemes), validate=validators, **options)
+    return fields.String(validate=validators, **options)
 
+
+class _RecordSchemaBase(Schema):
     class Meta:
         unknown = EXCLUDE
-
-    local_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    subtitle = _text(1000)
-    authors = fields.List(fields.String(validate=validate.Length(max=500)), load_default=list)
-    publisher = _text(500)
-    year = fields.Integer(
-        allow_none=True,
-        strict=False,
-        validate=validate.Range(min=1000, max=_THIS_YEAR + 5, error="Year must be between {min} and {max}."),
-    )
-    language = _text(16)
-    format = fields.String(load_default="book", validate=validate.OneOf(FORMATS))
-    isbns = fields.List(fields.String(), load_default=list)
-    issns = fields.List(fields.String(), load_default=list)
-    clc = _text(64)
-    subjects = fields.List(fields.String(validate=validate.Length(max=500)), load_default=list)
-    summary = _text(20000)
-    acquired_on = fields.Date(allow_none=True)
-    call_number = _text(200)
-    location = _text(200)
-    copies = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=100000))
-    available = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=100000))
-    url = fields.Url(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
-    access = fields.String(allow_none=True, validate=validate.OneOf(ACCESS))
-    coverage = _text(500)
 
     @pre_load
     def _blank_is_none(self, data, **_kwargs):
         if not isinstance(data, dict):
-            raise ValidationError("A record must be a JSON object.", "_schema")
-        return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+            raise ValidationError(messages.NOT_OBJECT, "_schema")
+        return {k: (None if checks.is_blank(v) else v) for k, v in data.items()}
 
-    @validates("isbns")
-    def _check_isbns(self, values, **_kwargs):
-        _all_valid(values, normalise.normalise_isbn)
-
-    @validates("issns")
-    def _check_issns(self, values, **_kwargs):
-        _all_valid(values, normalise.normalise_issn)
-
-    @validates("clc")
-    def _check_clc(self, value, **_kwargs):
-        if value is not None:
-            _all_valid([value], normalise.normalise_clc)
-
-    @validates("language")
-    def _check_language(self, value, **_kwargs):
-        if value is not None:
-            _all_valid([value], normalise.normalise_language)
-
-    @validates("acquired_on")
-    def _check_acquired(self, value, **_kwargs):
-        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
-            raise ValidationError("The acquisition date is in the future.")
+    @validates(*(field.name for field in FIELDS if field.rule))
+    def _check_rule(self, value, data_key, **_kwargs):
+        problems = checks.rule_messages(BY_NAME[data_key], value)
+        if problems:
+            raise ValidationError(problems)
 
     @post_load
     def _normalise(self, data, **_kwargs):
         return normalise_record(data)
 
 
-def _all_valid(values, check) -> None:
-    messages = []
-    for value in values:
-        try:
-            check(value)
-        except ValueError as exc:
-            messages.append(str(exc))
-    if messages:
-        raise ValidationError(messages)
-
-
-def normalise_record(data: dict) -> dict:
-    """Normalised copy of a validated record (identifiers canonical, text NFC and trimmed)."""
-    out = {k: (normalise.clean_text(v) if isinstance(v, str) else v) for k, v in data.items()}
-    out["authors"] = [a for a in (normalise.clean_text(x) for x in data.get("authors") or []) if a]
-    out["subjects"] = [s for s in (normalise.clean_text(x) for x in data.get("subjects") or []) if s]
-    out["isbns"] = _dedup(normalise.normalise_isbn(x) for x in data.get("isbns") or [])
-    out["issns"] = _dedup(normalise.normalise_issn(x) for x in data.get("issns") or [])
-    if out.get("clc"):
-        out["clc"] = normalise.normalise_clc(out["clc"])
-    if out.get("language"):
-        out["language"] = normalise.normalise_language(out["language"])
-    if isinstance(out.get("acquired_on"), dt.date):
-        out["acquired_on"] = out["acquired_on"].isoformat()
-    if out.get("copies") is not None and out.get("available") is not None:
-        out["available"] = min(out["available"], out["copies"])
-    return out
-
-
-def _dedup(values) -> list:
-    return list(dict.fromkeys(values))
-
-
-_REQUIRED = frozenset(name for name, f in RecordSchema._declared_fields.items() if f.required)
-_DEFAULTS = {name: f.load_default for name, f in RecordSchema._declared_fields.items()
-             if f.load_default is not missing}
+RecordSchema = type("RecordSchema", (_RecordSchemaBase,),
+                    {"__doc__": "One record as a member pushes it; ``load`` returns it normalised.",
+                     **{field.name: marshmallow_field(field) for field in FIELDS}})
 
 
 @lru_cache(maxsize=256)
-def _schema(names: frozenset) -> RecordSchema:
+def _schema(names: frozenset) -> Schema:
     """A schema of the fields a record carries (plus the required ones): marshmallow spends
     as long on an absent field as on a present one. Building a schema costs more than loading
     a record, so one instance serves every record with the same fields."""
-    return RecordSchema(only=names | _REQUIRED)
+    return RecordSchema(only=names.union(REQUIRED_NAMES))
 
 
 def load_record(raw) -> tuple[dict | None, dict]:
@@ -133,11 +82,11 @@ def load_record(raw) -> tuple[dict | None, dict]:
 
     A record whose every value is plainly valid is loaded by ``_plain_load``; any other goes
     through marshmallow, which words the errors. Either way fields the record leaves out get
-    their defaults as the full schema gives them."""
+    their declared defaults."""
     record = _plain_load(raw)
     if record is not None:
         return record, {}
-    names = frozenset(raw).intersection(RecordSchema._declared_fields) if isinstance(raw, dict) else frozenset()
+    names = frozenset(raw).intersection(BY_NAME) if isinstance(raw, dict) else frozenset()
     try:
         record = _schema(names).load(raw)
     except ValidationError as exc:
@@ -146,19 +95,19 @@ def load_record(raw) -> tuple[dict | None, dict]:
 
 
 def _with_defaults(record: dict) -> dict:
-    """The record with the full schema's defaults for the fields it leaves out."""
-    for name, default in _DEFAULTS.items():
-        if name not in record:
-            record[name] = default() if callable(default) else default
+    """The record with the declared defaults for the fields it leaves out."""
+    for field in FIELDS:
+        if field.has_default and field.name not in record:
+            record[field.name] = field.default_value()
     return record
 
 
-def _flatten(messages) -> dict:
+def _flatten(messages_) -> dict:
     """marshmallow nests list errors by index; the contract wants ``{field: [message]}``."""
-    if isinstance(messages, list):
-        return {"_schema": [str(m) for m in messages]}
+    if isinstance(messages_, list):
+        return {"_schema": [str(m) for m in messages_]}
     flat = {}
-    for name, value in messages.items():
+    for name, value in messages_.items():
         if isinstance(value, dict):
             flat[name] = [f"item {i}: {m}" for i, ms in value.items() for m in (ms if isinstance(ms, list) else [ms])]
         else:
@@ -167,19 +116,9 @@ def _flatten(messages) -> dict:
 
 
 # The plain path: what ``RecordSchema().load`` returns for a record whose values all have
-# their JSON type and pass the schema's own validators and checks. It only accepts what it
-# can vouch for (str for text, int for numbers, lists of str, YYYY-MM-DD dates) and leaves
-# anything else to marshmallow; ``tests/consortium/test_record_schema.py`` checks the two
-# agree. marshmallow spends about four times as long per record, a third of a push.
-_FIELDS = RecordSchema._declared_fields
-_KIND = {name: ("list" if isinstance(f, fields.List) else "int" if isinstance(f, fields.Integer)
-                else "date" if isinstance(f, fields.Date) else "str")
-         for name, f in _FIELDS.items()}
-assert all(isinstance(f, (fields.List, fields.Integer, fields.Date, fields.String)) for f in _FIELDS.values())
-_VALIDATORS = {name: tuple(f.inner.validators if isinstance(f, fields.List) else f.validators)
-               for name, f in _FIELDS.items()}
-_CHECKS = {"isbns": RecordSchema._check_isbns, "issns": RecordSchema._check_issns, "clc": RecordSchema._check_clc,
-           "language": RecordSchema._check_language, "acquired_on": RecordSchema._check_acquired}
+# their JSON type and pass the declaration's checks. It only accepts what it can vouch for
+# (str for text, int for numbers, lists of str, YYYY-MM-DD dates) and leaves anything else to
+# marshmallow; ``tests/consortium/catalogue/test_schema.py`` checks the two agree.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -188,30 +127,16 @@ def _plain_load(raw) -> dict | None:
         return None
     data = {}
     for name, value in raw.items():
-        kind = _KIND.get(name)
-        if kind is None:
+        field = BY_NAME.get(name)
+        if field is None:
             continue  # unknown fields are excluded
-        if type(value) is str and not value.strip():
-            value = None
-        if value is None:
-            if not _FIELDS[name].allow_none:
-                return None
-            data[name] = None
-            continue
-        if not _plain_value(kind, value):
+        if not (checks.is_blank(value) or _plain_value(field.kind, value)):
             return None
         try:
-            if kind == "date":
-                value = dt.date.fromisoformat(value)
-            for item in (value if kind == "list" else (value,)):
-                for validator in _VALIDATORS[name]:
-                    validator(item)
-            if name in _CHECKS:
-                _CHECKS[name](None, value)
-        except (ValidationError, ValueError):
+            data[name] = checks.check_field(field, value)
+        except RecordError:
             return None
-        data[name] = value
-    if any(data.get(name) is None for name in _REQUIRED):
+    if any(data.get(name) is None for name in REQUIRED_NAMES):
         return None
     return normalise_record(_with_defaults(data))
 

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from consortium.catalogue import matching, normalise
 from consortium.catalogue.models import ChangeLog, Holding, Work, WorkIdentifier
-from consortium.db.engine import as_stored_text, decode_json_texts
 from consortium.db.columns import utcnow
+from consortium.db.engine import as_stored_text, decode_json_texts
 
 W, H, WI, L = Work.__table__, Holding.__table__, WorkIdentifier.__table__, ChangeLog.__table__
 CHUNK = 500

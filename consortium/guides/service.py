@@ -14,14 +14,16 @@ from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.accounts.service import get_member
-from consortium.catalogue import normalise
-from consortium.catalogue.matching import FORMATS
 from consortium.catalogue.models import Holding, Work, WorkIdentifier
 from consortium.db.columns import as_aware, utcnow
 from consortium.db.uow import UnitOfWork
 from consortium.errors import InvalidInput, NotFound, PermissionDenied
 from consortium.guides import states as guide_states
 from consortium.guides.models import GUIDE_KINDS, Guide, GuideItem
+from member_sites.record.clc import normalise_clc
+from member_sites.record.fields import FORMATS
+from member_sites.record.identifiers import normalise_isbn
+from member_sites.record.language import normalise_language
 
 MAX_ITEMS = 200
 MAX_ID = 2**31 - 1  # ids are 32-bit integers; a larger one would be a database error, not a 404
@@ -44,11 +46,11 @@ class SavedSearchSchema(Schema):
 
     @validates("language")
     def _language(self, value, **_kw):
-        _check(value, normalise.normalise_language)
+        _check(value, normalise_language)
 
     @validates("clc")
     def _clc(self, value, **_kw):
-        _check(value, normalise.normalise_clc)
+        _check(value, normalise_clc)
 
 
 class GuideSchema(Schema):
@@ -65,7 +67,7 @@ class GuideSchema(Schema):
 
     @validates("clc")
     def _clc(self, value, **_kw):
-        _check(value, normalise.normalise_clc)
+        _check(value, normalise_clc)
 
 
 def _check(value, fn) -> None:
@@ -86,10 +88,10 @@ def _load(data: dict) -> dict:
     except ValidationError as exc:
         raise InvalidInput("The guide has errors; see the fields.", _flat(exc.messages)) from None
     if loaded.get("clc"):
-        loaded["clc"] = normalise.normalise_clc(loaded["clc"])
+        loaded["clc"] = normalise_clc(loaded["clc"])
     search = {k: v for k, v in loaded.get("search", {}).items() if v not in (None, "")}
     if search.get("clc"):
-        search["clc"] = normalise.normalise_clc(search["clc"])
+        search["clc"] = normalise_clc(search["clc"])
     if search.get("member"):
         search["member"] = search["member"].upper()
     loaded["search"] = search if loaded["kind"] == "saved_search" else {}
@@ -246,7 +248,7 @@ def find_works(session: Session, text: str, limit: int = 20) -> list[Work]:
     held = select(Holding.work_id)
     stmt = select(Work).where(Work.merged_into_id.is_(None), Work.id.in_(held))
     try:
-        isbn = normalise.normalise_isbn(text)
+        isbn = normalise_isbn(text)
     except ValueError:
         isbn = None
     if isbn:

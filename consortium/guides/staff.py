@@ -13,13 +13,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from consortium.accounts import service as accounts
 from consortium.accounts.auth import roles_required
-from consortium.catalogue.matching import FORMATS
 from consortium.db import get_session
 from consortium.errors import ConsortiumError, InvalidInput
 from consortium.guides import service
 from consortium.guides.published import picked_items
 from consortium.guides.states import allowed_actions
 from consortium.ports import SEARCH, get_port
+from member_sites.record.fields import FORMATS
 
 bp = Blueprint("guides", __name__, url_prefix="/staff/guides", template_folder="templates")
 

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session
 
-from consortium.db.engine import open_session
 from consortium.db.columns import utcnow
+from consortium.db.engine import open_session
 from consortium.mail.backends import make_backend
 from consortium.mail.errors import DeliveryFailed
 from consortium.mail.message import build_message, check_sender

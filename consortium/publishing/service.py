@@ -12,8 +12,6 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
-from consortium.catalogue.matching import FORMATS
-from consortium.catalogue.normalise import normalise_language
 from consortium.guides import published as published_guides
 from consortium.guides import service as guides
 from consortium.publishing import arrivals
@@ -21,6 +19,8 @@ from feeds import entries, filters, formats, paging
 from feeds.conditional import strong_etag
 from feeds.errors import UnknownFeed
 from feeds.model import Feed
+from member_sites.record.fields import FORMATS
+from member_sites.record.language import normalise_language
 
 # Plain SQL: building the ORM statement's cache key cost more than running it (every 304 asks).
 NEWEST_CHANGE = text("SELECT max(id) FROM change_log")

@@ -5,11 +5,11 @@ from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.accounts.service import get_member
-from consortium.catalogue.normalise import normalise_clc
 from consortium.db.uow import UnitOfWork
 from consortium.errors import InvalidInput
 from consortium.reference.common import make_calendar
 from consortium.reference.models import ReferenceProfile
+from member_sites.record.clc import normalise_clc
 
 FIELDS = ("accepts_questions", "strengths", "languages", "capacity", "opening_hours", "timezone", "closures",
           "first_response_days", "answer_days", "retention_days", "canned_answers")

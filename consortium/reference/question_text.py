@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from consortium.catalogue.normalise import normalise_isbn, normalise_issn
+from member_sites.record.identifiers import normalise_isbn, normalise_issn
 
 # A run of digits that may be broken by hyphens or single spaces, ending in a digit or X.
 _ISBN_RUN = re.compile(r"(?<![\dA-Za-z])(97[89][\d\- ]{10,16}\d|\d[\d\- ]{8,12}[\dXx])(?![\dA-Za-z])")

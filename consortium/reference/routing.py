@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from consortium.catalogue.normalise import clc_prefixes
+from member_sites.record.clc import clc_prefixes
 
 SIGNALS = ("home", "subject", "holdings", "language", "hours", "load", "reciprocity")
 

@@ -4,14 +4,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
-from consortium.catalogue import citations
+from consortium.accounts.service import list_members
+from consortium.catalogue import citations, works
 from consortium.catalogue.access import access_for
 from consortium.db import get_session
 from consortium.errors import InvalidInput
 from consortium.i18n import localized_name
 from consortium.ports import ANSWERS, SEARCH, get_port
-from consortium.catalogue import works
-from consortium.accounts.service import list_members
 from consortium.web.search_api import HOME_COOKIE, search_args
 
 bp = Blueprint("search_pages", __name__)

@@ -22,24 +22,15 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from member_sites.errors import MemberSitesError
+from member_sites.errors import EmptyFile, MissingColumns
 from member_sites.readers import ReadResult
+from member_sites.record.fields import FIELD_NAMES, REQUIRED_NAMES, names_of_kind
 
-FIELDS = ("local_id", "title", "subtitle", "authors", "publisher", "year", "language", "format", "isbns",
-          "issns", "clc", "subjects", "summary", "acquired_on", "call_number", "location", "copies",
-          "available", "url", "access", "coverage")
-REQUIRED = ("local_id", "title")
-LIST_FIELDS = ("authors", "isbns", "issns", "subjects")
-INT_FIELDS = ("year", "copies", "available")
+FIELDS = FIELD_NAMES
+REQUIRED = REQUIRED_NAMES
+LIST_FIELDS = names_of_kind("list")
+INT_FIELDS = names_of_kind("int")
 _LIST_SPLIT = re.compile(r"[;|]")
-
-
-class MissingColumns(MemberSitesError):
-    """The CSV header lacks a required column, so no row can be used."""
-
-
-class EmptyFile(MemberSitesError):
-    """The CSV file has no header line."""
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

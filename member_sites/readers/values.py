@@ -1,32 +1,40 @@
 """Finishing a read record so the push API accepts it: bad optional values are dropped with a
 problem note instead of getting the whole record rejected by the consortium.
 
-The checks are the consortium's own (``consortium.normalise`` and the push ``RecordSchema``),
-so a record a reader calls usable is one the push API accepts.
+The checks are the push record's own (``member_sites.record``), which the consortium's push
+schema is built from, so a record a reader calls usable is one the push API accepts.
 """
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 
 from member_sites.readers import ReadResult
+from member_sites.record.checks import field_errors
+from member_sites.record.clc import normalise_clc
+from member_sites.record.errors import RecordError
+from member_sites.record.fields import BY_NAME, names_of_kind
+from member_sites.record.identifiers import normalise_isbn, normalise_issn
+from member_sites.record.language import normalise_language
+from member_sites.record.normalise import dedup
+from member_sites.record.text import clean_text
 
-_SPACE = re.compile(r"\s+")
 # C0/C1 controls: UNIMARC non-sorting marks (U+0088/U+0089), MARC21 NSB/NSE (U+0098/U+009C)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # ISBD punctuation left at the end of a MARC subfield: " /", " :", " ;", " =", ",", "."
 _TRAILING_ISBD = re.compile(r"[\s/:;=,／：；＝，、]+$")
-_LIST_FIELDS = ("authors", "subjects", "isbns", "issns")
-_LIMITS = {"title": 1000, "subtitle": 1000, "publisher": 500, "summary": 20000, "coverage": 500,
-           "call_number": 200, "location": 200}
+_INITIAL_STOP = re.compile(r"(\b\w|\.\.)\.$")
+_LIST_FIELDS = names_of_kind("list")
+# Free text a reader may shorten (with "…") rather than lose; limits are the record's.
+_SHORTENED = ("title", "subtitle", "publisher", "summary", "coverage", "call_number", "location")
+_IDENTIFIERS = (("isbns", normalise_isbn, "ISBN"), ("issns", normalise_issn, "ISSN"))
+_CODES = (("clc", normalise_clc), ("language", normalise_language))
 
 
 def clean(value) -> str | None:
-    """NFC text with whitespace collapsed; None when empty."""
+    """NFC text without control characters, whitespace collapsed; None when empty."""
     if value is None:
         return None
-    text = _SPACE.sub(" ", _CONTROLS.sub("", unicodedata.normalize("NFC", str(value)))).strip()
-    return text or None
+    return clean_text(_CONTROLS.sub("", unicodedata.normalize("NFC", str(value))))
 
 
 def strip_isbd(value) -> str | None:
@@ -35,7 +43,7 @@ def strip_isbd(value) -> str | None:
     if text is None:
         return None
     text = _TRAILING_ISBD.sub("", text)
-    if text.endswith(".") and not re.search(r"(\b\w|\.\.)\.$", text):
+    if text.endswith(".") and not _INITIAL_STOP.search(text):
         text = text[:-1]
     return clean(text)
 
@@ -46,151 +54,51 @@ def content_id(prefix: str, *parts) -> str:
     return f"{prefix}:{digest[:16]}"
 
 
-def _dedup(values) -> list:
-    seen, out = set(), []
-    for value in values:
-        if value and value not in seen:
-            seen.add(value)
-            out.append(value)
-    return out
-
-
-_ISBN13 = re.compile(r"97[89]\d{10}")
-
-
-def _isbn(raw: str) -> str:
-    """ISBN-13; the common case (13 bare digits, good check digit) without the general parser."""
-    from consortium.catalogue import normalise
-
-    if _ISBN13.fullmatch(raw):
-        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(raw[:12]))
-        if (10 - total % 10) % 10 == int(raw[12]):
-            return raw
-    return normalise.normalise_isbn(raw)
+def _present(record: dict) -> dict:
+    return {k: v for k, v in record.items() if v not in (None, "", [])}
 
 
 def _filter_identifiers(record: dict, problems: list[str]) -> None:
-    from consortium.catalogue import normalise
-
-    for key, check, label in (("isbns", _isbn, "ISBN"),
-                              ("issns", normalise.normalise_issn, "ISSN")):
+    for key, normalise, label in _IDENTIFIERS:
         kept = []
         for raw in record.get(key) or []:
             try:
-                kept.append(check(raw))
-            except ValueError as exc:
+                kept.append(normalise(raw))
+            except RecordError as exc:
                 problems.append(f"{label} dropped: {exc}")
-        record[key] = _dedup(kept)
+        record[key] = dedup(kept)
 
 
 def _check_single(record: dict, problems: list[str]) -> None:
-    from consortium.catalogue import normalise
-
-    for key, check in (("clc", normalise.normalise_clc), ("language", normalise.normalise_language)):
+    for key, normalise in _CODES:
         if record.get(key):
             try:
-                record[key] = check(record[key])
-            except ValueError as exc:
+                record[key] = normalise(record[key])
+            except RecordError as exc:
                 problems.append(f"{key} dropped: {exc}")
                 record.pop(key)
-    for key, limit in _LIMITS.items():
+    for key in _SHORTENED:
+        limit = BY_NAME[key].max_length
         if record.get(key) and len(record[key]) > limit:
             problems.append(f"{key} shortened to {limit} characters")
             record[key] = record[key][: limit - 1] + "…"
 
 
-@lru_cache(maxsize=1)
-def _schema():
-    """The consortium's own push schema, minus the fields already checked (and normalised) here."""
-    from consortium.catalogue.schema import RecordSchema
-
-    return RecordSchema(exclude=("isbns", "issns", "clc", "language"))
-
-
 def finish(position: str, record: dict, problems: list[str]) -> ReadResult:
-    """Tidy a mapped record and validate it against the push schema; drop what would be refused."""
-    record = {k: v for k, v in record.items() if v not in (None, "", [])}
+    """Tidy a mapped record and check it against the push record's fields; drop what would be
+    refused. Without a usable ``local_id`` or ``title`` the record itself is unusable."""
+    record = _present(record)
     for key in _LIST_FIELDS:
         if key in record:
-            record[key] = _dedup(clean(v) for v in record[key])
+            record[key] = dedup(v for v in (clean(v) for v in record[key]) if v)
     _filter_identifiers(record, problems)
     _check_single(record, problems)
     errors = field_errors(record)
     for key in ("local_id", "title"):
         if key in errors:
-            problems.append(f"unusable: {key}: {'; '.join(map(str, _flat(errors[key])))}")
+            problems.append(f"unusable: {key}: {'; '.join(errors[key])}")
             return ReadResult(position, None, problems)
     for key, messages in errors.items():
-        problems.append(f"{key} dropped: {'; '.join(map(str, _flat(messages)))}")
+        problems.append(f"{key} dropped: {'; '.join(messages)}")
         record.pop(key, None)
-    record = {k: v for k, v in record.items() if v not in (None, "", [])}
-    return ReadResult(position, record, problems)
-
-
-@lru_cache(maxsize=1)
-def _field_checks() -> dict:
-    """Per push field: (field, inner field of a list or None), from the consortium's schema."""
-    from marshmallow import fields
-
-    return {name: (field, field.inner if isinstance(field, fields.List) else None)
-            for name, field in _schema().fields.items()}
-
-
-def _check_value(field, value) -> None:
-    from marshmallow import ValidationError, fields
-
-    if isinstance(field, fields.String) and not isinstance(value, str):
-        raise ValidationError("Not a valid string.")
-    if isinstance(field, fields.Integer):
-        if isinstance(value, str) and not field.strict:
-            try:
-                value = int(value.strip())
-            except ValueError:
-                raise ValidationError("Not a valid integer.") from None
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValidationError("Not a valid integer.")
-    if not isinstance(field, (fields.String, fields.Integer)):
-        _schema().load({"local_id": "x", "title": "x", field.name: value})  # rare types: the full schema
-        return
-    for validator in field.validators:
-        validator(value)
-
-
-def field_errors(record: dict) -> dict:
-    """The push schema's field checks, run directly on values (4x faster than ``Schema.validate``,
-    which readers would otherwise pay per record); same messages, extra keys ignored."""
-    from marshmallow import ValidationError
-
-    errors = {key: ["Missing data for required field."] for key in ("local_id", "title")
-              if not isinstance(record.get(key), str) or not record[key].strip()}
-    checks = _field_checks()
-    for key, value in record.items():
-        if key not in checks or key in errors:
-            continue
-        field, inner = checks[key]
-        if value is None or (isinstance(value, str) and not value.strip()):  # the schema reads blank as null
-            if not field.allow_none:
-                errors[key] = ["Field may not be null."]
-            continue
-        try:
-            if inner is None:
-                _check_value(field, value)
-            elif not isinstance(value, list):
-                raise ValidationError("Not a valid list.")
-            else:
-                for item in value:
-                    _check_value(inner, item)
-        except ValidationError as exc:
-            errors[key] = exc.messages
-    return errors
-
-
-def _flat(messages):
-    if isinstance(messages, dict):
-        for value in messages.values():
-            yield from _flat(value)
-    elif isinstance(messages, list):
-        for value in messages:
-            yield from _flat(value)
-    else:
-        yield messages
+    return ReadResult(position, _present(record), problems)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium.catalogue.normalise import normalise_language
+from member_sites.record.language import normalise_language
 from feeds import filters
 from feeds.cache import FeedCache
 from feeds.conditional import not_modified, strong_etag

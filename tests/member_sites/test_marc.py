@@ -7,6 +7,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from member_sites.readers import read_records
 from member_sites.readers.marc import read_marc21, read_marcxml
+from tests.member_sites.sample_records import sample_records
 
 READER_FOR = {"binary": "marc21", "xml": "marcxml"}  # MARC-in-JSON (13 files) is not a push format
 
@@ -168,10 +169,9 @@ def test_marcxml_entities_are_refused(payload):
 
 def test_marc_export_round_trips_the_main_push_fields():
     """Records written by marc_export read back with the same id, title, authors, ISBN, CLC, year and place."""
-    from consortium.demo.synthetic import synthetic_records
     from member_sites.marc_export import write_marc21
 
-    records = synthetic_records(20)
+    records = sample_records(20)
     buffer = io.BytesIO()
     assert write_marc21(records, buffer) == 20
     results = list(read_marc21(io.BytesIO(buffer.getvalue())))
@@ -197,11 +197,10 @@ def test_damaged_gzip_export_keeps_the_records_before_the_damage():
     """A .mrc.gz cut short yields the records read so far and a report, not an exception."""
     import gzip
 
-    from consortium.demo.synthetic import synthetic_records
     from member_sites.marc_export import write_marc21
 
     plain = io.BytesIO()
-    write_marc21(synthetic_records(200), plain)
+    write_marc21(sample_records(200), plain)
     packed = gzip.compress(plain.getvalue())
     results = list(read_marc21(io.BytesIO(packed[: len(packed) // 2])))
     assert results[0].ok and 0 < len(results) < 200

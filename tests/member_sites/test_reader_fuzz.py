@@ -4,13 +4,13 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consortium.demo.synthetic import synthetic_records
 from member_sites.marc_export import to_marc
 from member_sites.readers import FORMATS, ReadResult, read_records
 from tests.member_sites.cnmarc_samples import BOOKS, gb18030_record, utf8_record
+from tests.member_sites.sample_records import sample_records
 
 VALID = {
-    "marc21": b"".join(to_marc(r).as_marc() for r in synthetic_records(3)),
+    "marc21": b"".join(to_marc(r).as_marc() for r in sample_records(3)),
     "cnmarc": utf8_record(BOOKS[0]) + gb18030_record(BOOKS[1]),
     "kbart": "publication_title\tprint_identifier\ttitle_id\n三体\t9787536692930\tT1\n".encode(),
     "marcxml": b'<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500'

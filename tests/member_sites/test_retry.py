@@ -1,12 +1,19 @@
-"""The push client's retry policy: which failures are transient, and how long to wait."""
+"""The one retry policy of the push client and the harvester: which failures are transient,
+how long to wait, and urllib3 retrying by it."""
 import random
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.response import HTTPResponse
 
+from member_sites.client import ConsortiumClient
+from member_sites.harvester import Harvester
 from member_sites.retry import RetryPolicy, is_transient_status, parse_retry_after
+from member_sites.transport import PolicyRetry
 
 
 @given(st.integers(min_value=100, max_value=599))
@@ -45,3 +52,45 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def _failed(retry, status=None, headers=None, error=None):
+    """One more failed try of ``retry`` (an answer with ``status``, or ``error``)."""
+    response = HTTPResponse(body=b"", status=status, headers=headers or {}) if status else None
+    return retry.increment(method="POST", url="/records", response=response, error=error), response
+
+
+def test_urllib3_waits_as_the_policy_says_and_stops_after_its_attempts():
+    """Each failure sleeps max(jittered backoff, Retry-After) through the injected sleep; the
+    policy's attempts count every try, so the third failure of three is the last."""
+    sleeps, heard = [], []
+    retry = PolicyRetry(policy=RetryPolicy(attempts=3, base=0.01, cap=0.05), sleep=sleeps.append,
+                        on_retry=heard.append)
+    retry, response = _failed(retry, 503, {"Retry-After": "2"})
+    retry.sleep(response)
+    retry, _ = _failed(retry, error=NewConnectionError(None, "refused"))
+    retry.sleep()
+    assert sleeps[0] == 2.0 and 0 <= sleeps[1] <= 0.02
+    assert heard[0] == "POST /records: HTTP 503; retry 1/2 in 2.0s"
+    assert heard[1].startswith("POST /records: NewConnectionError: ")
+    with pytest.raises(MaxRetryError):
+        _failed(retry, 503)
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 409, 413, 422])
+def test_only_the_policys_statuses_are_retried_even_with_retry_after(status):
+    """urllib3 alone would retry a 413 that carries Retry-After; the policy calls it final."""
+    retry = PolicyRetry(policy=RetryPolicy())
+    assert not retry.is_retry("POST", status, has_retry_after=True)
+    assert all(retry.is_retry(method, code) for method in ("GET", "POST", "DELETE") for code in (429, 500, 503))
+
+
+def test_the_push_client_and_the_harvester_retry_by_the_one_policy(tmp_path):
+    """Both clients' sessions carry a PolicyRetry with their RetryPolicy's attempts."""
+    client = ConsortiumClient("http://127.0.0.1:9", "A", "key", policy=RetryPolicy(attempts=5))
+    harvester = Harvester("http://127.0.0.1:9/oai", state_path=tmp_path / "state.json", retries=2)
+    for session, attempts in ((client.http, 5), (harvester.session, 3)):
+        for scheme in ("http://x", "https://x"):
+            retry = session.get_adapter(scheme).max_retries
+            assert isinstance(retry, PolicyRetry) and retry.total == attempts - 1
+            assert retry.policy.attempts == attempts

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from consortium.catalogue.schema import RecordSchema
 from member_sites.readers.dublin_core import map_dc
 from member_sites.readers.values import clean, finish, strip_isbd
+from member_sites.record.checks import field_errors
 
 texts = st.text(max_size=60)
 maybe = st.one_of(st.none(), texts)
@@ -67,26 +68,21 @@ def test_dublin_core_subject_is_clc_only_when_labelled():
     st.one_of(st.text(max_size=30), st.integers(-10, 200000), st.lists(st.text(max_size=5), max_size=2),
               st.sampled_from(["book", "open", "https://example.cn/", "x" * 1001])),
     max_size=8))
-def test_fast_field_checks_agree_with_the_push_schema(record):
-    """The readers' direct field checks flag exactly the fields the push schema would reject."""
-    from member_sites.readers.values import _schema, field_errors
-
-    expected = {k for k in _schema().validate(record) if k != "_schema"}
+def test_record_checks_flag_the_fields_the_push_schema_rejects(record):
+    """The readers' field checks (the record package's) flag exactly the fields the push schema would reject."""
+    expected = {k for k in RecordSchema().validate(record) if k != "_schema"}
     assert set(field_errors(record)) == expected
 
 
-@given(st.one_of(st.from_regex(r"97[89][0-9]{10}", fullmatch=True), st.text(max_size=20)))
-def test_isbn_fast_path_agrees_with_the_consortium_normaliser(raw):
-    """13-digit ISBNs checked inline give exactly what consortium.normalise gives (or refuse alike)."""
-    import pytest
+def test_a_bad_isbn_is_dropped_with_a_note_and_a_good_one_kept_as_isbn13():
+    """ISBN-10s become ISBN-13s; a wrong check digit drops that ISBN alone."""
+    result = finish("record 1", {"local_id": "b1", "title": "红楼梦", "isbns": ["7-02-000220-X", "9787020002208"]}, [])
+    assert result.record["isbns"] == ["9787020002207"]
+    assert result.problems == ["ISBN dropped: ISBN '9787020002208' has a bad check digit."]
 
-    from consortium.catalogue.normalise import normalise_isbn
-    from member_sites.readers.values import _isbn
 
-    try:
-        expected = normalise_isbn(raw)
-    except ValueError:
-        with pytest.raises(ValueError):
-            _isbn(raw)
-        return
-    assert _isbn(raw) == expected
+def test_long_text_is_shortened_to_the_records_limit():
+    """A title over the push record's 1,000 characters is cut with an ellipsis, not lost."""
+    result = finish("record 1", {"local_id": "b1", "title": "长" * 1200}, [])
+    assert len(result.record["title"]) == 1000 and result.record["title"].endswith("…")
+    assert result.problems == ["title shortened to 1000 characters"]

@@ -4,8 +4,8 @@ from hypothesis import strategies as st
 from stdnum import ean
 from stdnum import isbn as stdnum_isbn
 
-from consortium.catalogue.normalise import isbn_forms
 from consortium.reference.question_text import find_identifiers, infer_clc
+from member_sites.record.identifiers import isbn_forms
 
 
 def test_isbn_13_with_hyphens_and_isbn_10_without_are_found():

@@ -1,4 +1,4 @@
-"""Benchmark suite ``member_sites.bench_sync``: ``member-sync push`` of a CSV export end to end.
+"""Benchmark suite ``bench.member_sync``: ``member-sync push`` of a CSV export end to end.
 
 A real ``member-sync`` process reads a synthetic CSV file (valid ISBNs, Chinese and English
 titles) and pushes it over loopback HTTP to the app served by waitress on a SQLite file.
@@ -68,9 +68,9 @@ def _serve(tmp: str):
     from waitress.server import create_server
 
     from consortium import create_app
+    from consortium.accounts import service as accounts
     from consortium.db import get_engine, new_session
     from consortium.db.migrate import upgrade
-    from consortium.accounts import service as accounts
 
     app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False},
                      instance_path=os.path.join(tmp, "instance"))

@@ -1,7 +1,7 @@
-"""Reader throughput (`python -m bench --only member_sites.bench`).
+"""Reader throughput (`python -m bench --only bench.member_sites`).
 
 Measures records/s for MARC parsing alone (pymarc decoding, no mapping), for the full MARC21
-and MARCXML readers (decode + map + push-schema check), for CNMARC and for KBART. Synthetic
+and MARCXML readers (decode + map + record checks), for CNMARC and for KBART. Synthetic
 records (consortium.demo.synthetic) always run; the real files in ../shared/data run too when
 present (MARC-8 and UTF-8 Library of Congress/UVa/Evergreen sets).
 """
