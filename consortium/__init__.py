@@ -36,9 +36,9 @@ def _wire_adapters(app: Flask) -> None:
     Each ``init_app`` registers its blueprints, jobs and port implementations; consortium
     itself never imports them at module level.
     """
-    from consortium import reference_wiring, search_wiring, feeds_wiring, member_sites_wiring
+    from consortium import reference_wiring, feeds_wiring, member_sites_wiring
 
-    search_wiring.init_app(app)
+    from consortium.search import init_app as init_search; init_search(app)  # noqa: E702
     feeds_wiring.init_app(app)
     member_sites_wiring.init_app(app)
     from consortium.mail import init_app as init_mail; init_mail(app)  # noqa: E702  (MAIL_* config, mail job)

@@ -192,7 +192,7 @@ members.add_command(_feeds_origins)
 from consortium.reference_cli import reference_group, sweep_command  # noqa: E402  (reference queue commands)
 main.add_command(sweep_command)
 main.add_command(reference_group)
-from consortium.search_cli import index_group, worker  # noqa: E402
+from consortium.search.cli import index_group, worker  # noqa: E402
 
 main.add_command(index_group)
 main.add_command(worker)

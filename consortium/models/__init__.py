@@ -12,4 +12,4 @@ from consortium.models.reference import IntakeHit, KnowledgeEntry, Question, Que
 import consortium.mail.models  # noqa: F401,E402  (registers the mail_outbox table)
 from consortium.models.imports import Import, ImportProblem  # noqa: F401
 from consortium.models.guides import Guide, GuideItem  # noqa: F401,E402
-from consortium.models.search import SearchCheckpoint  # noqa: F401,E402
+from consortium.search.models import SearchCheckpoint  # noqa: F401,E402

@@ -2,8 +2,8 @@
 import pytest
 
 from consortium.ports import SEARCH
+from consortium.search.operations import sync_index
 from consortium.services.catalogue import ingest_batch
-from search_index.service import sync_index
 
 BOOKS = {
     "A": [

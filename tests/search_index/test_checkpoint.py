@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search_index.checkpoint import Progress, advance, from_row, to_row
+from consortium.search.checkpoint import Progress, advance, from_row, to_row
 
 
 def test_contiguous_ids_move_the_checkpoint_without_gaps():
