@@ -11,6 +11,7 @@ from search_index.ports import BackendSettings, SearchBackend
 
 BACKENDS = {
     "whoosh": "search_index.whoosh_fast.backend",
+    "whoosh-plain": "search_index.whoosh_plain.backend",
 }
 DEFAULT = "whoosh"
 

@@ -11,6 +11,7 @@ from search_index.whoosh_common import storage
 
 CONTRACT_BACKENDS = [
     "whoosh",
+    "whoosh-plain",
 ]
 # Backends that write the Whoosh index directory (tests of its files apply to these only).
 WHOOSH_FAMILY = ("whoosh", "whoosh-plain")

@@ -21,6 +21,7 @@ from consortium.search.models import SearchCheckpoint
 from consortium.services.catalogue import ingest_batch, withdraw_holding
 from search_index import analysis, ports
 from search_index.whoosh_fast import rebuild
+from search_index.whoosh_plain import indexing
 from tests.search_index.conftest import BOOKS, push_books
 
 pytestmark = pytest.mark.needs_search
@@ -175,7 +176,7 @@ def test_status_shows_the_lag_the_backend_and_the_content_version(app, session, 
 def test_rebuild_in_small_ranges_and_segments_keeps_every_work(app, session, members, monkeypatch, whoosh_index):
     """Ranges of two ids and a segment per two works: every live work is indexed once, check is clean."""
     push_books(session, members)
-    for module in (rebuild,):
+    for module in (rebuild, indexing):
         monkeypatch.setattr(module, "RANGE", 2)
         monkeypatch.setattr(module, "SEGMENT_DOCS", 2)
     single_process_rebuilds(app)
