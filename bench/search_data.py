@@ -1,24 +1,41 @@
-"""Data for the search benchmarks: a temporary app, bulk-filled catalogues, push ingest."""
+"""Data for the search benchmarks: a temporary app on a chosen backend, bulk-filled
+catalogues, and push ingest with the backend's writer following in its own process."""
 import datetime as dt
+import gc
+import json
+import multiprocessing
 import sys
 import tempfile
 import threading
 import time
 
-from consortium.bench.synthetic import synthetic_records
+import requests
+from tqdm import tqdm
+from waitress.server import create_server
+
+from consortium import create_app
+from consortium.bench.synthetic import synthetic_records  # the lead moves it into bench/
+from consortium.db import get_engine, new_session
+from consortium.migrate import upgrade
+from consortium.models import ChangeLog, Holding, Work
+from consortium.models.base import utcnow
+from consortium.search.operations import prepare_writer_process, sync_index
+from consortium.server import tune_collector
+from consortium.services.accounts import add_member, issue_key
 
 MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 CHUNK = 5_000
 LANGUAGE = {"zh": "chi", "en": "eng"}
 
 
-def make_app(tmp: str):
-    from consortium import create_app
-    from consortium.db import get_engine
-    from consortium.migrate import upgrade
+def app_config(tmp: str, backend: str, **more) -> dict:
+    """The config of a benchmark app: the instance's SQLite file, its index, one backend."""
+    return {"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": f"{tmp}/index",
+            "SEARCH_BACKEND": backend, **more}
 
-    app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False,
-                      "SEARCH_INDEX_DIR": f"{tmp}/index"}, instance_path=tmp)
+
+def make_app(tmp: str, backend: str = "whoosh", **more):
+    app = create_app(app_config(tmp, backend, **more), instance_path=tmp)
     upgrade(get_engine(app))
     return app
 
@@ -47,13 +64,6 @@ def _holding_rows(n: int, rec: dict, member_ids: list[int], now) -> list[dict]:
 
 def bulk_fill(app, size: int) -> None:
     """``size`` works with their holdings and one change-log row each, inserted in bulk."""
-    from tqdm import tqdm
-
-    from consortium.db import get_engine, new_session
-    from consortium.models import ChangeLog, Holding, Work
-    from consortium.models.base import utcnow
-    from consortium.services.accounts import add_member
-
     with new_session(app) as session:
         member_ids = [add_member(session, code, f"成员馆{code}").id for code in MEMBERS]
     now = utcnow()
@@ -75,31 +85,26 @@ def bulk_fill(app, size: int) -> None:
             bar.update(len(records))
 
 
-def measure_ingest(count: int) -> list[dict]:
+def measure_ingest(count: int, backend: str) -> list[dict]:
     """Ingest end to end, as deployed: members push ``count`` records over HTTP (two members,
-    half overlapping) while the index writer runs in its own process (``consortium worker``);
-    the clock stops when the index has caught up with the last change. Then, for the writer
-    alone, the same pushes into a fresh catalogue and one catch-up pass timed by itself.
-    The processes tune their garbage collectors as the deployed ones do when they start."""
-    import gc
-
-    from consortium.server import tune_collector
-    from search_index.service import sync_index
-
+    half overlapping) while the backend's index writer runs in its own process (``consortium
+    worker``); the clock stops when the index has caught up with the last change. Then, for
+    the writer alone, the same pushes into a fresh catalogue and one catch-up pass timed by
+    itself. The processes tune their garbage collectors as the deployed ones do."""
     thresholds = gc.get_threshold()
     tune_collector()  # this process serves the pushes, as ``consortium serve`` does
     try:
-        return _measure_ingest(count, sync_index)
+        return _measure_end_to_end(count, backend) + _measure_catch_up(count, backend)
     finally:
         gc.set_threshold(*thresholds)
 
 
-def _measure_ingest(count: int, sync_index) -> list[dict]:
+def _measure_end_to_end(count: int, backend: str) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
-        app = make_app(tmp)
+        app = make_app(tmp, backend)
         keys = _members_with_keys(app)
         bodies = push_bodies(keys, count)
-        follower = _Follower(tmp, app.config["SEARCH_INDEX_DIR"])
+        follower = _Follower(tmp, backend)
         server, base = _serve(app)
         try:
             started = time.perf_counter()
@@ -110,40 +115,37 @@ def _measure_ingest(count: int, sync_index) -> list[dict]:
         finally:
             server.close()
             follower.stop()
+    return [{"suite": "search", "metric": f"{backend}: ingest end to end, push API + DB + index ({pushed:,} records)",
+             "value": pushed / total, "unit": "records/s", "target": 1500,
+             "note": f"writer in its own process; pushes done at {pushed / push_seconds:,.0f}/s, index caught up "
+                     f"{total - push_seconds:.1f} s later"}]
+
+
+def _measure_catch_up(count: int, backend: str) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
-        app = make_app(tmp)
+        app = make_app(tmp, backend)
         keys = _members_with_keys(app)
         server, base = _serve(app)
         try:
             _push_all(base, keys, push_bodies(keys, count))
         finally:
             server.close()
-        from search_index.service import prepare_writer_process
-
         prepare_writer_process()  # as ``consortium worker`` does when it starts
         started = time.perf_counter()
         report = sync_index(app)
         index_seconds = time.perf_counter() - started
-    return [
-        {"suite": "search", "metric": f"ingest end to end: push API + DB + index ({pushed:,} records)",
-         "value": pushed / total, "unit": "records/s", "target": 1500,
-         "note": f"writer in its own process; pushes done at {pushed / push_seconds:,.0f}/s, index caught up "
-                 f"{total - push_seconds:.1f} s later"},
-        {"suite": "search", "metric": f"indexer catch-up alone ({report.updated:,} works)",
-         "value": report.updated / index_seconds, "unit": "works/s",
-         "note": f"{report.changes:,} changes in {report.batches} batches"},
-    ]
+    return [{"suite": "search", "metric": f"{backend}: indexer catch-up alone ({report.updated:,} works)",
+             "value": report.updated / index_seconds, "unit": "works/s",
+             "note": f"{report.changes:,} changes in {report.batches} batches"}]
 
 
 class _Follower:
     """The index writer in a child process, as ``consortium worker`` runs it in production."""
 
-    def __init__(self, instance_path: str, index_dir: str):
-        import multiprocessing
-
+    def __init__(self, instance_path: str, backend: str):
         context = multiprocessing.get_context("spawn")
         self.ready, self.done = context.Event(), context.Event()
-        self.process = context.Process(target=_follow, args=(instance_path, index_dir, self.ready, self.done),
+        self.process = context.Process(target=_follow, args=(instance_path, backend, self.ready, self.done),
                                        name="bench-index-writer")
         self.process.start()
         if not self.ready.wait(120):
@@ -162,12 +164,8 @@ class _Follower:
             self.process.join(10)
 
 
-def _follow(instance_path: str, index_dir: str, ready, done) -> None:
-    from consortium import create_app
-    from search_index.service import prepare_writer_process, sync_index
-
-    app = create_app({"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": index_dir},
-                     instance_path=instance_path)
+def _follow(instance_path: str, backend: str, ready, done) -> None:
+    app = create_app(app_config(instance_path, backend), instance_path=instance_path)
     prepare_writer_process()  # before the clock starts, as ``consortium worker`` does when it starts
     ready.set()
     while True:
@@ -180,9 +178,6 @@ def _follow(instance_path: str, index_dir: str, ready, done) -> None:
 
 
 def _members_with_keys(app) -> dict:
-    from consortium.db import new_session
-    from consortium.services.accounts import add_member, issue_key
-
     with new_session(app) as session:
         for code in ("M1", "M2"):
             add_member(session, code, f"成员馆{code}")
@@ -190,8 +185,6 @@ def _members_with_keys(app) -> dict:
 
 
 def _serve(app):
-    from waitress.server import create_server
-
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     return server, f"http://127.0.0.1:{server.effective_port}/api/v1/members"
@@ -200,8 +193,6 @@ def _serve(app):
 def push_bodies(keys: dict, count: int) -> list[tuple[str, bytes]]:
     """The request bodies, made before any clock starts (a member's client builds its
     batches on its own machine): M1 pushes ``count/2`` records, M2 the same books (merging)."""
-    import json
-
     bodies, half = [], count // 2
     for code in keys:
         for start in range(0, half, 1000):
@@ -213,8 +204,6 @@ def push_bodies(keys: dict, count: int) -> list[tuple[str, bytes]]:
 
 
 def _push_all(base: str, keys: dict, bodies: list[tuple[str, bytes]]) -> int:
-    import requests
-
     total, sessions = 0, {}
     for code, key in keys.items():
         sessions[code] = requests.Session()
