@@ -7,9 +7,9 @@ this version cannot open.
 """
 import json
 import os
+import re
 import shutil
 
-from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
 from search_index.errors import IndexBusy, IndexUnreadable
@@ -20,10 +20,14 @@ INDEX_NAME = "works"
 WRITER_LOCK = "INDEXER"
 # Beside the segments; Whoosh's clean-up removes only names starting with the index name.
 STAMP_FILE = "content-version.json"
+# A generation's table of contents, as Whoosh names it (``_works_3.toc``).
+_TOC_FILE = re.compile(rf"^_{INDEX_NAME}_\d+\.toc$")
 
 
 def index_exists(index_dir: str) -> bool:
-    return os.path.isdir(index_dir) and index.exists_in(index_dir, indexname=INDEX_NAME)
+    """Whether a writer has created the index (without opening it: Whoosh's ``exists_in``
+    unpickles its schema, which fails for an index naming classes gone since)."""
+    return os.path.isdir(index_dir) and any(_TOC_FILE.match(name) for name in os.listdir(index_dir))
 
 
 def open_for_reading(index_dir: str):
@@ -31,11 +35,36 @@ def open_for_reading(index_dir: str):
     ``IndexUnreadable`` when it was written with classes this version does not have."""
     if not index_exists(index_dir):
         return None
+    storage = _OpeningStorage(index_dir)
     try:
-        return FileStorage(index_dir, readonly=True).open_index(INDEX_NAME)
+        ix = storage.open_index(INDEX_NAME)
     except (ImportError, AttributeError) as exc:  # its pickled schema names a class gone since
+        storage.close_opened()
         raise IndexUnreadable(f"The search index at {index_dir} was written by an older version "
                               f"and is being rebuilt ({exc}).") from exc
+    storage.opened = None
+    return ix
+
+
+class _OpeningStorage(FileStorage):
+    """Read-only file storage that remembers the files opened while the index is opened, so a
+    failed open closes them (Whoosh's table-of-contents reader leaves its file open when the
+    pickled schema cannot be loaded)."""
+
+    def __init__(self, path: str):
+        super().__init__(path, readonly=True)
+        self.opened = []
+
+    def open_file(self, name, **kwargs):
+        handle = super().open_file(name, **kwargs)
+        if self.opened is not None:
+            self.opened.append(handle)
+        return handle
+
+    def close_opened(self) -> None:
+        for handle in self.opened or ():
+            handle.close()
+        self.opened = None
 
 
 def open_for_writing(index_dir: str, storage_class=FileStorage):

@@ -268,3 +268,27 @@ def test_a_work_updated_across_segments_stays_one_document(app, session, members
         ix.close()
     assert operations.check(app).clean
     assert app.extensions[SEARCH].search({"q": "紅樓夢"})["results"][0]["year"] == 1992
+
+
+def test_an_index_naming_classes_gone_since_is_unavailable_then_rebuilt(app, client, session, members, tmp_path,
+                                                                        monkeypatch, whoosh_index):
+    """An older version pickled its own field classes into the index (``search_index.schema``
+    before the split): readers answer 503 until the job rebuilds it, then search works."""
+    (tmp_path / "gone_schema.py").write_text("from whoosh.fields import TEXT\nclass OldText(TEXT):\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import gone_schema
+
+    FileStorage(app.config["SEARCH_INDEX_DIR"]).create()
+    FileStorage(app.config["SEARCH_INDEX_DIR"]).create_index(
+        Schema(id=ID(stored=True, unique=True), title=gone_schema.OldText()), indexname="works")
+    monkeypatch.delitem(sys.modules, "gone_schema")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(tmp_path)])
+    (tmp_path / "gone_schema.py").unlink()
+    status = operations.status(app)
+    assert status["exists"] and not status["content_current"] and status["documents"] is None
+    assert client.get("/api/v1/search?q=x").status_code == 503
+    works = push_books(session, members)
+    single_process_rebuilds(app)
+    operations.indexer_job(app)
+    assert operations.status(app)["content_current"] and operations.check(app).clean
+    assert client.get("/api/v1/search?q=红楼梦").get_json()["results"][0]["id"] == works["a1"]

@@ -1,6 +1,9 @@
 """``GET /api/v1/search``: the DESIGN.md contract, and bad values answered as JSON errors."""
 import pytest
 
+from consortium.ports import SEARCH
+from search_index.errors import IndexUnreadable
+
 pytestmark = pytest.mark.needs_search
 
 
@@ -67,3 +70,15 @@ def test_search_is_in_the_openapi_document(client):
     names = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert {"q", "member", "format", "language", "year_from", "year_to", "clc", "available", "sort", "page",
             "per_page"} <= names
+
+
+def test_an_index_that_cannot_be_read_answers_503_not_500(app, client, catalogue, monkeypatch):
+    """An index written by an older version is unreadable until the indexer rebuilds it: the
+    API says search is unavailable for now (JSON, Retry-After), never a traceback."""
+    def unreadable(params):
+        raise IndexUnreadable("The search index was written by an older version and is being rebuilt.")
+
+    monkeypatch.setattr(app.extensions[SEARCH].reader, "search", unreadable)
+    response = client.get("/api/v1/search?q=x")
+    body = assert_error_payload(response, 503)
+    assert "being rebuilt" in body["message"] and response.headers["Retry-After"]
