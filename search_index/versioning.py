@@ -8,6 +8,7 @@ an index whose stored digest differs from the code's is rebuilt.
 import hashlib
 import inspect
 import json
+from functools import lru_cache
 from importlib import metadata
 
 # Dicts bigger than this (character maps) are described by a digest of their items.
@@ -40,9 +41,10 @@ def describe(value, depth: int = 0):
             **{name: describe(item, depth + 1) for name, item in sorted(attributes.items())}}
 
 
+@lru_cache(maxsize=8)
 def library_versions(*distributions: str) -> dict[str, str]:
     """The installed versions of libraries whose behaviour decides terms (a new jieba
-    dictionary segments differently)."""
+    dictionary segments differently); looked up once per process."""
     versions = {}
     for name in distributions:
         try:

@@ -62,7 +62,8 @@ class ListSource:
         if not self.docs:
             return []
         low, high = self.docs[0].id, self.docs[-1].id
-        return [ListSource([d for d in self.docs if start <= d.id < start + size]) for start in range(low, high + 1, size)]
+        return [ListSource([d for d in self.docs if start <= d.id < start + size])
+                for start in range(low, high + 1, size)]
 
     def documents(self):
         return iter(self.docs)

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.needs_search
 BACKENDS = ("whoosh", "whoosh-plain")
 MIX = [
     SearchParams(q="algorithms"), SearchParams(q="数据"), SearchParams(q="data structures", sort="title"),
-    SearchParams(sort="newest"), SearchParams(sort="year", per_page=50), SearchParams(sort="title", page=2, per_page=30),
+    SearchParams(sort="newest"), SearchParams(sort="year", per_page=50),
+    SearchParams(sort="title", page=2, per_page=30),
     SearchParams(q="history OR 历史", member=("M2",)), SearchParams(q="clc:TP3", available=True),
     SearchParams(q="语言 learning", year_from=2000, year_to=2010), SearchParams(acquired_since=dt.date(2026, 6, 1)),
     SearchParams(q="algoritms"), SearchParams(q="title:design", language=("eng",)), SearchParams(q=isbn13(42)),
