@@ -1,4 +1,4 @@
-"""Benchmarks (`make bench`): each suite measures one area and returns rows for one table.
+"""Benchmarks (``make bench`` = ``python -m bench``), outside the production packages.
 
 A suite is a module with ``run(options) -> list[dict]``; every row has ``suite``, ``metric``,
 ``value``, ``unit`` and optionally ``target`` and ``note``. The runner prints the table and
@@ -13,5 +13,5 @@ SUITES = [
     "bench.member_sites",
     "bench.member_sync",
     "bench.feeds",
-    "search_index.bench",
+    "bench.search",
 ]

@@ -28,8 +28,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         portal,
         publishing,
         reference,
+        search,
     )
-    from consortium import search_wiring as search
     from consortium.web import api, errors, nav
 
     instance_path = instance_path or os.environ.get("CONSORTIUM_INSTANCE") or None

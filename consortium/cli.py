@@ -17,7 +17,7 @@ from consortium.demo.loader import load_demo
 from consortium.errors import ConsortiumError
 from consortium.mail.cli import mail_group
 from consortium.reference.cli import reference_group, sweep_command
-from consortium.search_cli import index_group, worker
+from consortium.search.cli import index_group, worker
 from consortium.server import serve_app
 
 

@@ -1,89 +1,85 @@
-"""Mapping a work and its holdings (plain dicts) to an index document. No Flask, no DB."""
+"""What every backend derives from an ``IndexDocument``: the result body it stores and
+returns, its fingerprint, its facet values, and hits rebuilt from the stored body (pure)."""
 import hashlib
 import json
 
-from consortium.catalogue import normalise
 from member_sites.record.clc import clc_prefixes
-from search_index import facets
+from search_index.ports import FACET_NAMES, Hit, HitHolding, IndexDocument, IndexedHolding
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
                  "clc", "isbns", "issns", "subjects")
+HOLDING_FIELDS = ("member", "call_number", "location", "available", "copies", "url", "access")
+_LISTS = ("authors", "isbns", "issns", "subjects")
 # the stored result body's JSON (one encoder: ``json.dumps`` with options builds one per call)
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-HOLDING_FIELDS = ("member", "call_number", "location", "available", "copies", "url", "access")
 
 
-def is_available(holding: dict) -> bool:
+def is_available(holding: IndexedHolding) -> bool:
     """Available now: a copy on the shelf, or an e-resource with a link."""
-    return bool(holding.get("available")) or bool(holding.get("url"))
+    return bool(holding.available) or bool(holding.url)
 
 
-def newest_acquisition(holdings: list[dict]) -> int:
-    """Newest ``acquired_on`` of the holdings as ``YYYYMMDD`` (0 when none is known)."""
-    dates = [h["acquired_on"] for h in holdings if h.get("acquired_on")]
-    return int(max(dates).replace("-", "")) if dates else 0
+def acquired_on(doc: IndexDocument) -> str | None:
+    """The newest ``acquired_on`` of the holdings (ISO date), or None when none is known."""
+    return max((h.acquired_on for h in doc.holdings if h.acquired_on), default=None)
 
 
-def result_payload(work: dict, holdings: list[dict]) -> dict:
-    """The ``/api/v1/search`` result body of a work (holdings by member code)."""
-    payload = {name: work.get(name) for name in RESULT_FIELDS}
-    payload["holdings"] = [{name: h.get(name) for name in HOLDING_FIELDS}
-                           for h in sorted(holdings, key=lambda h: (h["member"], h.get("local_id") or ""))]
-    payload["acquired_on"] = max((h["acquired_on"] for h in holdings if h.get("acquired_on")), default=None)
+def newest_acquisition(doc: IndexDocument) -> int:
+    """The newest acquisition as ``YYYYMMDD`` (0 when none is known)."""
+    newest = acquired_on(doc)
+    return int(newest.replace("-", "")) if newest else 0
+
+
+def result_payload(doc: IndexDocument) -> dict:
+    """The result body of a work (holdings in member order), as the search API returns it."""
+    payload = {name: getattr(doc, name) for name in RESULT_FIELDS}
+    for name in _LISTS:
+        payload[name] = list(payload[name])
+    payload["holdings"] = [{name: getattr(h, name) for name in HOLDING_FIELDS}
+                           for h in sorted(doc.holdings, key=lambda h: (h.member, h.local_id or ""))]
+    payload["acquired_on"] = acquired_on(doc)
     return payload
 
 
-def work_document(work: dict, holdings: list[dict]) -> dict:
-    """The Whoosh document of a work that at least one member holds."""
-    payload = result_payload(work, holdings)
-    body = _ENCODE(payload)
-    members = sorted({h["member"] for h in holdings})
-    clc = work.get("clc") or ""
-    prefixes = clc_prefixes(clc) if clc else []
-    year = work.get("year")
-    latin = " ".join([work.get("title") or "", " ".join(work.get("authors") or []),
-                      " ".join(work.get("subjects") or [])])
-    doc = {
-        "id": str(work["id"]),
-        "title": _join(work.get("title"), work.get("subtitle")),
-        "authors": " ; ".join(work.get("authors") or []),
-        "subjects": " ; ".join(work.get("subjects") or []),
-        "text": _join(work.get("publisher"), work.get("summary")),
-        "spell": latin,
-        "isbn": " ".join((work.get("isbns") or []) + (work.get("issns") or [])),
-        "clc": clc,
+def encode_payload(payload: dict) -> str:
+    """The one JSON form of a result body (what is stored, and what fingerprints hash)."""
+    return _ENCODE(payload)
 
-        "acquired": newest_acquisition(holdings),
-        "title_sort": normalise.fold_key(work.get("title")) or "~",
-        "payload": body,
+
+def fingerprint_text(body: str) -> str:
+    """The fingerprint of a stored result body."""
+    return hashlib.sha1(body.encode()).hexdigest()
+
+
+def fingerprint(doc: IndexDocument) -> str:
+    """What ``index check`` compares: the result body decides everything indexed."""
+    return fingerprint_text(encode_payload(result_payload(doc)))
+
+
+def facet_values(doc: IndexDocument) -> dict[str, tuple[str, ...]]:
+    """The document's values of each facet of ``FACET_NAMES`` (empty when it has none)."""
+    prefixes = clc_prefixes(doc.clc) if doc.clc else ()
+    values = {
+        "member": tuple(sorted({h.member for h in doc.holdings})),
+        "format": (doc.format or "other",),
+        "language": (doc.language,) if doc.language else (),
+        "clc": prefixes[:1],
+        "clc_sub": prefixes[1:2],
+        "year": (str(doc.year - doc.year % 10),) if doc.year else (),
+        "available": ("1" if any(is_available(h) for h in doc.holdings) else "0",),
     }
-    fmt, language = work.get("format") or "other", work.get("language") or ""
-    available = "1" if any(is_available(h) for h in holdings) else "0"
-    doc["tags"] = tags(members, fmt, language, available)
-    doc["facet_key"] = facets.facet_key(",".join(members), fmt, language,
-                                        prefixes[0] if prefixes else "", prefixes[1] if len(prefixes) > 1 else "",
-                                        str(year - year % 10) if year else "", available)
-    if year:
-        doc["year"] = int(year)
-    return {k: v for k, v in doc.items() if v != "" or k in ("title",)}
+    return {name: values[name] for name in FACET_NAMES}
 
 
-def tag(kind: str, value: str) -> str:
-    """A filter term of the ``tags`` field: ``member:NJU``, ``format:book``, ``available:1``."""
-    return f"{kind}:{value}"
-
-
-def tags(members: list[str], fmt: str, language: str, available: str) -> str:
-    values = [tag("member", m) for m in members] + [tag("format", fmt), tag("available", available)]
-    if language:
-        values.append(tag("language", language))
-    return ",".join(values)
-
-
-def fingerprint(payload: str) -> str:
-    """What ``index check`` compares: the stored result body decides everything indexed."""
-    return hashlib.sha1(payload.encode()).hexdigest()
-
-
-def _join(*parts) -> str:
-    return " ".join(p for p in parts if p)
+def hit_from_payload(payload: dict, home_member: str | None, title_highlight: str | None) -> Hit:
+    """A hit from a stored result body, the reader's home member's holding first."""
+    holdings = sorted(payload["holdings"], key=lambda h: (h["member"] != home_member, h["member"]))
+    return Hit(
+        id=payload["id"], title=payload["title"], subtitle=payload.get("subtitle"),
+        authors=tuple(payload.get("authors") or ()), publisher=payload.get("publisher"),
+        year=payload.get("year"), format=payload.get("format"), language=payload.get("language"),
+        clc=payload.get("clc"), isbns=tuple(payload.get("isbns") or ()), issns=tuple(payload.get("issns") or ()),
+        subjects=tuple(payload.get("subjects") or ()), acquired_on=payload.get("acquired_on"),
+        holdings=tuple(HitHolding(**{name: h.get(name) for name in HOLDING_FIELDS}) for h in holdings),
+        highlight={"title": title_highlight},
+    )

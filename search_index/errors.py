@@ -1,30 +1,30 @@
 """Errors of the search_index package: one root, leaves named for what went wrong.
 
-The root subclasses ``ConsortiumError`` so ``consortium.web.errors`` maps them in one place;
-none of them carries HTTP.
+None of them carries HTTP; the application that uses the library maps them (the consortium
+does so in ``consortium.search.errors``).
 """
-from consortium.errors import ConsortiumError, InvalidInput
 
 
-class SearchIndexError(ConsortiumError):
+class SearchIndexError(Exception):
     """Root of every error this package raises on purpose."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UnknownBackend(SearchIndexError):
+    """No backend is registered under the configured name."""
 
 
 class IndexBusy(SearchIndexError):
     """Another process holds the index writer lock (a rebuild, or the worker)."""
 
 
-class IndexMissing(SearchIndexError):
-    """There is no index at the configured directory yet."""
+class IndexUnreadable(SearchIndexError):
+    """The index exists but this version cannot open it (written by an older version whose
+    classes are gone); the indexer rebuilds it."""
 
 
-class InvalidSearch(SearchIndexError, InvalidInput):
-    """A search parameter has a bad value (field errors in ``errors``); answered as 422."""
-
-
-class DeepPaging(InvalidSearch):
-    """The page asked for lies beyond the deep-paging cap (``cap``: results that can be paged)."""
-
-    def __init__(self, message: str, errors: dict | None = None, cap: int = 0):
-        super().__init__(message, errors)
-        self.cap = cap
+class RebuildFailed(SearchIndexError):
+    """A rebuild did not complete; the live index is untouched."""

@@ -1,71 +1,13 @@
-"""Pure comparison keys of record values: folded text (traditional → simplified Chinese, case,
-accents, punctuation) and the title + author + year key that matching falls back on.
+"""Pure comparison keys of records: a personal name in either order, and the title + first
+author + year key that matching falls back on.
 
-Identifiers, class numbers, language codes and text cleaning are the record contract's
-(``member_sites.record``). No Flask, no database.
+Text is folded (traditional → simplified Chinese, case, accents, punctuation) by the search
+analysis's ``fold_key``, so a work matches on the same forms readers search by; identifiers,
+class numbers and language codes are the record contract's (``member_sites.record``).
 """
 import re
-import unicodedata
-from functools import lru_cache
 
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # the conversion tables load on first use
-
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _t2s_triggers() -> frozenset | None:
-    """Characters without which OpenCC's t2s conversion changes nothing: every character it
-    converts, and every character of a phrase it converts that holds none of those (沈默).
-    None when the converter's tables are not laid out as expected (then every text is
-    converted)."""
-    converter = _t2s()
-    converter.convert("繁")  # the tables load on the first conversion
-    try:
-        tables = [table for group in converter._dict_chain_data for (_, _, table) in group]
-        keys = [key for table in tables for key in table]
-    except (AttributeError, TypeError, ValueError):
-        return None
-    singles = {key for key in keys if len(key) == 1}
-    triggers = set(singles)
-    for key in keys:
-        if len(key) > 1 and singles.isdisjoint(key):
-            triggers.update(key)
-    return frozenset(triggers) if singles else None
-
-
-def fold_chinese(text: str) -> str:
-    """Traditional → simplified Chinese (紅樓夢 → 红楼梦); other scripts unchanged. Text
-    with no character OpenCC would convert (most catalogue text is simplified already) is
-    returned as it is without running the converter's phrase matching (characters beyond
-    the Basic Multilingual Plane, 𠁞, are converted like any other)."""
-    if text.isascii():
-        return text
-    triggers = _t2s_triggers()
-    if triggers is not None:
-        return text if triggers.isdisjoint(text) else _t2s().convert(text)
-    if not any("\u3400" <= ch <= "\u9fff" for ch in text):
-        return text
-    return _t2s().convert(text)
-
-
-@lru_cache(maxsize=65536)
-def fold_key(text: str | None) -> str:
-    """A comparison key: NFKC, simplified Chinese, case-folded, accents and punctuation gone.
-
-    Cached: the same titles and names come again and again (every member that holds a book
-    pushes its title; a prolific author's name is on many records), and OpenCC's conversion
-    is the costly part of a push's matching."""
-    if not text:
-        return ""
-    text = fold_chinese(unicodedata.normalize("NFKC", text))
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+from search_index.analysis.folding import fold_key
 
 
 def author_key(author: str | None) -> str:

@@ -1,7 +1,7 @@
 """A real browser searches, filters by a member facet, opens a record and sees every holder."""
 import pytest
 
-from search_index.service import sync_index
+from consortium.search.operations import sync_index
 from tests.search_index.conftest import push_books
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from member_sites.record.language import normalise_language
 from feeds import filters
 from feeds.cache import FeedCache
 from feeds.conditional import not_modified, strong_etag
@@ -14,6 +13,7 @@ from feeds.errors import InvalidFilter
 from feeds.formats import render
 from feeds.model import Entry, Feed, Links
 from feeds.paging import page_links
+from member_sites.record.language import normalise_language
 from tests.feeds.helpers import check_atom, check_json_feed, parse_feed
 
 UTC = dt.timezone.utc

@@ -1,9 +1,9 @@
 """Fixtures of the search tests: a catalogue pushed through the real catalogue service."""
 import pytest
 
-from consortium.ports import SEARCH
 from consortium.catalogue.service import ingest_batch
-from search_index.service import sync_index
+from consortium.ports import SEARCH
+from consortium.search.operations import sync_index
 
 BOOKS = {
     "A": [

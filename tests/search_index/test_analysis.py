@@ -2,8 +2,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search_index import analysis
-from search_index.facets import facet_key, split_counts
+from search_index import facets
+from search_index.analysis import terms as analysis_terms
+from search_index.whoosh_common import analyzers as analysis
+from search_index.whoosh_common.facet_key import facet_key, split_counts
 
 
 def texts(analyzer, value, mode="index"):
@@ -53,8 +55,9 @@ def test_importing_analysis_does_not_load_jieba():
     import subprocess
     import sys
 
-    code = "import search_index.analysis, sys; print('jieba' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    code = ("import search_index.analysis.terms, search_index.whoosh_common.analyzers, sys; "
+            "print('jieba' in sys.modules, 'opencc' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False False"
 
 
 @given(st.text(max_size=60))
@@ -70,27 +73,28 @@ def test_split_facet_counts_sum_per_value(rows):
     """Counting combined keys then splitting equals counting each facet directly."""
     keys: dict[str, int] = {}
     for members, fmt, n in rows:
-        key = facet_key(",".join(sorted(members)), fmt, "chi", "T", "TP", "2000", "1")
+        key = facet_key({"member": tuple(sorted(members)), "format": (fmt,), "language": ("chi",), "clc": ("T",),
+                         "clc_sub": ("TP",), "year": ("2000",), "available": ("1",)})
         keys[key] = keys.get(key, 0) + n
-    facets = split_counts(keys)
+    rows_by_facet = facets.facet_rows(split_counts(keys))
     for code in "ABCD":
         expected = sum(n for members, _f, n in rows if code in members)
-        got = {r["value"]: r["count"] for r in facets["member"]}.get(code, 0)
+        got = {r.value: r.count for r in rows_by_facet["member"]}.get(code, 0)
         assert got == expected
-    assert sum(r["count"] for r in facets["format"]) == sum(n for *_x, n in rows)
+    assert sum(r.count for r in rows_by_facet["format"]) == sum(n for *_x, n in rows)
 
 
 def test_a_writer_process_is_prepared_before_its_first_batch():
     """``consortium worker`` loads the dictionaries and tunes the collector when it starts."""
     import gc
 
+    from consortium.search.operations import prepare_writer_process
     from consortium.server import GC_THRESHOLD
-    from search_index import analysis, service
 
     before = gc.get_threshold()
     try:
-        service.prepare_writer_process()
+        prepare_writer_process()
         assert gc.get_threshold() == GC_THRESHOLD != before
-        assert analysis._jieba is not None
+        assert analysis_terms._jieba is not None
     finally:
         gc.set_threshold(*before)

@@ -10,8 +10,8 @@ import consortium.catalogue.models  # noqa: F401
 import consortium.guides.models  # noqa: F401
 import consortium.imports.models  # noqa: F401
 import consortium.mail.models  # noqa: F401
-import consortium.models.search  # noqa: F401
 import consortium.reference.models  # noqa: F401
+import consortium.search.models  # noqa: F401
 from consortium.db.engine import make_engine
 from consortium.db.migrate import current_revision, head_revision, include_object, upgrade
 

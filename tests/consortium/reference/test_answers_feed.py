@@ -44,7 +44,7 @@ def test_withdrawing_consent_takes_the_answer_out_of_the_feed(client, session, p
 def test_published_answers_show_beside_the_catalogue_in_reader_search(app, client, session, profiles, books,
                                                                        liaisons, settings):
     """A reader searching 红楼梦 sees the reference desk's published answer next to the works."""
-    from search_index.service import sync_index
+    from consortium.search.operations import sync_index
 
     _result, entry = publish_one(session, liaisons, settings)
     sync_index(app)

@@ -1,0 +1,175 @@
+"""Search benchmarks (``python -m bench --only search [--size small|full]``): the same
+workload on every search backend (``whoosh`` and ``whoosh-plain``), side by side in one run.
+
+Deterministic synthetic consortium (Chinese and English titles) held by five members with
+overlapping holdings. For each backend:
+
+* ingest: records/s end to end — pushed through the real HTTP push API into the database while
+  the backend's writer follows the change log in its own process — and the writer's catch-up
+  alone;
+* rebuild: the full rebuild of the index from the database by the backend, in a process of its
+  own (``whoosh`` with ``SEARCH_INDEX_REBUILD_PROCS`` writer processes, ``whoosh-plain`` in
+  one), with its peak memory;
+* search: on the index the backend rebuilt, p50/p95 of a fixed query mix with facets through
+  the search port, in a fresh process per backend as a web process runs it (so one backend's
+  caches do not pollute the other's numbers), and that process's memory after the queries:
+  anonymous (heap and arrays, ``RssAnon``) and file-backed (mapped index and library files,
+  ``RssFile``).
+
+The database of the rebuild/search sizes is filled once per size by bulk inserts (the push
+path is measured separately, at a smaller count).
+"""
+import multiprocessing
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+
+from tqdm import tqdm
+
+from bench import search_data
+from consortium import create_app
+from consortium.bench.synthetic import isbn13  # the lead moves it into bench/
+from consortium.ports import SEARCH
+from consortium.search.operations import rebuild_index
+from consortium.server import tune_collector
+
+BACKENDS = ("whoosh", "whoosh-plain")
+QUERIES = [
+    {"q": "数据"}, {"q": "计算机网络"}, {"q": "中國歷史"}, {"q": "经济学 管理"},
+    {"q": "algorithms"}, {"q": "data structures"}, {"q": "modern history"}, {"q": "quantum theory"},
+    {"q": "author:王明"}, {"q": "clc:TP3"}, {"q": "title:design"}, {"q": "", "member": "M2", "sort": "newest"},
+    {"q": "数据", "format": "book", "year_from": "2000"}, {"q": "learning", "available": "true"},
+    {"q": isbn13(12345)}, {"q": "algoritms"}, {"q": "systems", "member": "M4", "sort": "title"},
+    {"q": "法律 政治", "clc": "D"},
+]
+ROUNDS = 5
+
+
+def sizes_for(options) -> list[int]:
+    """10k works for a smoke run, 100k and 1M for the targets; DAODU_BENCH_SEARCH_SIZES=a,b overrides."""
+    override = os.environ.get("DAODU_BENCH_SEARCH_SIZES")
+    if override:
+        return [int(s) for s in override.split(",")]
+    return [10_000] if options.size == "small" else [100_000, 1_000_000]
+
+
+def run(options) -> list[dict]:
+    rows = []
+    push_count = int(os.environ.get("DAODU_BENCH_SEARCH_PUSH") or (2_000 if options.size == "small" else 10_000))
+    for backend in BACKENDS:
+        rows += search_data.measure_ingest(push_count, backend)
+    for size in sizes_for(options):
+        with tempfile.TemporaryDirectory(prefix="daodu-bench-search-") as tmp:
+            search_data.bulk_fill(search_data.make_app(tmp), size)
+            searches = {}
+            for backend in BACKENDS:
+                rows += measure_rebuild(tmp, backend, size)
+                searches[backend] = in_child(_probe, tmp, backend)
+                rows += search_rows(backend, size, searches[backend])
+            rows += comparison_rows(size, searches)
+    return rows
+
+
+def in_child(target, *args) -> dict:
+    """``target(*args, queue)`` in a fresh process; what it put on the queue."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(*args, queue), name=f"bench-{target.__name__}")
+    process.start()
+    result = queue.get()
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"{process.name} failed ({process.exitcode})")
+    return result
+
+
+def measure_rebuild(tmp: str, backend: str, size: int) -> list[dict]:
+    result = in_child(_rebuild, tmp, backend, size)
+    target = 600 if size >= 1_000_000 and backend == "whoosh" else None
+    return [{"suite": "search", "metric": f"{backend}: full rebuild, {size:,} works ({result['procs']} procs)",
+             "value": result["seconds"], "unit": "s", "target": target,
+             "note": f"{result['works'] / result['seconds']:,.0f} works/s; CPU {result['cpu']:,.0f}s in all processes; "
+                     f"largest process {result['peak_mb']:,.0f} MB ({os.getloadavg()[0]:.1f} load)"}]
+
+
+def _rebuild(tmp: str, backend: str, size: int, queue) -> None:
+    """A rebuild as ``consortium index rebuild`` runs it, in this process (and its writers)."""
+    app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
+    procs = app.config["SEARCH_INDEX_REBUILD_PROCS"] if backend == "whoosh" else 1
+    bar = tqdm(total=size, unit="works", desc=f"{backend} rebuild {size:,}", file=sys.stderr, mininterval=2)
+    cpu_before = _cpu_seconds()
+    report = rebuild_index(app, progress=lambda done, total: bar.update(done - bar.n))
+    bar.close()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    queue.put({"seconds": report.seconds, "works": report.works, "procs": procs, "cpu": _cpu_seconds() - cpu_before,
+               "peak_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024})
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its waited-for children (the rebuild writers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _probe(tmp: str, backend: str, queue) -> None:
+    """The query mix through the search port of a fresh app, as a web process serves it (its
+    collector tuned as ``consortium serve`` tunes it), and the process's memory after."""
+    tune_collector()
+    app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
+    before = memory_mb()
+    port = app.extensions[SEARCH]
+    wall, cpu = _timed(lambda params: port.search(dict(params, per_page=20)))
+    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb()})
+
+
+def memory_mb() -> dict[str, float]:
+    """This process's resident memory in MB: anonymous (``RssAnon``) and file-backed (``RssFile``)."""
+    found = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            name, _, value = line.partition(":")
+            if name in ("RssAnon", "RssFile"):
+                found[name] = int(value.split()[0]) / 1024
+    return found
+
+
+def _timed(fn) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per query (CPU too: the machine may be shared)."""
+    for params in QUERIES:  # warm-up: open searchers, load columns, load jieba
+        fn(params)
+    wall, cpu = [], []
+    for _round in range(ROUNDS):
+        for params in QUERIES:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            fn(params)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
+
+
+def _pct(samples: list[float], pct: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
+
+
+def search_rows(backend: str, size: int, result: dict) -> list[dict]:
+    target = 50 if size < 1_000_000 else 150
+    rows = [{"suite": "search", "metric": f"{backend}: search {label}, {size:,} works, facets ({len(QUERIES)} queries)",
+             "value": _pct(result["wall"], pct), "unit": "ms", "target": target if label == "p95" else None,
+             "note": f"CPU {_pct(result['cpu'], pct):.1f} ms; load {os.getloadavg()[0]:.1f}"}
+            for label, pct in (("p50", 50), ("p95", 95))]
+    before, after = result["before"], result["after"]
+    rows.append({"suite": "search", "metric": f"{backend}: web process memory after the queries, {size:,} works",
+                 "value": after["RssAnon"], "unit": "MB anon",
+                 "note": f"mapped files (RssFile) {after['RssFile']:,.0f} MB; app built, before the first query: "
+                         f"anon {before['RssAnon']:,.0f} MB, files {before['RssFile']:,.0f} MB"})
+    return rows
+
+
+def comparison_rows(size: int, searches: dict) -> list[dict]:
+    fast, plain = searches["whoosh"], searches["whoosh-plain"]
+    return [{"suite": "search", "metric": f"whoosh-plain / whoosh search {label}, {size:,} works",
+             "value": _pct(plain["wall"], pct) / _pct(fast["wall"], pct), "unit": "x"}
+            for label, pct in (("p50", 50), ("p95", 95))]

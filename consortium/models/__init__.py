@@ -1,1 +1,0 @@
-"""Left for the search feature's checkpoint table until it moves into its feature package."""

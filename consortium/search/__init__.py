@@ -1,0 +1,78 @@
+"""The search feature: reader search, record pages and the indexer that feeds the engine.
+
+Modules: ``params`` (pure: the public parameters → ``SearchParams``), ``render`` (pure: an
+answer → the API body), ``service`` (the ``SEARCH`` port over the backend's read port),
+``source`` (the database: change log, documents, the rebuild's ``CatalogueSource``),
+``checkpoint`` (pure) and ``indexer`` (the change-log follower driving the write port),
+``maintenance`` (check, status), ``operations`` (entry points taking the app), ``views``
+(``GET /api/v1/search``), ``pages`` (the reader pages), ``cli`` (``consortium index …``,
+``consortium worker``), ``models`` (the checkpoint row), ``errors``. The engines themselves
+are the ``search_index`` library; ``init_app`` opens the configured one. Importing this
+package builds nothing.
+"""
+from flask_babel import lazy_gettext as _l
+
+from search_index.ports import BackendSettings
+
+DEFAULTS = {
+    # The search engine: "whoosh" (the accelerated Whoosh backend) or "whoosh-plain" (Whoosh's
+    # public API only). Both read and write the same index, so switching needs no rebuild.
+    "SEARCH_BACKEND": "whoosh",
+    # Seconds between indexer passes when nothing wakes it (a push wakes it at once).
+    "SEARCH_INDEX_INTERVAL": 5.0,
+    # Change-log rows applied per index commit (at most; a quiet catalogue commits fewer).
+    # A writer behind a busy push stream catches up in fewer, larger segments.
+    "SEARCH_INDEX_BATCH": 4000,
+    # Seconds a change-log id missing below the checkpoint (PostgreSQL commit order) is
+    # waited for before it is taken as a rolled-back transaction.
+    "SEARCH_INDEX_GAP_TTL": 600.0,
+    # Largest page size, and the deep-paging cap (results beyond it cannot be paged to).
+    "SEARCH_INDEX_MAX_PER_PAGE": 100,
+    "SEARCH_INDEX_MAX_RESULTS": 1000,
+    # Suggest a spelling when a query has fewer hits than this.
+    "SEARCH_INDEX_SUGGEST_BELOW": 3,
+    # Writer processes of `consortium index rebuild` (the whoosh backend; whoosh-plain uses
+    # one), and the memory (MB) each may use to sort postings before it spills sorted runs to
+    # temporary files (more runs, more merging).
+    "SEARCH_INDEX_REBUILD_PROCS": 2,
+    "SEARCH_INDEX_REBUILD_MB": 2048,
+}
+# Config keys a backend reads as its own options (a later backend's cluster URL and prefix).
+BACKEND_OPTION_PREFIXES = ("OPENSEARCH_",)
+
+
+def init_app(app) -> None:
+    """Fill the ``SEARCH_*`` defaults, open the configured backend (an unknown name stops the
+    start with ``search_index.errors.UnknownBackend``), and register the search port, the
+    "indexer" job, the API, the pages, the 503 answer and the menu entry."""
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    from consortium import ports
+    from consortium.jobs import get_jobs
+    from consortium.search import operations, pages, views
+    from consortium.search.errors import SearchUnavailable
+    from consortium.search.service import SearchService
+    from consortium.web.api import get_api
+    from consortium.web.errors import error_response
+    from consortium.web.nav import add_nav
+    from search_index.backends import open_backend
+
+    config = app.config
+    backend = open_backend(config["SEARCH_BACKEND"], backend_settings(config))
+    app.extensions[operations.BACKEND] = backend
+    app.extensions[ports.SEARCH] = SearchService(backend.reader(), max_per_page=config["SEARCH_INDEX_MAX_PER_PAGE"],
+                                                 max_results=config["SEARCH_INDEX_MAX_RESULTS"])
+    get_jobs(app).register("indexer", lambda: operations.indexer_job(app), config["SEARCH_INDEX_INTERVAL"])
+    get_api(app).register_blueprint(views.blp)
+    app.register_blueprint(pages.bp)
+    app.register_error_handler(SearchUnavailable, lambda exc: error_response(503, exc.message, exc.errors,
+                                                                             {"Retry-After": "60"}))
+    add_nav(app, "search_pages.search", _l("Search"))
+
+
+def backend_settings(config) -> BackendSettings:
+    """The backend's settings from the app's config."""
+    options = {key: value for key, value in config.items() if key.startswith(BACKEND_OPTION_PREFIXES)}
+    return BackendSettings(index_dir=config["SEARCH_INDEX_DIR"], suggest_below=config["SEARCH_INDEX_SUGGEST_BELOW"],
+                           rebuild_procs=config["SEARCH_INDEX_REBUILD_PROCS"],
+                           rebuild_mb=config["SEARCH_INDEX_REBUILD_MB"], options=options)

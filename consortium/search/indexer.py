@@ -1,0 +1,120 @@
+"""The single writer: follows the change log into the search index through the write port,
+advancing its checkpoint only after the backend acknowledged a batch.
+
+Each pass opens the write port (its lock keeps one writer across processes), reads a batch of
+change-log rows after the checkpoint (plus any late rows filling earlier gaps, see
+``checkpoint``), reloads the touched works from the database, hands them to the backend,
+which makes them durable, and only then commits the new checkpoint. A crash anywhere replays
+the batch: documents are rebuilt from the current database state, so replay is idempotent.
+A rebuild reads every live work from a ``source.CatalogueSource`` and moves the checkpoint
+to the change-log head it saw before reading.
+"""
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from consortium.db.columns import utcnow
+from consortium.search import checkpoint as cp
+from consortium.search import source
+from consortium.search.models import SearchCheckpoint
+from search_index.ports import SearchWriter
+
+CHECKPOINT = "works"
+# Ids this far below the change-log head are checked for late (uncommitted) transactions.
+LATE_WINDOW = 1000
+
+
+@dataclass
+class UpdateReport:
+    changes: int = 0
+    updated: int = 0
+    removed: int = 0
+    batches: int = 0
+
+
+@dataclass
+class RebuildReport:
+    works: int
+    seconds: float
+    checkpoint: int
+
+
+@dataclass
+class Hooks:
+    """Observation points of a batch (tests use them to crash the writer for real)."""
+
+    before_index_commit: Callable[[], None] | None = None
+    after_index_commit: Callable[[], None] | None = None
+
+
+def load_progress(session: Session) -> cp.Progress:
+    row = session.get(SearchCheckpoint, CHECKPOINT)
+    return cp.from_row(row.last_id, row.gaps) if row else cp.Progress()
+
+
+def save_progress(session: Session, progress: cp.Progress) -> None:
+    row = session.get(SearchCheckpoint, CHECKPOINT) or SearchCheckpoint(name=CHECKPOINT)
+    row.last_id, row.gaps = cp.to_row(progress)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.commit()
+
+
+def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 4000, gap_ttl: float = 600.0,
+                 hooks: Hooks | None = None) -> UpdateReport:
+    """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs."""
+    writer.open()
+    report = UpdateReport()
+    try:
+        while _apply_batch(engine, writer, batch_size, gap_ttl, hooks or Hooks(), report):
+            pass
+    finally:
+        writer.close()
+    return report
+
+
+def _apply_batch(engine, writer, batch_size, gap_ttl, hooks, report) -> bool:
+    """One batch; True when there may be more to do."""
+    with Session(engine, expire_on_commit=False) as session:
+        progress = load_progress(session)
+        new, late = source.changes_after(session, progress.last_id, sorted(progress.gaps), batch_size)
+        if not new and not late and not progress.gaps:
+            return False
+        work_ids = sorted({row.entity_id for row in new + late if row.entity == "work"})
+        docs = source.load_documents(session, work_ids)
+    if docs:
+        changed = [doc for doc in docs.values() if doc is not None]
+        deleted = [work_id for work_id, doc in docs.items() if doc is None]
+        writer.apply(changed, deleted, before_commit=hooks.before_index_commit)
+        if hooks.after_index_commit:
+            hooks.after_index_commit()
+        report.updated += len(changed)
+        report.removed += len(deleted)
+    seen = [row.id for row in new + late]
+    with Session(engine, expire_on_commit=False) as session:
+        save_progress(session, cp.advance(progress, seen, time.time(), gap_ttl))
+    report.changes += len(seen)
+    report.batches += 1
+    return len(new) == batch_size
+
+
+def rebuild_index(engine: Engine, writer: SearchWriter, progress=None) -> RebuildReport:
+    """Rebuild the whole index from the database, then move the checkpoint to the change-log
+    head seen before reading (ids just below it not yet visible stay open gaps);
+    ``progress(done, total)`` is called as works are added."""
+    started = time.perf_counter()
+    writer.open()
+    try:
+        with Session(engine) as session:
+            head = source.max_change_id(session)
+            present = source.change_ids_between(session, max(0, head - LATE_WINDOW), head)
+        count = writer.rebuild(source.CatalogueSource(engine.url.render_as_string(hide_password=False)), progress)
+        late = {i: time.time() for i in range(max(0, head - LATE_WINDOW) + 1, head + 1) if i not in present}
+        with Session(engine, expire_on_commit=False) as session:
+            save_progress(session, cp.Progress(head, late))
+    finally:
+        writer.close()
+    return RebuildReport(count, time.perf_counter() - started, head)

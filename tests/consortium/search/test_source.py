@@ -1,0 +1,49 @@
+"""The database side of the index: works and holdings read as ``IndexDocument`` from either
+database, and the picklable rebuild source split into id ranges."""
+import pickle
+
+from consortium.catalogue.service import ingest_batch, withdraw_holding
+from consortium.search import source
+from search_index.ports import IndexDocument, IndexedHolding
+from search_index.whoosh_common.fields import whoosh_fields
+from tests.search_index.conftest import push_books
+
+RECORD = {"local_id": "d-1", "title": "数据结构", "authors": ["严蔚敏", "吴伟民"], "isbns": ["9787302023685"],
+          "subjects": ["数据结构", "算法"], "year": 1997, "language": "zh", "clc": "TP311.12",
+          "acquired_on": "2026-03-05", "copies": 2, "available": 1}
+
+
+def test_documents_read_from_either_database_carry_iso_dates_and_lists(app, session, members, backend):
+    """The index reads works' JSON lists and holdings' dates as stored (text on SQLite, native
+    values on PostgreSQL): the documents come out the same on both."""
+    work_id = ingest_batch(session, members["A"], [RECORD]).works[0]["work_id"]
+    ingest_batch(session, members["B"], [dict(RECORD, local_id="d-2", acquired_on=None)])
+    doc = source.load_documents(session, [work_id])[work_id]
+    assert isinstance(doc, IndexDocument)
+    assert doc.authors == ("严蔚敏", "吴伟民") and doc.isbns == ("9787302023685",) and doc.issns == ()
+    assert doc.subjects == ("数据结构", "算法") and doc.language == "chi"
+    assert tuple(sorted(doc.holdings, key=lambda h: h.member)) == (
+        IndexedHolding(member="A", local_id="d-1", copies=2, available=1, acquired_on="2026-03-05"),
+        IndexedHolding(member="B", local_id="d-2", copies=2, available=1))
+    fields = whoosh_fields(doc)
+    assert fields["acquired"] == 20260305 and fields["authors"] == "严蔚敏 ; 吴伟民"
+    assert fields["isbn"] == "9787302023685"
+
+
+def test_a_work_no_member_holds_any_more_is_a_removal(app, session, members):
+    """Withdrawn everywhere (or merged away, or gone), a work's document is None: remove it."""
+    work_id = ingest_batch(session, members["A"], [RECORD]).works[0]["work_id"]
+    withdraw_holding(session, members["A"], "d-1")
+    assert source.load_documents(session, [work_id, 987654]) == {work_id: None, 987654: None}
+
+
+def test_the_rebuild_source_is_picklable_and_its_partitions_cover_every_work(app, session, members):
+    """Partitions of two ids each, pickled as a rebuild process receives them, yield every
+    indexable work once, in id order."""
+    ids = push_books(session, members)
+    whole = source.CatalogueSource(app.config["CONSORTIUM_DATABASE_URL"])
+    parts = [pickle.loads(pickle.dumps(part)) for part in whole.partitions(2)]
+    assert len(parts) >= 3 and all(part.span[1] - part.span[0] <= 2 for part in parts)
+    found = [doc.id for part in parts for doc in part.documents()]
+    assert found == sorted(set(ids.values())) == [doc.id for doc in whole.documents()]
+    assert whole.count() == sum(part.count() for part in parts) == len(found)
