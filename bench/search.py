@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from bench import search_data
 from consortium import create_app
-from consortium.bench.synthetic import isbn13  # the lead moves it into bench/
+from consortium.demo.synthetic import isbn13
 from consortium.ports import SEARCH
 from consortium.search.operations import rebuild_index
 from consortium.server import tune_collector

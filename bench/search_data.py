@@ -15,11 +15,11 @@ from waitress.server import create_server
 
 from consortium import create_app
 from consortium.accounts.service import add_member, issue_key
-from consortium.bench.synthetic import synthetic_records  # the lead moves it into bench/
 from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.db import get_engine, new_session
 from consortium.db.columns import utcnow
 from consortium.db.migrate import upgrade
+from consortium.demo.synthetic import synthetic_records
 from consortium.search.operations import prepare_writer_process, sync_index
 from consortium.server import tune_collector
 
