@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench refresh-constraints clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +31,16 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Newest versions setup.cfg allows, installed into a throw-away environment, written down.
+refresh-constraints:
+	rm -rf build/refresh-venv && $(PYTHON) -m venv build/refresh-venv
+	build/refresh-venv/bin/pip install -q --upgrade pip
+	build/refresh-venv/bin/pip install -q -e '.[test]'
+	{ echo "# Every package the tests ran with, pinned: make installs with -c constraints.txt."; \
+	  echo "# Refresh with 'make refresh-constraints' (newest versions setup.cfg allows), then make test."; \
+	  build/refresh-venv/bin/pip freeze --exclude-editable | grep -v '^daodu'; } > constraints.txt
+	rm -rf build/refresh-venv
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info
