@@ -13,6 +13,7 @@ from consortium import create_app
 from consortium.accounts.cli import keys_group, members_group, users_group
 from consortium.db import get_engine
 from consortium.db.migrate import current_revision, upgrade
+from consortium.db.provision import ensure_database
 from consortium.demo.loader import load_demo
 from consortium.errors import ConsortiumError
 from consortium.mail.cli import mail_group
@@ -41,13 +42,20 @@ def main(ctx, instance):
 
 
 @main.command()
+@click.option("--create-database", is_flag=True,
+              help="On PostgreSQL, create the database the URL names when it does not exist (the user needs "
+                   "CREATEDB); without it a missing database is an error that says what to run.")
 @with_appcontext
-def init():
+def init(create_database):
     """Create the database or upgrade it to the newest schema."""
     engine = get_engine()
+    url = engine.url.render_as_string(hide_password=False)
+    if ensure_database(url, create=create_database):
+        click.echo(f"Created the database {engine.url.database!r}.")
     before = current_revision(engine)
     upgrade(engine)
     click.echo(f"Database {engine.url.render_as_string(hide_password=True)}: {before or 'empty'} → {current_revision(engine)}")
+    engine.dispose()  # a one-shot command: its pooled connections close now, not when collected
 
 
 @main.command()
