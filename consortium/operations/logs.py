@@ -38,4 +38,6 @@ def configure_logging(fmt: str = "text", level: str | int = "INFO", stream=None)
     handler.setFormatter(make_formatter(str(fmt).lower()))
     root.addHandler(handler)
     root.setLevel(level if isinstance(level, int) else str(level).upper())
+    # Alembic tells every command which dialect it uses; `consortium init` prints its own summary.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     return handler
