@@ -11,6 +11,8 @@ Metrics are per process: each web process (``consortium serve`` on its own port)
 worker answer ``/metrics`` with their own request counters, and Prometheus scrapes every
 process (see docs/deploy.md); the counts read from the database are the same in each.
 """
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 from consortium.config import apply_defaults
 from consortium.operations import logs, metrics, views
 
@@ -31,6 +33,11 @@ DEFAULTS = {
     # refuses everything.
     "OPERATIONS_READY_MAX_MAIL_BACKLOG": 100,
     "OPERATIONS_READY_MAIL_AGE_SECONDS": 900,
+    # Reverse proxies in front of the web processes (nginx: 1). Their X-Forwarded-For,
+    # -Proto, -Host and -Port are believed for that many hops (werkzeug's ProxyFix), so the
+    # reader's address (rate limits) and https (links, secure cookies) reach the app; 0 when
+    # the processes face clients directly (a forwarded header is then a client's invention).
+    "OPERATIONS_TRUSTED_PROXIES": 0,
     # Serve /metrics (Prometheus text format). Keep it off the public site (nginx `deny`)
     # and let Prometheus scrape each process's port directly.
     "OPERATIONS_METRICS": True,
@@ -42,5 +49,8 @@ def init_app(app) -> None:
     apply_defaults(app, DEFAULTS)
     if not app.testing:
         logs.configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    hops = int(app.config["OPERATIONS_TRUSTED_PROXIES"] or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     metrics.init_app(app)
     app.register_blueprint(views.bp)

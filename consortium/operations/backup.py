@@ -73,7 +73,7 @@ def export_dump(engine: Engine, path: str | Path, progress: Callable[[str, int],
             count = 0
             with archive.open(f"{table.name}.jsonl", "w") as fh:
                 for row in _rows(conn, table):
-                    fh.write(json.dumps(_encode(table, row), ensure_ascii=False).encode() + b"\n")
+                    fh.write(json.dumps(encode_row(table, row), ensure_ascii=False).encode() + b"\n")
                     count += 1
             report.rows[table.name] = count
             if progress:
@@ -129,7 +129,8 @@ def _rows(conn: Connection, table: Table) -> Iterator[dict]:
         yield row
 
 
-def _encode(table: Table, row) -> dict:
+def encode_row(table: Table, row) -> dict:
+    """A row as JSON values: times as ISO 8601 with their UTC offset (naive ones are UTC), dates ISO."""
     out = {}
     for column in table.columns:
         value = row[column.name]

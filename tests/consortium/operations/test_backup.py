@@ -21,7 +21,7 @@ from consortium.cli import export_command, import_dump_command, main
 from consortium.db import get_engine, new_session
 from consortium.db.columns import utcnow
 from consortium.guides import service as guides
-from consortium.operations.backup import _encode, tables
+from consortium.operations.backup import encode_row, tables
 from consortium.ports import SEARCH
 from consortium.reference import liaison
 from consortium.reference.common import Actor, ReferenceSettings
@@ -106,7 +106,7 @@ def _consortium(app, *args):
 
 def _contents(app) -> dict:
     with get_engine(app).connect() as conn:
-        return {t.name: [_encode(t, row) for row in conn.execute(select(t).order_by(*t.primary_key.columns)).mappings()]
+        return {t.name: [encode_row(t, row) for row in conn.execute(select(t).order_by(*t.primary_key.columns)).mappings()]
                 for t in tables()}
 
 

@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from flask import request
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import update
 
@@ -155,3 +156,25 @@ def test_an_unknown_log_format_stops_the_start():
     """A typo in LOG_FORMAT is an error, not silently plain text."""
     with pytest.raises(ValueError, match="LOG_FORMAT"):
         configure_logging("jsno")
+
+
+def test_behind_one_trusted_proxy_the_readers_address_and_https_reach_the_app(app_config, tmp_path):
+    """With OPERATIONS_TRUSTED_PROXIES = 1 nginx's X-Forwarded-* headers are believed; with the
+    default 0 a client's own X-Forwarded-For changes nothing."""
+    seen = {}
+
+    def build(hops):
+        app = create_app({**app_config, "OPERATIONS_TRUSTED_PROXIES": hops}, instance_path=str(tmp_path / f"i{hops}"))
+
+        @app.get("/_whoami")
+        def whoami():
+            seen[hops] = (request.remote_addr, request.scheme, request.host)
+            return "ok"
+
+        return app
+
+    headers = {"X-Forwarded-For": "202.119.32.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "daodu.edu.cn"}
+    for hops in (0, 1):
+        build(hops).test_client().get("/_whoami", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen[1] == ("202.119.32.7", "https", "daodu.edu.cn")
+    assert seen[0] == ("127.0.0.1", "http", "localhost")
