@@ -17,6 +17,7 @@ apart). The table gives p50/p95/p99 per route; the JSON goes to ``bench-results/
 import argparse
 import itertools
 import json
+import os
 import random
 import statistics
 import sys
@@ -77,6 +78,8 @@ class Soak:
         self.titles: list[str] = []
         self.questions: list[int] = []
         self.kills: list[dict] = []
+        self.crashed: list[str] = []
+        self.open_fds: dict[str, int] = {}
         self.up = [True] * len(shape.urls)
         self.lock = threading.Lock()
 
@@ -213,6 +216,13 @@ class Soak:
         killer.join(120)
         for thread in threads:
             thread.join(180)
+        self.open_fds = {name: len(os.listdir(f"/proc/{proc.pid}/fd")) for name, proc in self.shape.procs.items()
+                         if proc.poll() is None}
+        # a process that died by itself (not by the killer) is a failure; it is restarted to verify
+        self.crashed = [name for name, proc in self.shape.procs.items() if proc.poll() is not None]
+        for name in self.crashed:
+            print(f"  {name} died by itself (see its log); restarting it to verify", flush=True)
+            self.shape.restart(name)
 
 
 def verify(soak: Soak) -> dict:
@@ -259,6 +269,7 @@ def verify(soak: Soak) -> dict:
         "mail_outbox": outbox, "mails_received": len(received),
         "mails_received_twice": len(received) - len(set(received)),
         "mails_sent_not_received": len(sent_keys - set(received)),
+        "processes_died_by_themselves": soak.crashed, "open_file_descriptors_at_end": soak.open_fds,
     }
 
 
@@ -297,6 +308,7 @@ def report(soak: Soak, result: dict, minutes: float) -> tuple[list[dict], bool]:
           and result["web_totals"] == [result["live_works"]] * len(result["web_totals"])
           and result["questions_invalid_state"] == 0 and result["questions_missing"] == 0
           and result["answered_without_answer"] == 0 and result["mails_received_twice"] == 0
+          and not result["processes_died_by_themselves"]
           and all(r["5xx_or_refused_while_up"] == 0 for r in rows))
     return rows, ok
 

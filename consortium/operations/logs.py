@@ -27,13 +27,29 @@ def make_formatter(fmt: str) -> logging.Formatter:
     raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, not when configured (a
+    command run inside a test runner swaps stderr and closes its copy afterwards)."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
 def configure_logging(fmt: str = "text", level: str | int = "INFO", stream=None) -> logging.Handler:
     """Send the root logger's records to ``stream`` (stderr) in ``fmt``; returns the handler."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else StderrHandler()
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(make_formatter(str(fmt).lower()))
     root.addHandler(handler)

@@ -90,6 +90,7 @@ def _observe(app, metrics: Metrics, response):
     metrics.latency.labels(request.method, route).observe(seconds)
     if app.config["LOG_REQUESTS"]:
         access_log.info("%s %s %s %.1f ms", request.method, route, response.status_code, seconds * 1000,
-                        extra={"method": request.method, "route": route, "path": request.path,
-                               "status": response.status_code, "ms": round(seconds * 1000, 1)})
+                        # the route, not the path: a reader's status page path is their private token
+                        extra={"method": request.method, "route": route, "status": response.status_code,
+                               "ms": round(seconds * 1000, 1)})
     return response
