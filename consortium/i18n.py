@@ -2,8 +2,10 @@
 
 Each ``consortium/i18n/<area>/`` directory holds its own Chinese catalogue (``zh``: Babel
 reads ``zh_CN`` as ``zh_Hans_CN`` and gettext finds it under ``zh``) so that feature
-areas do not edit one shared file; Flask-Babel merges them. Catalogues are compiled on start
-when their ``.po`` is newer than the ``.mo``.
+areas do not edit one shared file; Flask-Babel merges them. A built wheel carries the
+compiled ``.mo`` files (setup.py compiles them at build time), so an installed package is
+never written to; a source checkout compiles a catalogue on start when its ``.po`` is newer
+than its ``.mo``.
 """
 import logging
 from datetime import datetime, timezone
@@ -44,7 +46,7 @@ def compile_catalogues(dirs: list[str]) -> None:
             with open(mo_path, "wb") as fh:
                 write_mo(fh, catalog)
         except OSError as exc:  # a read-only install ships compiled catalogues
-            log.warning("could not compile %s: %s", po_path, exc)
+            log.log(logging.DEBUG if mo_path.exists() else logging.WARNING, "could not compile %s: %s", po_path, exc)
 
 
 def init_app(app) -> None:

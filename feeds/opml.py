@@ -1,5 +1,5 @@
 """OPML 2.0 listing of feeds, for feed readers and member sites. Pure."""
-from datetime import datetime
+from datetime import datetime, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
@@ -9,7 +9,8 @@ def render_opml(title: str, groups: list[tuple[str, list[dict]]], created: datet
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
-    ET.SubElement(head, "dateCreated").text = format_datetime(created, usegmt=True)
+    # usegmt wants exactly timezone.utc; PostgreSQL's driver hands back an equal zone of its own
+    ET.SubElement(head, "dateCreated").text = format_datetime(created.astimezone(timezone.utc), usegmt=True)
     body = ET.SubElement(root, "body")
     for group_title, feeds in groups:
         outline = ET.SubElement(body, "outline", text=group_title, title=group_title)

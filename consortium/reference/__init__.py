@@ -36,6 +36,12 @@ DEFAULTS = {
     # Calendar for members without a reference profile, and for the consortium-wide 7-day rule.
     "REFERENCE_DEFAULT_HOURS": "mon-fri 08:30-17:30",
     "REFERENCE_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    # Retention (consortium.reference.sweep): days a closed question keeps the reader's data when
+    # its member has no reference profile (a profile's retention_days wins), and days without
+    # any activity after which the sweep closes a question nobody closed (answered, waiting for
+    # the reader, never claimed), so that its retention clock starts.
+    "REFERENCE_RETENTION_DAYS": 365,
+    "REFERENCE_ABANDON_AFTER_DAYS": 180,
     # Seconds between runs of the "sweep" background job (reminders, escalation, retention).
     "REFERENCE_SWEEP_INTERVAL_SECONDS": 300,
 }
