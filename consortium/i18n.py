@@ -15,7 +15,7 @@ from babel.dates import get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, format_datetime, get_locale, gettext
+from flask_babel import Babel, format_datetime, get_locale, get_translations, gettext
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).parent / "i18n"
@@ -65,6 +65,7 @@ def init_app(app) -> None:
     # staff and readers read times in the consortium's zone (BABEL_DEFAULT_TIMEZONE), not UTC
     app.jinja_env.globals.setdefault("format_datetime", format_datetime)
     app.jinja_env.globals["viewer_zone"] = viewer_zone
+    app.jinja_env.globals["translated"] = translated
     app.jinja_env.filters["local_time"] = local_time
 
     @app.context_processor
@@ -80,6 +81,17 @@ def page_language() -> str:
     if locale is None:
         return "zh_CN"
     return "zh_CN" if locale.language == "zh" else locale.language
+
+
+def translated(message: str | None) -> str | None:
+    """``message`` in the page language, or None when the catalogues lack it: for texts made
+    elsewhere (an error's description) that a page shows only when a person can read them."""
+    if not message:
+        return None
+    if page_language() == "en":
+        return message
+    catalog = getattr(get_translations(), "_catalog", None) or {}
+    return catalog.get(message)
 
 
 def localized_name(member, locale: str | None = None) -> str:

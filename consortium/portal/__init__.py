@@ -4,7 +4,7 @@ Every other feature hangs its menu entries on the portal through ``consortium.we
 """
 from flask_babel import lazy_gettext as _l
 
-from consortium.portal import views, zones
+from consortium.portal import context, views
 from consortium.web.nav import add_nav
 
 DEFAULTS: dict = {}  # the portal has no settings of its own
@@ -13,5 +13,5 @@ DEFAULTS: dict = {}  # the portal has no settings of its own
 def init_app(app) -> None:
     """Register the portal's pages and its menu entry."""
     app.register_blueprint(views.bp)
-    zones.init_app(app)
+    context.init_app(app)
     add_nav(app, "pages.home", _l("Home"))

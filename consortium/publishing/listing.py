@@ -2,7 +2,7 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -111,7 +111,7 @@ def opml_document(session: Session, args, ctx: FeedContext) -> FeedDocument:
     suffix = "&lang=en" if lang == "en" else ""
     with force_locale("en" if lang == "en" else "zh_CN"):
         kinds = [("new", _("New arrivals"), "/new-arrivals"), ("guides", _("New-arrival guides"), "/guides"),
-                 ("answers", _("Answered questions"), "/")]
+                 ("answers", pgettext("feed name", "Answered questions"), "/")]
         groups = [(_("Whole consortium"), _outlines(ctx, kinds, None, suffix, _("Whole consortium")))]
         for m in members:
             name = m.name_en if lang == "en" and m.name_en else m.name
