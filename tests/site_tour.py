@@ -41,6 +41,9 @@ class Page:
     path: str  # formatted with the site's facts: "/works/{work_id}"
     role: str | None = None
     status: int = 200
+    # a whole page in a browser; False for HTML fragments that member sites include in their own
+    # pages (the phone test then has nothing of its own to measure)
+    standalone: bool = True
 
 
 PAGES = [
@@ -58,7 +61,7 @@ PAGES = [
     Page("new-arrivals-filtered", "/new-arrivals?member=SEU&clc=T&format=book"),
     Page("guides", "/guides"),
     Page("guide", "/guides/{guide_id}"),
-    Page("embed-fragment", "/embed/fragment?member=NJU"),
+    Page("embed-fragment", "/embed/fragment?member=NJU", standalone=False),
     Page("embed-frame", "/embed/frame?member=NJU"),
     Page("login", "/staff/login"),
     Page("not-found", "/works/99999999", status=404),
