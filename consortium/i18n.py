@@ -66,6 +66,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.setdefault("format_datetime", format_datetime)
     app.jinja_env.globals["viewer_zone"] = viewer_zone
     app.jinja_env.globals["translated"] = translated
+    app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.filters["local_time"] = local_time
 
     @app.context_processor
