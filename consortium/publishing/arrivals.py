@@ -181,6 +181,10 @@ def arrival_dates(holding, member_timezone: str) -> tuple[dt.datetime, dt.dateti
 
 def _arrival(key: str, work: dict, holding: dict, member: Member) -> Arrival:
     published, updated = arrival_dates(holding, member.timezone)
+    # A batch's holdings share one first-seen moment; a feed reader needs each entry's
+    # ``updated`` distinct and in the feed's order (id descending): the holding id's last three
+    # digits in microseconds do that, and stay the same on every request.
+    updated += dt.timedelta(microseconds=holding["id"] % 1000)
     shown = {"member": member.code, "member_name": member.name, "member_name_en": member.name_en,
              "call_number": holding["call_number"], "location": holding["location"], "format": holding["format"],
              "acquired_on": holding["acquired_on"].isoformat() if holding["acquired_on"] else None}

@@ -145,7 +145,7 @@ def _title_and_page(session: Session, wanted: filters.Filters, ctx: FeedContext)
     if wanted.member:
         member = session.exec(select(Member).where(Member.code == wanted.member)).one()
         title += " · " + (member.name_en if wanted.lang == "en" and member.name_en else member.name)
-    pages = {"new": "/new-arrivals", "guides": "/guides", "answers": "/"}
+    pages = {"new": "/new-arrivals", "guides": "/guides", "answers": "/answers"}
     alternate = ctx.base_url + pages[wanted.kind]
     if wanted.member and wanted.kind != "answers":
         alternate += f"?member={wanted.member}"
