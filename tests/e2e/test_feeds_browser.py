@@ -136,7 +136,7 @@ def test_librarian_publishes_a_guide_and_member_sites_embed_it(page, live_server
     page.wait_for_function("document.getElementById('daodu-a').offsetHeight > 40")
 
 
-def test_a_page_on_an_unregistered_origin_is_refused_by_cors(page, live_server, sites):
+def test_a_page_on_an_unregistered_origin_is_told_how_to_register(page, live_server, sites):
     """The widget shows no items and tells the site how its member registers the origin."""
     page.goto(sites.foreign.origin + "/")
     page.wait_for_selector("daodu-feed#new[state=error]")
