@@ -86,13 +86,28 @@ def page_language() -> str:
 
 def translated(message: str | None) -> str | None:
     """``message`` in the page language, or None when the catalogues lack it: for texts made
-    elsewhere (an error's description) that a page shows only when a person can read them."""
+    elsewhere (an error's description) that a page shows only when a person can read them.
+    A message a view already translated (a value of the catalogues) is shown as it is."""
     if not message:
         return None
     if page_language() == "en":
         return message
     catalog = getattr(get_translations(), "_catalog", None) or {}
-    return catalog.get(message)
+    found = catalog.get(message)
+    if found is None and message in _translations_of(catalog):
+        return message
+    return found
+
+
+def _translations_of(catalog: dict) -> frozenset:
+    """The translated texts of a merged catalogue (computed once per catalogue object)."""
+    key = id(catalog)
+    if _TRANSLATED.get("key") != key:
+        _TRANSLATED.update(key=key, values=frozenset(v for v in catalog.values() if isinstance(v, str)))
+    return _TRANSLATED["values"]
+
+
+_TRANSLATED: dict = {}
 
 
 def localized_name(member, locale: str | None = None) -> str:
