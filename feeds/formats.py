@@ -5,6 +5,8 @@ otherwise fill with "now" (``updated``, ``lastBuildDate``) and append entries in
 (feedgen prepends by default, which reverses a feed). JSON Feed is written here.
 """
 import json
+import re
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -22,6 +24,23 @@ _LINK_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "js
 
 def render(feed: Feed, fmt: str) -> bytes:
     return {"atom": render_atom, "rss": render_rss, "json": render_json}[fmt](feed)
+
+
+# href/src of sanitised HTML (nh3 writes attributes in double quotes) that start with one "/"
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/(?!/))')
+
+
+def absolute_links(html: str, base_url: str) -> str:
+    """Root-relative links of entry content made absolute: RSS and JSON Feed have no xml:base,
+    and a feed reader resolves a bare "/works/1" against its own address, not ours."""
+    if not html or not base_url:
+        return html
+    return _ROOT_RELATIVE.sub(lambda m: m.group(1) + base_url.rstrip("/") + "/", html)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _generator(feed: Feed, fmt: str):
@@ -48,7 +67,7 @@ def _generator(feed: Feed, fmt: str):
         fe.link(href=item.link, rel="alternate", type="text/html")
         fe.published(item.published)
         fe.updated(item.updated)
-        fe.content(item.content_html, type="html")
+        fe.content(absolute_links(item.content_html, _origin(feed.links.self)), type="html")
         if item.summary:
             fe.summary(item.summary)
         for term in item.categories:
@@ -87,7 +106,7 @@ def render_json(feed: Feed) -> bytes:
         "authors": [{"name": feed.author}],
         "_daodu": {"id": feed.id, "updated": feed.updated.isoformat(), "first_url": feed.links.first,
                    "previous_url": feed.links.previous},
-        "items": [_json_item(e) for e in feed.entries],
+        "items": [_json_item(e, _origin(feed.links.self)) for e in feed.entries],
     }
     if feed.links.next:
         doc["next_url"] = feed.links.next
@@ -96,12 +115,12 @@ def render_json(feed: Feed) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _json_item(entry) -> dict:
+def _json_item(entry, origin: str = "") -> dict:
     item = {
         "id": entry.id,
         "url": entry.link,
         "title": entry.title,
-        "content_html": entry.content_html,
+        "content_html": absolute_links(entry.content_html, origin),
         "date_published": entry.published.isoformat(),
         "date_modified": entry.updated.isoformat(),
     }

@@ -13,7 +13,8 @@ def render_opml(title: str, groups: list[tuple[str, list[dict]]], created: datet
     ET.SubElement(head, "dateCreated").text = format_datetime(created.astimezone(timezone.utc), usegmt=True)
     body = ET.SubElement(root, "body")
     for group_title, feeds in groups:
-        outline = ET.SubElement(body, "outline", text=group_title, title=group_title)
+        # a folder of feeds: readers that group subscriptions read the folder from its type
+        outline = ET.SubElement(body, "outline", type="folder", text=group_title, title=group_title)
         for feed in feeds:
             ET.SubElement(outline, "outline", type="rss", text=feed["title"], title=feed["title"],
                           xmlUrl=feed["xml_url"], htmlUrl=feed["html_url"])

@@ -40,8 +40,6 @@ def load(app, session, today: dt.date):
     settings = ReferenceSettings.from_config(app.config)
     made = list(_questions(session, settings, today))
     yield f"Reference queue: profiles for {len(PROFILES)} members, {len(made)} demo questions ({', '.join(made)})."
-    for email, code, _name in EXTRA_LIAISONS:
-        yield f"  liaison           {code:<14} {email}"
 
 
 def _at(today: dt.date, days: int, hour: int) -> dt.datetime:

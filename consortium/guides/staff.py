@@ -6,6 +6,7 @@ the page is rendered or redirected. Permission lives in the service (own member 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -35,7 +36,7 @@ def _choices(pairs) -> list:
 
 class GuideForm(FlaskForm):
     member = SelectField(_l("Member"), validators=[Optional()], validate_choice=False)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(lazy_pgettext("heading", "Title"), validators=[DataRequired(), Length(max=300)])
     intro_md = TextAreaField(_l("Introduction (Markdown)"), validators=[Length(max=20000)])
     clc = StringField(_l("CLC subject"), validators=[Optional(), Length(max=64)])
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=200)])
@@ -43,7 +44,7 @@ class GuideForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices([("picked", _l("Picked works")),
                                                          ("saved_search", _l("Saved search"))]))
     search_q = StringField(_l("Search words"), validators=[Optional(), Length(max=200)])
-    search_format = SelectField(_l("Format"), choices=_choices([("", "—")] + [(f, f) for f in FORMATS]),
+    search_format = SelectField(lazy_pgettext("document type", "Format"), choices=_choices([("", "—")] + [(f, f) for f in FORMATS]),
                                 validators=[Optional()])
     search_language = StringField(_l("Language code"), validators=[Optional(), Length(max=8)])
     search_clc = StringField(_l("CLC class"), validators=[Optional(), Length(max=64)])

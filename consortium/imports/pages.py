@@ -5,6 +5,7 @@ Librarians see and upload for their own member only; consortium admins for any m
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -35,7 +36,7 @@ FORMAT_LABELS = (("marc21", _l("MARC21 (binary .mrc)")), ("marcxml", _l("MARCXML
 
 class UploadForm(FlaskForm):
     file = FileField(_l("Export file"), validators=[FileRequired(_l("Choose a file to upload."))])
-    format = SelectField(_l("Format"), choices=[SelectChoice(v, label) for v, label in FORMAT_LABELS], default="marc21")
+    format = SelectField(lazy_pgettext("file format", "Format"), choices=[SelectChoice(v, label) for v, label in FORMAT_LABELS], default="marc21")
     member = SelectField(_l("Member"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Upload and import"))
 

@@ -10,6 +10,7 @@ port), ``liaison`` and ``queue`` (claim, answer, clarify, transfer, return, clos
 ``api`` (JSON); ``cli`` holds ``consortium sweep`` and ``consortium reference``.
 """
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from consortium.config import apply_defaults
 from consortium.jobs import get_jobs
@@ -56,5 +57,5 @@ def init_app(app) -> None:
     app.extensions[ANSWERS] = KnowledgeAnswers(app)
     get_jobs(app).register("sweep", lambda: run_sweep(app), app.config["REFERENCE_SWEEP_INTERVAL_SECONDS"])
     add_nav(app, "reference.ask", _l("Ask a librarian"))
-    add_nav(app, "reference.answers", _l("Answered questions"))
+    add_nav(app, "reference.answers", lazy_pgettext("knowledge base", "Answered questions"))
     add_nav(app, "reference_staff.queue", _l("Question queue"), staff=True, roles=("liaison",))

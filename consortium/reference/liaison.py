@@ -214,6 +214,7 @@ def transfer(session: Session, question_id: int, actor: Actor, reason: str, *, n
         record_event(session, question, "transferred", now, actor=actor, member_id=target, from_member_id=from_member,
                      reasons={"reason": reason, "suggested": suggestion["chosen"]})
         reference_mail.liaisons_routed(session, question, settings, "reference.transferred")
+        reference_mail.reader_moved(session, question, from_member)
     return question
 
 

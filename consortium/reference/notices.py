@@ -59,6 +59,21 @@ def reader_clarification(session: Session, question: Question, body_html: str) -
            text, "reference.clarification", question)
 
 
+def reader_moved(session: Session, question: Question, from_member_id: int | None) -> None:
+    """The question moved to another library (transfer or escalation): the reader is told who has it now."""
+    if not question.reader_email or question.routed_member_id is None or question.routed_member_id == from_member_id:
+        return
+    now_with = _member_name(session, question.routed_member_id)
+    was_with = _member_name(session, from_member_id)
+    text = (f"您的咨询（编号 {question.id}）已从{was_with}转至{now_with}，由其继续答复。\n"
+            "进度与预计答复时间请见您的专属进度页面（链接在确认邮件中）。\n\n"
+            f"Your question (no. {question.id}) has moved from {was_with} to {now_with}, which will answer it.\n"
+            "Your private status page (its link is in the confirmation e-mail) shows when to expect a reply.\n\n"
+            f"{question.text}\n")
+    _queue(session, question.reader_email, f"您的咨询已转至其他图书馆 / Your question moved to another library (#{question.id})",
+           text, "reference.moved", question)
+
+
 def reader_answered(session: Session, question: Question, body_html: str) -> None:
     if not question.reader_email:
         return

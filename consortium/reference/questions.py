@@ -123,21 +123,38 @@ def question_for_token(session: Session, token: str) -> Question:
 
 
 def reader_view(session: Session, token: str) -> dict:
-    """What the reader's status page shows: their question and the public conversation only."""
+    """What the reader's status page shows: the state, which library has the question and when to
+    expect a reply (the due times set by that member's working-hours clock), the public
+    conversation. ``answered_by`` is set only once an answer exists."""
     question = question_for_token(session, token)
     messages = session.exec(select(QuestionMessage).where(
         QuestionMessage.question_id == question.id, QuestionMessage.kind != "note")
         .order_by(QuestionMessage.created_at, QuestionMessage.id)).all()
     member = session.get(Member, question.routed_member_id) if question.routed_member_id else None
+    home = session.get(Member, question.home_member_id) if question.home_member_id else None
+    answers = [m for m in messages if m.kind == "answer"]
+    answered_by = session.get(Member, answers[-1].member_id) if answers and answers[-1].member_id else None
     entry = _live_entry(session, question.id)
     return {
         "id": question.id, "text": question.text, "status": question.status,
         "name": question.reader_name, "created_at": question.created_at,
-        "member": member, "consent_publish": question.consent_publish,
+        "member": member, "home": home, "answered_by": answered_by or (member if answers else None),
+        "zone": home.timezone if home else None,
+        "expected": _expected_reply(question),
+        "consent_publish": question.consent_publish,
         "published_entry_id": entry.id if entry else None,
         "can_reply": question.status in ("waiting", "answered"),
         "messages": [{"kind": m.kind, "body_html": m.body_html, "created_at": m.created_at} for m in messages],
     }
+
+
+def _expected_reply(question: Question) -> dict:
+    """When the reader may expect to hear back: nothing once answered or closed, nothing while
+    the library waits for the reader (the clock is paused), else the due times."""
+    if question.status not in ("new", "claimed"):
+        return {}
+    first = None if question.first_response_at else as_aware(question.first_response_due_at)
+    return {"first_response": first, "answer": as_aware(question.answer_due_at)}
 
 
 def _live_entry(session: Session, question_id: int) -> KnowledgeEntry | None:

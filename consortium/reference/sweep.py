@@ -158,6 +158,7 @@ def _escalate(session, question: Question, now, settings, search, report: SweepR
                               "ranking": decision.as_dict()["ranking"][:3]})
         if target is not None:
             reference_mail.liaisons_routed(session, question, settings, "reference.escalated")
+            reference_mail.reader_moved(session, question, current)
     if target is None:
         report.pooled += 1
     else:

@@ -19,7 +19,10 @@ CITATIONS = {
     "ris": (citations.to_ris, "application/x-research-info-systems"),
     "bib": (citations.to_bibtex, "application/x-bibtex"),
     "xml": (citations.to_marcxml, "application/marcxml+xml"),
+    # GB/T 7714-2015, what Chinese readers are asked to cite with: plain text shown in the browser
+    "gbt7714": (citations.to_gbt7714, "text/plain"),
 }
+INLINE_CITATIONS = ("gbt7714",)
 
 
 def member_names() -> dict[str, str]:
@@ -83,21 +86,26 @@ def related_answers(q: str | None, limit: int = 3) -> list[dict]:
 def record(work_id):
     """One work with every member's holdings (home member first) and how to get at it."""
     work = works.get_work(get_session(), work_id, home_member())
+    permalink = url_for("search_pages.record", work_id=work["id"], _external=True)
     return render_template("search/record.html", work=work, names=member_names(), home=home_member(),
-                           access_for=access_for, args=request.args,
-                           permalink=url_for("search_pages.record", work_id=work["id"], _external=True))
+                           access_for=access_for, args=request.args, permalink=permalink,
+                           gbt7714=citations.to_gbt7714(work, permalink))
 
 
 @bp.route("/works/<int:work_id>/cite.<kind>")
 def cite(work_id, kind):
-    """Citation export of one work: RIS, BibTeX or MARCXML."""
+    """Citation export of one work: RIS, BibTeX, MARCXML or GB/T 7714 (plain text)."""
     if kind not in CITATIONS:
-        raise InvalidInput("Citations are offered as .ris, .bib or .xml.", {"kind": ["Must be ris, bib or xml."]})
+        raise InvalidInput("Citations are offered as .ris, .bib, .xml or .gbt7714.",
+                           {"kind": ["Must be ris, bib, xml or gbt7714."]})
     work = works.get_work(get_session(), work_id)
     build, mimetype = CITATIONS[kind]
     body = build(work, url_for("search_pages.record", work_id=work["id"], _external=True))
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="daodu-{work["id"]}.{kind}"'
+    if kind in INLINE_CITATIONS:
+        response.headers["Content-Disposition"] = f'inline; filename="daodu-{work["id"]}-{kind}.txt"'
+    else:
+        response.headers["Content-Disposition"] = f'attachment; filename="daodu-{work["id"]}.{kind}"'
     return response
 
 

@@ -33,12 +33,17 @@ def test_registered_origin_reads_the_members_feed_with_cors(client, site):
     assert [i["title"] for i in items] == ["红楼梦", "史记"] and items[0]["_daodu"]["call_number"] == "I242.4/C1"
 
 
-def test_foreign_origin_is_refused_without_cors_headers(client, site):
-    """Another site, or A's site asking for B's feed, gets 403 and nothing a script may read."""
+def test_foreign_origin_is_refused_and_told_how_to_register(client, site):
+    """Another site, or A's site asking for B's feed, gets 403 with no member data: only why, and where
+    the member's librarian registers the origin (readable by that page, so its widget can say so)."""
     for origin, member in (("https://evil.example", "A"), (SITE, "B")):
         response = client.get(f"/embed/feed.json?member={member}", headers={"Origin": origin})
-        assert response.status_code == 403 and "Access-Control-Allow-Origin" not in response.headers
-        assert response.get_json()["code"] == 403
+        body = response.get_json()
+        assert response.status_code == 403 and body["code"] == 403
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+        assert set(body) == {"code", "status", "message", "errors"} and "红楼梦" not in response.get_data(as_text=True)
+        assert body["errors"]["origin"] == [origin] and body["errors"]["member"] == [member]
+        assert body["errors"]["register_at"] == ["http://localhost/embed/builder"]
 
 
 def test_requests_without_origin_are_served_for_server_side_includes(client, site):
