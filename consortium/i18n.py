@@ -9,6 +9,7 @@ import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
+from babel import dates as babel_dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request
@@ -80,14 +81,19 @@ def localized_name(member, locale: str | None = None) -> str:
     return member.name
 
 
-
-
-def local_time(value, pattern: str = "yyyy-MM-dd HH:mm") -> str:
-    """A stored UTC time (datetime or ISO text) shown in the consortium's time zone."""
+def local_time(value, zone: str | None = None, pattern: str = "yyyy-MM-dd HH:mm") -> str:
+    """A stored UTC time (datetime or ISO text) shown in ``zone`` (an IANA name: the viewer's
+    member's), or in the consortium's ``BABEL_DEFAULT_TIMEZONE`` when ``zone`` is None."""
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
+    if zone:
+        try:
+            return babel_dates.format_datetime(value, pattern, tzinfo=babel_dates.get_timezone(zone),
+                                               locale=get_locale() or "zh_CN")
+        except LookupError:  # a zone this machine's tz database lacks: the consortium's zone instead
+            log.warning("unknown time zone %r; showing %s", zone, current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return format_datetime(value, pattern)
