@@ -12,6 +12,8 @@ from consortium.accounts.models import Member
 from consortium.mail.outbox import queue_mail
 from consortium.reference.common import ReferenceSettings, liaison_emails
 from consortium.reference.models import Question
+from consortium.web.markup import absolute_links
+from consortium.web.markup import html_to_text as markup_text
 
 
 def _queue(session: Session, to: str, subject: str, text: str, kind: str, question: Question) -> None:
@@ -59,15 +61,26 @@ def reader_clarification(session: Session, question: Question, body_html: str) -
            text, "reference.clarification", question)
 
 
-def reader_answered(session: Session, question: Question, body_html: str) -> None:
+def reader_answered(session: Session, question: Question, body_html: str,
+                    settings: ReferenceSettings | None = None) -> None:
+    """The answer as the reader's status page shows it: formatted in the HTML part, as plain
+    text (lists and links spelled out, no Markdown marks) in the text part."""
     if not question.reader_email:
         return
-    text = (f"您的咨询（编号 {question.id}）已由{_member_name(session, question.routed_member_id)}答复：\n\n"
-            f"{html_to_text(body_html)}\n\n您也可以在专属进度页面查看全部对话。\n\n"
+    base_url = settings.base_url if settings else ReferenceSettings().base_url
+    answer_html = absolute_links(body_html, base_url)
+    member = _member_name(session, question.routed_member_id)
+    text = (f"您的咨询（编号 {question.id}）已由{member}答复：\n\n"
+            f"{markup_text(answer_html)}\n\n您也可以在专属进度页面查看全部对话。\n\n"
             f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
             "your private status page.\n")
-    _queue(session, question.reader_email, f"您的咨询已答复 / Your question is answered (#{question.id})",
-           text, "reference.answered", question)
+    html = (f'<p>您的咨询（编号 {question.id}）已由{html_lib.escape(member)}答复：</p>'
+            f'<div class="answer">{answer_html}</div>'
+            "<p>您也可以在专属进度页面查看全部对话。<br>"
+            f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
+            "your private status page.</p>")
+    queue_mail(session, question.reader_email, f"您的咨询已答复 / Your question is answered (#{question.id})",
+               text, html=html, kind="reference.answered", ref=f"question:{question.id}")
 
 
 def liaisons_routed(session: Session, question: Question, settings: ReferenceSettings, kind: str) -> None:
