@@ -53,8 +53,9 @@ def _validate(values: dict) -> dict:
     return values
 
 
-def set_profile(session: Session, code: str, values: dict, *, now: datetime) -> ReferenceProfile:
-    """Create or update a member's profile; hours, time zone and closures are checked by building the calendar."""
+def set_profile(session: Session, code: str, values: dict, *, now: datetime, actor=None) -> ReferenceProfile:
+    """Create or update a member's profile; hours, time zone and closures are checked by building the calendar.
+    ``actor``: the staff user for the audit trail (None: the command line or the demo)."""
     member = get_member(session, code)
     unknown = set(values) - set(FIELDS)
     if unknown:
@@ -71,6 +72,8 @@ def set_profile(session: Session, code: str, values: dict, *, now: datetime) -> 
     with UnitOfWork(session):
         profile.updated_at = now
         session.add(profile)
+        audit.record(session, actor, "profile.changed", member.code, member_id=member.id,
+                     details={name: values[name] for name in sorted(values) if name != "canned_answers"})
     return profile
 
 

@@ -165,7 +165,7 @@ def profiles():
     if request.method == "POST":
         try:
             reference_profiles.set_profile(session, request.form.get("code", ""), _profile_values(request.form),
-                                           now=now())
+                                           now=now(), actor=current_user)
             flash(_("Profile saved."), "info")
         except ConsortiumError as exc:
             flash(translated_message(exc), "error")

@@ -81,6 +81,7 @@
     if (insert) {
       var field = document.getElementById(insert.dataset.insertInto);
       if (field) {
+        event.preventDefault();  /* in place; without this file the button posts the draft */
         field.value = insert.dataset.insertText;
         field.focus();
       }
