@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.catalogue.models import Holding, Work, WorkIdentifier
-from consortium.search.errors import SearchUnavailable
+from consortium.search.errors import InvalidSearch, SearchUnavailable
 from member_sites.record.identifiers import normalise_isbn
 
 MAX_QUERY = 200
@@ -61,6 +61,8 @@ def pick(session: Session, search_port, text: str, limit: int = 10) -> Found:
             answer = search_port.search({"q": query, "sort": "relevance", "page": 1, "per_page": limit})
         except SearchUnavailable:
             unavailable = True
+        except InvalidSearch:  # a query the search cannot take: the catalogue's title match may
+            pass
         else:
             found = _from_hits(session, answer.get("results", []))
             if found:
