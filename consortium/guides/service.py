@@ -80,8 +80,13 @@ def _check(value, fn) -> None:
             raise ValidationError(str(exc)) from None
 
 
+_DEFAULTED = ("intro_md", "language", "kind", "search")
+
+
 def _load(data: dict) -> dict:
     cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+    # an empty introduction (language, kind) is none given: the schema's default, not a refused null
+    cleaned = {k: v for k, v in cleaned.items() if not (v is None and k in _DEFAULTED)}
     if isinstance(cleaned.get("search"), dict):
         cleaned["search"] = {k: v for k, v in cleaned["search"].items()
                              if v is not None and not (isinstance(v, str) and not v.strip())}

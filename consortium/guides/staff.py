@@ -96,9 +96,12 @@ class StateForm(FlaskForm):
 
 
 def _show_errors(exc: ConsortiumError, form=None) -> None:
-    flash(exc.message, "error")
-    for field, messages in (exc.errors or {}).items():
-        flash(f"{field}: {'; '.join(str(m) for m in messages)}", "error")
+    """The service's refusal in the page language; field errors under the form's own labels
+    (the service's field codes are not for people)."""
+    flash(_(exc.message), "error")
+    for name, messages in (exc.errors or {}).items():
+        if form is not None and name in form._fields:
+            flash(f"{form[name].label.text}: {'; '.join(_(str(m)) for m in messages)}", "error")
 
 
 @bp.route("/")
@@ -124,7 +127,7 @@ def new():
         try:
             guide = service.create_guide(get_session(), current_user, form.data_for_service(), form.member.data)
         except ConsortiumError as exc:
-            _show_errors(exc)
+            _show_errors(exc, form)
         else:
             flash(_("Draft guide saved."), "info")
             return redirect(url_for("guides.edit", guide_id=guide.id))
@@ -142,7 +145,7 @@ def edit(guide_id):
         try:
             service.update_guide(session, current_user, guide_id, form.data_for_service())
         except ConsortiumError as exc:
-            _show_errors(exc)
+            _show_errors(exc, form)
         else:
             flash(_("Guide saved."), "info")
             return redirect(url_for("guides.edit", guide_id=guide_id))

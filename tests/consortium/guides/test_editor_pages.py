@@ -97,3 +97,20 @@ def test_publish_and_state_words_differ_and_speak_both_languages(client, librari
     assert "导读当前状态：已发布。" in done and ">已发布</strong>" in done and ">撤回</button>" in done
     english = client.get(f"/staff/guides/{guide_id}?lang=en").get_data(as_text=True)
     assert ">Published</strong>" in english and ">Retract</button>" in english
+
+
+def test_a_guide_without_an_introduction_saves_and_refusals_speak_chinese(client, session, librarian, members):
+    """An empty introduction is allowed; adding the same work twice says so in Chinese, no field codes."""
+    work_id = ingest_batch(session, members["A"], [{"local_id": "s1", "title": "史记"}]).works[0]["work_id"]
+    login(client, "lib@a.example", "lib-pass-1")
+    token = csrf_token(client, "/staff/guides/new")
+    response = client.post("/staff/guides/new", data={"title": "无导语的导读", "intro_md": "", "language": "zh",
+                                                      "kind": "picked", "csrf_token": token})
+    assert response.status_code == 302
+    guide_path = response.headers["Location"]
+    token = csrf_token(client, guide_path)
+    for _ in range(2):
+        page = client.post(guide_path + "/items", data={"work_id": work_id, "csrf_token": token}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "这部作品已在导读中。" in text and "duplicate" not in text
+    assert [t.strip() for t in re.findall(r'<span class="title">([^<]+)</span>', text)] == ["史记"]
