@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from consortium import (
         accounts,
         catalogue,
+        compose,
         config,
         db,
         guides,
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     for shared in (db, i18n, jobs, api, nav, errors):
         shared.init_app(app)
     # menu entries appear in this order
-    for feature in (accounts, portal, catalogue, search, publishing, guides, imports, mail, reference, oai, operations):
+    for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,
+                    operations):
         feature.init_app(app)
     return app

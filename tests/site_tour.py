@@ -7,6 +7,7 @@ a feature adding a page adds one line here.
 """
 import datetime as dt
 import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,14 @@ from sqlmodel import select
 
 from consortium import create_app
 from consortium.accounts.models import Member
+from consortium.accounts.users import LinkSettings, invite_user
 from consortium.catalogue.models import Holding
 from consortium.db import get_engine, new_session
 from consortium.db.migrate import upgrade
 from consortium.demo.loader import PASSWORD, load_demo
 from consortium.guides.models import Guide
 from consortium.imports.service import create_import
+from consortium.mail.models import OutboxMail
 from consortium.reference.common import ReferenceSettings
 from consortium.reference.models import KnowledgeEntry, Question
 from consortium.reference.questions import submit_question
@@ -78,6 +81,15 @@ PAGES = [
     Page("publish-preview", "/staff/questions/{answered_id}/publish", role="liaison_njau"),
     Page("profiles", "/staff/reference/profiles", role="admin"),
     Page("stats", "/staff/reference/stats", role="admin"),
+    Page("canned", "/staff/reference/canned", role="liaison"),
+    Page("guide-preview", "/staff/guides/{guide_id}/preview", role="librarian"),
+    Page("admin-members", "/staff/admin/members", role="admin"),
+    Page("admin-member", "/staff/admin/members/NJU", role="admin"),
+    Page("admin-keys", "/staff/admin/keys", role="admin"),
+    Page("admin-audit", "/staff/admin/audit", role="admin"),
+    Page("admin-users", "/staff/admin/users/", role="admin"),
+    Page("admin-user", "/staff/admin/users/{invited_id}", role="admin"),
+    Page("set-password", "/staff/password/{invite_token}"),
 ]
 
 # GET endpoints that are no page for a person (feeds, files, redirects, APIs): they need no
@@ -85,7 +97,7 @@ PAGES = [
 NOT_PAGES = {
     "static", "feeds.feed", "feeds.opml", "feeds.search_feed", "embed.widget", "embed.feed_json", "oai.endpoint",
     "search_pages.opensearch", "search_pages.cite", "search_pages.choose_home_member", "pages.switch_language",
-    "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
+    "compose.preview", "admin.index", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
 }
 
 
@@ -127,7 +139,12 @@ def _facts(app) -> dict:
                                stream=io.BytesIO("local_id,title\nx1,测试书\n".encode()),
                                import_dir=app.config["MEMBER_SITES_IMPORT_DIR"])
         entry = session.exec(select(KnowledgeEntry)).first()
+        invited = invite_user(session, None, "invited@nju.demo.daodu.example", "liaison", "NJU", "受邀馆员",
+                              now=dt.datetime.now(dt.timezone.utc),
+                              link=LinkSettings(base_url=app.config["CONSORTIUM_BASE_URL"]))
+        mail = session.exec(select(OutboxMail).where(OutboxMail.recipient == invited.email)).one()
         return {
+            "invited_id": invited.id, "invite_token": re.search(r"/staff/password/([\w-]+)", mail.text_body).group(1),
             "work_id": work_id, "token": asked["token"], "asked_id": asked["id"],
             "guide_id": session.exec(select(Guide.id).where(Guide.member_id == nju.id)).first(),
             "entry_id": entry.id, "answered_id": entry.question_id, "import_id": record.id,

@@ -1,4 +1,5 @@
 """Staff sessions: Flask-Login for who is logged in, Flask-WTF for forms and CSRF."""
+from datetime import datetime, timezone
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +11,7 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from consortium.accounts import service as accounts
-from consortium.accounts.models import User
+from consortium.accounts.models import Member, User
 from consortium.db import get_session
 
 bp = Blueprint("auth", __name__, url_prefix="/staff", template_folder="templates")
@@ -21,7 +22,7 @@ csrf = CSRFProtect()
 class StaffUser:
     """The Flask-Login view of a staff account (detached from the session)."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, timezone: str | None = None):
         self.id = user.id
         self.email = user.email
         self.role = user.role
@@ -30,6 +31,8 @@ class StaffUser:
         self.is_active = user.active
         self.is_authenticated = True
         self.is_anonymous = False
+        # times on staff pages are shown in the member's zone (admins: the consortium's, None)
+        self.timezone = timezone
 
     def get_id(self) -> str:
         return str(self.id)
@@ -45,8 +48,12 @@ class StaffUser:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return StaffUser(user) if user is not None and user.active else None
+    session = get_session()
+    user = session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active:
+        return None
+    member = session.get(Member, user.member_id) if user.member_id else None
+    return StaffUser(user, member.timezone if member else None)
 
 
 def roles_required(*roles):
@@ -119,3 +126,6 @@ def init_app(app) -> None:
     @app.context_processor
     def _auth_context():
         return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+
+    # staff pages name the zone their times are in (accounts/_time.html)
+    app.jinja_env.globals.setdefault("utc_now", lambda: datetime.now(timezone.utc))

@@ -59,3 +59,4 @@ def init_app(app) -> None:
     add_nav(app, "reference.ask", _l("Ask a librarian"))
     add_nav(app, "reference.answers", lazy_pgettext("knowledge base", "Answered questions"))
     add_nav(app, "reference_staff.queue", _l("Question queue"), staff=True, roles=("liaison",))
+    add_nav(app, "reference_staff.canned", _l("Canned answers"), staff=True, roles=("librarian", "liaison"))

@@ -88,7 +88,7 @@ def run_action(action: str, question_id: int, values) -> None:
         "claim": lambda: liaison.claim(session, question_id, actor, now=at, settings=cfg),
         "unclaim": lambda: liaison.unclaim(session, question_id, actor, now=at),
         "answer": lambda: liaison.answer(session, question_id, actor, values.get("body", ""), now=at, settings=cfg,
-                                         cited_work_ids=_ids(values.get("cited_work_ids"))),
+                                         cited_work_ids=_cited_ids(values)),
         "clarify": lambda: liaison.ask_clarification(session, question_id, actor, values.get("body", ""), now=at,
                                                      settings=cfg),
         "transfer": lambda: liaison.transfer(session, question_id, actor, values.get("reason", ""), now=at,
@@ -97,15 +97,25 @@ def run_action(action: str, question_id: int, values) -> None:
         "return": lambda: liaison.return_to_pool(session, question_id, actor, values.get("reason", ""), now=at),
         "note": lambda: liaison.add_note(session, question_id, actor, values.get("body", ""), now=at),
         "close": lambda: liaison.close(session, question_id, actor, now=at),
+        # answer_md: the reviewed Markdown (answer_html, its name before Markdown, is read the same way:
+        # HTML passes through Markdown and is sanitised)
         "publish": lambda: knowledge.publish(session, question_id, actor, title=values.get("title", ""),
                                              question_text=values.get("question_text", ""),
-                                             answer_html=values.get("answer_html", ""), now=at),
+                                             answer_md=values.get("answer_md") or values.get("answer_html", ""),
+                                             now=at),
         "unpublish": lambda: knowledge.unpublish(session, question_id, actor, now=at),
     }
     if action not in handlers:
         raise InvalidInput(f"Unknown action {action!r}.", {"action": sorted(handlers)})
     handlers[action]()
     wake_mail()()
+
+
+def _cited_ids(values) -> list:
+    """Cited work ids: the picker's checkboxes (a page form's repeated field), or a JSON list."""
+    if hasattr(values, "getlist"):
+        return values.getlist("cited_work_ids")
+    return _ids(values.get("cited_work_ids"))
 
 
 def _ids(raw) -> list:

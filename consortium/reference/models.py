@@ -97,6 +97,8 @@ class QuestionMessage(SQLModel, table=True):
     author_user_id: int | None = Field(default=None, foreign_key="staff_user.id")
     member_id: int | None = Field(default=None, foreign_key="member.id")
     body_html: str  # sanitised with nh3 before it is stored
+    # the staff member's Markdown the HTML was rendered from (None: readers' replies, older rows)
+    body_md: str | None = Field(default=None)
     cited_work_ids: list = Field(default_factory=list, sa_column=json_column(nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
 
@@ -111,6 +113,8 @@ class KnowledgeEntry(SQLModel, table=True):
     title: str = Field(max_length=300)
     question_html: str
     answer_html: str
+    # the reviewed Markdown ``answer_html`` was rendered from (None for entries published before)
+    answer_md: str | None = Field(default=None)
     clc: str | None = Field(default=None, max_length=64)
     language: str = Field(default="zh", max_length=8)
     published_by_id: int | None = Field(default=None, foreign_key="staff_user.id")

@@ -216,6 +216,8 @@ def _scrub(session: Session, question: Question, now: datetime, days: int) -> No
     # which address the reader by name and quote their phone or ID number.
     for message in session.exec(select(QuestionMessage).where(QuestionMessage.question_id == question.id)).all():
         message.body_html = redact(message.body_html, names).text
+        if message.body_md:
+            message.body_md = redact(message.body_md, names).text
         session.add(message)
     # History rows are otherwise never changed; their free-text reasons (a transfer's "the
     # reader, 张三, phone …") are the exception the retention promise makes.
@@ -229,6 +231,8 @@ def _scrub(session: Session, question: Question, now: datetime, days: int) -> No
         entry.title = redact(entry.title, names).text
         entry.question_html = redact(entry.question_html, names).text
         entry.answer_html = redact(entry.answer_html, names).text
+        if entry.answer_md:
+            entry.answer_md = redact(entry.answer_md, names).text
         session.add(entry)
     question.reader_name = None
     question.reader_email = None

@@ -19,7 +19,7 @@ def cli(tmp_path):
 
 def test_init_is_repeatable(cli):
     result = cli("init")
-    assert result.exit_code == 0 and "→ 0006" in result.output
+    assert result.exit_code == 0 and "→ 0008" in result.output
 
 
 def test_members_add_and_list(cli):

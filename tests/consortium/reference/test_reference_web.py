@@ -142,7 +142,7 @@ def test_librarians_cannot_use_the_queue(client, asked, session):
 
 
 def test_admin_profiles_page_saves_a_profile(client, profiles, liaisons, session):
-    """The admin sets C's strengths and hours from the profiles page."""
+    """The admin sets C's strengths and hours from the profiles page; the audit trail says who."""
     login(client, "admin@x.example", "admin-pass-1")
     token = csrf_token(client, "/staff/reference/profiles")
     client.post("/staff/reference/profiles", data={"csrf_token": token, "code": "C", "strengths": "TP=0.8, S=0.5",
@@ -153,6 +153,8 @@ def test_admin_profiles_page_saves_a_profile(client, profiles, liaisons, session
     session.expire_all()
     profile = profile_of(session, liaisons["C"].member_id)
     assert profile.strengths == {"TP": 0.8, "S": 0.5} and profile.capacity == 12
+    audit = client.get("/staff/admin/audit?member=C").get_data(as_text=True)
+    assert "修改了参考咨询设置" in audit and "admin@x.example" in audit
 
 
 def test_stats_csv_export(client, asked):

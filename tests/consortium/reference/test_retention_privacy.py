@@ -87,7 +87,7 @@ def _a_question_with_personal_data_everywhere(app, session, liaisons, settings):
     liaison.answer(session, qid, b, f"<p>{NAME}同学您好：庚辰本在B馆古籍部。凭身份证 {ID_NUMBER} 办证，"
                                     f"有问题打 {PHONE} 找您。</p>", now=WEDNESDAY, settings=settings)
     knowledge.publish(session, qid, b, title="红楼梦脂评本", question_text="哪里有红楼梦脂评本？",
-                      answer_html="<p>庚辰本在B馆古籍部。</p>", now=WEDNESDAY)
+                      answer_md="庚辰本在B馆古籍部。", now=WEDNESDAY)
     liaison.close(session, qid, b, now=WEDNESDAY)
     assert deliver_pending(app, 100).sent >= 5
     return session.get(Question, qid), token
