@@ -25,7 +25,7 @@ _TRAILING_ISBD = re.compile(r"[\s/:;=,／：；＝，、]+$")
 _INITIAL_STOP = re.compile(r"(\b\w|\.\.)\.$")
 _LIST_FIELDS = names_of_kind("list")
 # Free text a reader may shorten (with "…") rather than lose; limits are the record's.
-_SHORTENED = ("title", "subtitle", "publisher", "summary", "coverage", "call_number", "location")
+_SHORTENED = ("title", "subtitle", "edition", "publisher", "summary", "coverage", "call_number", "location")
 _IDENTIFIERS = (("isbns", normalise_isbn, "ISBN"), ("issns", normalise_issn, "ISSN"))
 _CODES = (("clc", normalise_clc), ("language", normalise_language))
 
@@ -78,8 +78,8 @@ def _check_single(record: dict, problems: list[str]) -> None:
                 problems.append(f"{key} dropped: {exc}")
                 record.pop(key)
     for key in _SHORTENED:
-        limit = BY_NAME[key].max_length
-        if record.get(key) and len(record[key]) > limit:
+        limit = BY_NAME[key].max_length if key in BY_NAME else None  # edition: once the record declares it
+        if limit and record.get(key) and len(record[key]) > limit:
             problems.append(f"{key} shortened to {limit} characters")
             record[key] = record[key][: limit - 1] + "…"
 
