@@ -61,16 +61,22 @@ def _count(counts: Counter, result) -> None:
 
 
 def compare(old_path: str, new_path: str) -> Counter:
-    """Changed values per field between two dumps of the same files (records matched in order)."""
-    changes: Counter = Counter()
-    with open(old_path, encoding="utf-8") as old, open(new_path, encoding="utf-8") as new:
-        for a, b in zip(map(json.loads, old), map(json.loads, new)):
-            if (a["record"] is None) != (b["record"] is None):
-                changes["usable → rejected" if b["record"] is None else "rejected → usable"] += 1
-                continue
-            for key in sorted(set(a["record"] or {}) | set(b["record"] or {})):
-                if (a["record"] or {}).get(key) != (b["record"] or {}).get(key):
-                    changes[key] += 1
+    """Changed values per field between two dumps, records matched by file and position."""
+    def load(path):
+        with open(path, encoding="utf-8") as fh:
+            return {(r["file"], r["position"]): r["record"] for r in map(json.loads, fh)}
+
+    old, new = load(old_path), load(new_path)
+    changes: Counter = Counter({"only before": len(old.keys() - new.keys()),
+                                "only after": len(new.keys() - old.keys())})
+    for key in old.keys() & new.keys():
+        a, b = old[key], new[key]
+        if (a is None) != (b is None):
+            changes["usable → rejected" if b is None else "rejected → usable"] += 1
+            continue
+        for name in sorted(set(a or {}) | set(b or {})):
+            if (a or {}).get(name) != (b or {}).get(name):
+                changes[name] += 1
     return changes
 
 

@@ -117,7 +117,7 @@ def count_result(summary: Summary, result: ReadResult) -> None:
     summary.read += 1
     local_id = result.record.get("local_id") if result.record else None
     if not result.ok:
-        summary.reject(result.position, local_id, "reader", result.problems or ["unreadable record"])
+        summary.reject(result.position, local_id, "reader", result.reasons or ["unreadable record"])
     else:
         summary.warnings.extend(f"{result.position}: {p}" for p in result.problems)
 

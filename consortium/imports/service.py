@@ -172,7 +172,7 @@ def _ingest_chunk(session, record: Import, member: Member, chunk: list, start: i
         for r in chunk:
             local_id = r.record.get("local_id") if r.record else None
             if not r.ok:
-                _problem(session, record, r.position, local_id, "reader", r.problems or ["unreadable record"])
+                _problem(session, record, r.position, local_id, "reader", r.reasons or ["unreadable record"])
                 record.rejected += 1
             for message in (r.problems if r.ok else []):
                 _problem(session, record, r.position, local_id, "warning", [message])

@@ -26,6 +26,8 @@ from pymarc import Record
 
 from member_sites.readers import ReadResult
 from member_sites.readers.marc import pymarc_problems, read_iso2709
+from member_sites.readers.marc_flavour import WRONG_FOR_CNMARC, looks_marc21
+from member_sites.readers.source import DEFAULT_LIMITS, Limits
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
 
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
@@ -164,19 +166,22 @@ def map_unimarc(record) -> dict:
 
 def record_from_unimarc(record, position: str, problems: list[str]) -> ReadResult:
     """Map one decoded CNMARC/UNIMARC record to a ReadResult."""
+    if looks_marc21(record):
+        return ReadResult(position, None, [WRONG_FOR_CNMARC] + problems)
     out = map_unimarc(record)
     control = record.get("001")
     out["local_id"] = clean(control.data) if control is not None else None
-    if not out["local_id"]:
+    derived = not out["local_id"]
+    if derived:
         out["local_id"] = content_id("cnmarc", out.get("title"), out.get("authors"), out.get("year"), out.get("isbns"))
         problems.append("no 001 record identifier; local id derived from the record's content "
                         "(editing the record will create a new holding)")
     if not out.get("title"):
-        problems.append("unusable: no title (200 $a)")
+        problems.insert(0, "unusable: no title (200 $a)")
         return ReadResult(position, None, problems)
-    return finish(position, out, problems)
+    return finish(position, out, problems, derived_id=derived)
 
 
-def read_cnmarc(stream: BinaryIO) -> Iterator[ReadResult]:
+def read_cnmarc(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Read CNMARC/UNIMARC ISO 2709 records (plain or gzip); every record yields a ReadResult, in file order."""
-    return read_iso2709(stream, decode_unimarc, record_from_unimarc)
+    return read_iso2709(stream, decode_unimarc, record_from_unimarc, limits)

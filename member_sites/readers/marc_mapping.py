@@ -19,6 +19,7 @@ Decisions (also in README "Member data readers"):
 import re
 
 from member_sites.readers import ReadResult
+from member_sites.readers.marc_flavour import WRONG_FOR_MARC21, looks_unimarc
 from member_sites.readers.marc_format import record_format
 from member_sites.readers.marc_holdings import holdings
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
@@ -182,19 +183,24 @@ def _edition(record, links) -> str | None:
     return strip_isbd(_sub(_linked(field, links) or field, "a", "b"))
 
 
-def _local_id(record, out: dict, problems: list[str]) -> None:
+def _local_id(record, out: dict, problems: list[str]) -> bool:
+    """Set ``local_id``; True when it is not the record's own 001 (035 numbers are shared by
+    the copies of one source record, so a repeat is numbered like a content hash)."""
     control = record.get("001")
     local_id = clean(control.data) if control is not None else None
-    if not local_id:
-        system = [clean(v) for f in record.get_fields("035") for v in f.get_subfields("a")]
-        local_id = next((v for v in system if v), None)
-        if local_id:
-            problems.append(f"no 001 control number; local id taken from 035: {local_id}")
-    if not local_id:
+    if local_id:
+        out["local_id"] = local_id
+        return False
+    system = [clean(v) for f in record.get_fields("035") for v in f.get_subfields("a")]
+    local_id = next((v for v in system if v), None)
+    if local_id:
+        problems.append(f"no 001 control number; local id taken from 035: {local_id}")
+    else:
         local_id = content_id("marc", out.get("title"), out.get("authors"), out.get("year"), out.get("isbns"))
         problems.append("no 001 or 035; local id derived from the record's content "
                         "(editing the record will create a new holding)")
     out["local_id"] = local_id
+    return True
 
 
 def map_fields(record) -> dict:
@@ -222,15 +228,18 @@ def record_from_marc(record, position: str = "record", problems: list[str] | Non
     """Map one pymarc ``Record`` to a ``ReadResult``; ``local_id`` overrides 001 (OAI harvests)."""
     problems = list(problems or [])
     kind = str(record.leader)[6:7]
+    if looks_unimarc(record):
+        return ReadResult(position, None, [WRONG_FOR_MARC21] + problems)
     if kind in _NOT_BIBLIOGRAPHIC:
-        problems.append(f"unusable: {_NOT_BIBLIOGRAPHIC[kind]} (leader/06 '{kind}'), not a bibliographic record")
+        problems.insert(0, f"unusable: {_NOT_BIBLIOGRAPHIC[kind]} (leader/06 '{kind}'), not a bibliographic record")
         return ReadResult(position, None, problems)
     out = map_fields(record)
+    derived = False
     if local_id:
         out["local_id"] = local_id
     else:
-        _local_id(record, out, problems)
+        derived = _local_id(record, out, problems)
     if not out.get("title"):
-        problems.append("unusable: no title (245 $a)")
+        problems.insert(0, "unusable: no title (245 $a, nor 246, 240, 130 or 740)")
         return ReadResult(position, None, problems)
-    return finish(position, out, problems)
+    return finish(position, out, problems, derived_id=derived)

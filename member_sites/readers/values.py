@@ -84,9 +84,10 @@ def _check_single(record: dict, problems: list[str]) -> None:
             record[key] = record[key][: limit - 1] + "…"
 
 
-def finish(position: str, record: dict, problems: list[str]) -> ReadResult:
+def finish(position: str, record: dict, problems: list[str], derived_id: bool = False) -> ReadResult:
     """Tidy a mapped record and check it against the push record's fields; drop what would be
-    refused. Without a usable ``local_id`` or ``title`` the record itself is unusable."""
+    refused. Without a usable ``local_id`` or ``title`` the record itself is unusable.
+    ``derived_id``: the local id was derived from the content (``content_id``)."""
     record = _present(record)
     for key in _LIST_FIELDS:
         if key in record:
@@ -96,9 +97,9 @@ def finish(position: str, record: dict, problems: list[str]) -> ReadResult:
     errors = field_errors(record)
     for key in ("local_id", "title"):
         if key in errors:
-            problems.append(f"unusable: {key}: {'; '.join(errors[key])}")
+            problems.insert(0, f"unusable: {key}: {'; '.join(errors[key])}")
             return ReadResult(position, None, problems)
     for key, messages in errors.items():
         problems.append(f"{key} dropped: {'; '.join(messages)}")
         record.pop(key, None)
-    return ReadResult(position, _present(record), problems)
+    return ReadResult(position, _present(record), problems, derived_id=derived_id)
