@@ -131,16 +131,20 @@ def text_lines(stream: BinaryIO, encodings: tuple[str, ...], limits: Limits = DE
     """Lines of a text export in the first encoding of ``encodings`` that decodes all of it."""
     source = unpacked(stream, limits)
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
-    first = source.read(BLOCK)
-    bom = next(((mark, name) for mark, name in BOMS if first.startswith(mark)), None)
-    candidates = (bom[1],) if bom else encodings
-    decoders = {name: codecs.getincrementaldecoder(name)() for name in candidates}
-    block = first
-    while block:
-        spool.write(block)
-        _feed(decoders, block, final=False)
-        block = source.read(BLOCK)
-    _feed(decoders, b"", final=True)
+    try:
+        first = source.read(BLOCK)
+        bom = next(((mark, name) for mark, name in BOMS if first.startswith(mark)), None)
+        candidates = (bom[1],) if bom else encodings
+        decoders = {name: codecs.getincrementaldecoder(name)() for name in candidates}
+        block = first
+        while block:
+            spool.write(block)
+            _feed(decoders, block, final=False)
+            block = source.read(BLOCK)
+        _feed(decoders, b"", final=True)
+    except BaseException:
+        spool.close()
+        raise
     encoding = next((name for name in candidates if name in decoders), candidates[0])
     skip = len(bom[0]) if bom and bom[1] != "utf-16" else 0  # the utf-16 codec reads its own mark
     lines = TextLines(spool, encoding, skip, replaced=encoding not in decoders, max_chars=limits.max_record)
