@@ -68,6 +68,10 @@ class HarvestHTTPError(HarvestError):
     """The repository could not be reached or kept failing after retries."""
 
 
+class HarvestLoop(HarvestError):
+    """The repository repeated a resumptionToken: its list would never end."""
+
+
 class WithdrawalLimitExceeded(HarvestError):
     """The run would withdraw more than the allowed share of the member's holdings."""
 
