@@ -117,7 +117,7 @@ class Harvester:
         self.set_spec = set_spec
         self.max_withdraw_share = max_withdraw_share
         self.timeout = timeout
-        self.policy = RetryPolicy(attempts=retries + 1, base=backoff)
+        self.policy = RetryPolicy(attempts=retries + 1, base=backoff, cap=60.0, retry_for=None)
         self.session = retrying_session(self.policy, session=session,
                                         on_retry=lambda message: log.warning("%s", message))
         self.progress = progress or (lambda phase, done, total: None)
