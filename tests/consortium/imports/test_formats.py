@@ -34,10 +34,10 @@ def test_marcxml_uploaded_as_kbart_is_refused_naming_marcxml(client, keys, app):
 
 
 @pytest.mark.parametrize("data, fmt, detected", [
-    (gzip.compress(MARCXML), "marc21", "MARCXML"),
+    (gzip.compress(MARCXML, mtime=0), "marc21", "MARCXML"),
     (HEADER_ROW.encode(), "kbart", "CSV"),
     (b"publication_title\ttitle_id\nNature\tn1\n", "csv", "KBART"),
-])
+], ids=["gzip-marcxml-as-marc21", "csv-as-kbart", "kbart-as-csv"])
 def test_other_mismatches_are_named_too_even_inside_gzip(client, keys, data, fmt, detected):
     """A gzipped MARCXML sent as MARC21, a CSV sent as KBART and the reverse are each named."""
     response = upload(client, keys["A"], data=data, fmt=fmt)
