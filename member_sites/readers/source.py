@@ -66,9 +66,9 @@ class Gunzip:
     """Decompressing reader that ends (remembering ``error``) instead of raising on damaged data,
     and raises ``FileTooLarge`` once more than ``limit`` bytes came out."""
 
-    def __init__(self, raw: BinaryIO, limit: int, compressed_size: int | None = None):
+    def __init__(self, raw: BinaryIO, limit: int):
         self.file = gzip.GzipFile(fileobj=raw)
-        self.raw, self.limit, self.compressed_size = raw, limit, compressed_size
+        self.limit = limit
         self.error: str | None = None
         self.produced = 0
 
