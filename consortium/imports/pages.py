@@ -69,6 +69,13 @@ def history():
                 get_session(), _upload_member(form), filename=form.file.data.filename, fmt=form.format.data,
                 stream=form.file.data.stream, import_dir=app.config["MEMBER_SITES_IMPORT_DIR"],
                 uploaded_by=current_user.id, on_commit=lambda: get_jobs(app).wake("imports"))
+        except imports.FormatMismatch as exc:
+            if exc.readable:
+                flash(_("The file looks like %(detected)s, not %(declared)s: choose %(detected)s as its format "
+                        "and upload it again.", detected=exc.detected, declared=exc.declared), "error")
+            else:
+                flash(_("The file looks like %(detected)s, not %(declared)s: upload the member's export file "
+                        "instead.", detected=exc.detected, declared=exc.declared), "error")
         except ConsortiumError as exc:
             flash(_(exc.message), "error")  # the domain messages a form can trigger are in the catalogue
         else:
