@@ -15,7 +15,9 @@ blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Member push
 
 
 class PushBodySchema(Schema):
-    records = fields.List(fields.Raw(), required=True, metadata={"description": "push records (DESIGN.md)"})
+    # a record that is null or not an object is rejected alone (its index in "rejected"), never the batch
+    records = fields.List(fields.Raw(allow_none=True), required=True,
+                          metadata={"description": "push records (DESIGN.md)"})
 
 
 class RejectionSchema(Schema):
