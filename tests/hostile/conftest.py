@@ -1,0 +1,1 @@
+"""The hostile-input corpus: every input class of issue #16 as a regression test."""
