@@ -8,6 +8,7 @@ from consortium.accounts.service import list_members
 from consortium.catalogue.models import Holding, PushBatch
 from consortium.db import get_session
 from consortium.i18n import COOKIE
+from consortium.web.redirects import safe_next_or
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -25,10 +26,7 @@ def home():
 
 @bp.route("/lang/<code>")
 def switch_language(code):
-    target = request.args.get("next") or url_for("pages.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    response = redirect(target)
+    response = redirect(safe_next_or(request.args.get("next"), url_for("pages.home")))
     if code in current_app.config["CONSORTIUM_LANGUAGES"]:
         response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from consortium.accounts.models import User
@@ -22,7 +21,7 @@ from consortium.reference.common import (
     record_event,
     set_due_times,
 )
-from consortium.reference.models import IntakeHit, Question, QuestionMessage, ReferenceProfile
+from consortium.reference.models import Question, QuestionMessage, ReferenceProfile
 from consortium.reference.placement import decide, member_id_for
 from consortium.reference.redaction import redact
 from consortium.reference.states import transition
@@ -53,7 +52,6 @@ def sweep(session: Session, *, now: datetime, settings: ReferenceSettings, searc
     for question in claimed:
         _remind_claimer(session, question, now, settings, report)
     scrub_expired(session, now=now, report=report)
-    prune_intake_hits(session, now=now, settings=settings)
     if report.reminded or report.escalated or report.pooled or report.opened_to_all or report.scrubbed:
         log.info("reference sweep: %s", report)
     return report
@@ -160,11 +158,3 @@ def _scrub(session: Session, question: Question, now: datetime, days: int) -> No
     question.updated_at = now
     record_event(session, question, "scrubbed", now, member_id=question.routed_member_id,
                  reasons={"retention_days": days})
-
-
-def prune_intake_hits(session: Session, *, now: datetime, settings: ReferenceSettings) -> int:
-    """Forget rate-limit hits older than the window: they count nothing any more."""
-    cutoff = now - timedelta(seconds=settings.rate_window_seconds)
-    with UnitOfWork(session):
-        result = session.exec(delete(IntakeHit).where(IntakeHit.created_at < cutoff))
-    return result.rowcount
