@@ -52,6 +52,43 @@ class StatsSchema(Schema):
     holdings = fields.Integer()
 
 
+class WorkHoldingSchema(Schema):
+    member = fields.String()
+    member_name = fields.String()
+    member_name_en = fields.String(allow_none=True)
+    local_id = fields.String()
+    format = fields.String()
+    call_number = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    copies = fields.Integer(allow_none=True)
+    available = fields.Integer(allow_none=True)
+    url = fields.String(allow_none=True)
+    access = fields.String(allow_none=True)
+    coverage = fields.String(allow_none=True)
+    acquired_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    first_seen_at = fields.String(allow_none=True, metadata={"description": "ISO 8601"})
+    matched_by = fields.String()
+
+
+class WorkSchema(Schema):
+    """One union work as ``GET /api/v1/works/<id>`` answers it (docs/design.md "Read")."""
+
+    id = fields.Integer()
+    title = fields.String()
+    subtitle = fields.String(allow_none=True)
+    authors = fields.List(fields.String())
+    publisher = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    language = fields.String(allow_none=True)
+    format = fields.String()
+    isbns = fields.List(fields.String())
+    issns = fields.List(fields.String())
+    clc = fields.String(allow_none=True)
+    subjects = fields.List(fields.String())
+    summary = fields.String(allow_none=True)
+    holdings = fields.List(fields.Nested(WorkHoldingSchema))
+
+
 class PushResultSchema(Schema):
     batch_id = fields.Integer()
     accepted = fields.Integer()
@@ -92,6 +129,8 @@ def withdraw_record(code, local_id):
 
 
 @blp.route("/works/<int:work_id>", methods=["GET"])
+@blp.alt_response(200, schema=WorkSchema, success=True, description="The work with its holdings")
+@blp.alt_response(301, description="The work was merged: Location names the work it lives on as")
 def get_work(work_id):
     """One union work with every member's holdings; a merged-away id redirects (301)."""
     return works.get_work(get_session(), work_id, request.args.get("home") or request.cookies.get("home_member"))

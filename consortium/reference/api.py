@@ -33,6 +33,49 @@ class QuestionCreatedSchema(Schema):
 MAX_CITED = 50
 
 
+class CsrfSchema(Schema):
+    csrf_token = fields.String()
+
+
+class QueueRowSchema(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    status = fields.String(metadata={"description": "new | claimed | waiting | answered | closed"})
+    routed_to = fields.String(allow_none=True)
+    home_member = fields.String(allow_none=True)
+    in_pool = fields.Boolean()
+    open_to_all = fields.Boolean()
+    language = fields.String()
+    clc = fields.String(allow_none=True)
+    claimed_by_id = fields.Integer(allow_none=True)
+    first_response_due_at = fields.String(allow_none=True)
+    answer_due_at = fields.String(allow_none=True)
+    overdue = fields.Boolean()
+    created_at = fields.String(allow_none=True)
+
+
+class QueueSchema(Schema):
+    tab = fields.String()
+    questions = fields.List(fields.Nested(QueueRowSchema))
+
+
+class QuestionDetailSchema(QueueRowSchema):
+    """One question in the liaison's workspace; reader data only for the handling member."""
+
+    reader_name = fields.String(allow_none=True)
+    reader_email = fields.String(allow_none=True)
+    consent_publish = fields.Boolean()
+    work = fields.Dict(allow_none=True, metadata={"description": "{id, title} of the work asked about"})
+    claimed_by = fields.String(allow_none=True)
+    claimed_by_me = fields.Boolean()
+    handles = fields.Boolean()
+    routing = fields.Dict()
+    allowed_actions = fields.List(fields.String())
+    messages = fields.List(fields.Dict())
+    events = fields.List(fields.Dict())
+    canned_answers = fields.List(fields.Dict())
+
+
 class ActionBodySchema(Schema):
     """The JSON body of a staff action: text where text is expected, or a 422 naming the field."""
 
@@ -83,6 +126,7 @@ def create_question(body):
 
 
 @blp.route("/staff/csrf", methods=["GET"])
+@blp.alt_response(200, schema=CsrfSchema, success=True)
 def staff_csrf():
     """The CSRF token for state-changing staff requests (header X-CSRFToken)."""
     staff_actor()
@@ -90,6 +134,7 @@ def staff_csrf():
 
 
 @blp.route("/staff/questions", methods=["GET"])
+@blp.alt_response(200, schema=QueueSchema, success=True)
 def staff_queue():
     """One tab of the caller's queue: new, mine, waiting, overdue."""
     actor = staff_actor()
@@ -98,12 +143,15 @@ def staff_queue():
 
 
 @blp.route("/staff/questions/<int:question_id>", methods=["GET"])
+@blp.alt_response(200, schema=QuestionDetailSchema, success=True)
 def staff_question(question_id):
     """One question with routing reasons, conversation and history (403 for other members)."""
     return liaison_queue.question_detail(get_session(), question_id, staff_actor(), now=now())
 
 
 @blp.route("/staff/questions/<int:question_id>/<action>", methods=["POST"])
+@blp.doc(requestBody={"content": {"application/json": {"schema": ActionBodySchema}}})
+@blp.alt_response(200, schema=QuestionDetailSchema, success=True, description="The question after the action")
 def staff_action(question_id, action):
     """claim | unclaim | answer | clarify | transfer | return | note | close | publish | unpublish."""
     body = request.get_json(silent=True)

@@ -4,12 +4,13 @@ from flask import current_app, request
 from flask_smorest import Api
 
 from consortium.errors import TooLarge
+from consortium.web.openapi import ConsortiumDocPlugin
 
 EXTENSION = "consortium.api"
 
 
 def init_app(app) -> Api:
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [ConsortiumDocPlugin()]})
     app.extensions[EXTENSION] = api
     return api
 
