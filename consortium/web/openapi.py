@@ -30,7 +30,8 @@ def security_for(path: str, method: str) -> list[dict]:
     return []
 
 
-def _form_fields_into_body(operation: dict) -> None:
+def _form_fields_into_body(operation: dict, components) -> None:
+    """One ``multipart/form-data`` object: the upload schema's fields and the form fields."""
     form = [p for p in operation.get("parameters", []) if p.get("in") == "formData"]
     body = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
     if not form or body is None:
@@ -38,16 +39,21 @@ def _form_fields_into_body(operation: dict) -> None:
     operation["parameters"] = [p for p in operation["parameters"] if p.get("in") != "formData"]
     if not operation["parameters"]:
         del operation["parameters"]
-    fields = {"type": "object", "properties": {}}
+    schema = body["schema"]
+    if "$ref" in schema:  # the upload schema forbids other properties: copy it rather than combine
+        schema = components.schemas[schema["$ref"].rsplit("/", 1)[-1]]
+    merged = {"type": "object", "properties": dict(schema.get("properties", {})),
+              "required": list(schema.get("required", []))}
     for param in form:
-        fields["properties"][param["name"]] = {**param.get("schema", {}), "description": param.get("description", "")}
+        merged["properties"][param["name"]] = {**param.get("schema", {}), "description": param.get("description", "")}
         if param.get("required"):
-            fields.setdefault("required", []).append(param["name"])
-    body["schema"] = {"allOf": [body["schema"], fields]}
+            merged["required"].append(param["name"])
+    body["schema"] = merged
 
 
 class ConsortiumDocPlugin(BasePlugin):
     def init_spec(self, spec):
+        self.components = spec.components
         for name, scheme in SECURITY_SCHEMES.items():
             spec.components.security_scheme(name, scheme)
 
@@ -56,4 +62,4 @@ class ConsortiumDocPlugin(BasePlugin):
             if not isinstance(operation, dict):
                 continue
             operation["security"] = security_for(path or "", method)
-            _form_fields_into_body(operation)
+            _form_fields_into_body(operation, self.components)

@@ -125,3 +125,12 @@ def test_the_question_form_drops_control_characters(client, asked):
     assert response.status_code == 201
     text = client.get(f"/api/v1/staff/questions/{response.get_json()['id']}").get_json()["text"]
     assert text == "有控制字符吗？"
+
+
+def test_an_upload_with_unnamed_form_fields_is_a_422_not_a_500(client, keys):
+    """webargs keys an unnamed field's error by None; the error payload still serialises."""
+    body = (b'--b\r\nContent-Disposition: form-data; name=""\r\n\r\nnull\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="%0D"\r\n\r\nnull\r\n--b--\r\n')
+    response = client.post("/api/v1/members/A/imports", data=body, content_type="multipart/form-data; boundary=b",
+                           headers={"Authorization": f"Bearer {keys['A']}"})
+    assert response.status_code == 422 and response.get_json()["code"] == 422
