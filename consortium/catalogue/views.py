@@ -1,7 +1,6 @@
 """The catalogue's JSON API: push and withdraw (DESIGN.md "Push"), one work (public read), and a
 member's holdings count."""
 from flask import current_app, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from consortium.accounts import service as accounts
@@ -9,7 +8,7 @@ from consortium.catalogue import service as catalogue
 from consortium.catalogue import stats, works
 from consortium.db import get_session
 from consortium.jobs import get_jobs
-from consortium.web.api import bearer_key, cap_json_body
+from consortium.web.api import Blueprint, bearer_key, cap_json_body
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Member push and catalogue reads")
 

@@ -6,7 +6,6 @@ request must carry the session's CSRF token in the ``X-CSRFToken`` header; scrip
 from ``GET /api/v1/staff/csrf`` after logging in.
 """
 from flask import request
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from wtforms.validators import ValidationError as CSRFError
@@ -16,7 +15,7 @@ from consortium.errors import InvalidInput, PermissionDenied
 from consortium.reference import knowledge, liaison, questions
 from consortium.reference import queue as liaison_queue
 from consortium.reference.viewhelpers import now, question_rate_limits, search_port, settings, staff_actor, wake_mail
-from consortium.web.api import cap_json_body
+from consortium.web.api import Blueprint, cap_json_body
 from consortium.web.converters import int_arg
 from member_sites.record.xmlchars import strip_forbidden
 

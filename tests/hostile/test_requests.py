@@ -48,7 +48,7 @@ def test_question_with_a_huge_work_id_is_a_422(client, members):
 @pytest.mark.parametrize("body", [
     "[" * 100_000 + "]" * 100_000,                 # no key at all
     '{"records": ' + "[" * 5000 + "]" * 5000 + "}",
-    '{"records": [{"local_id": "x", "title": "t", "year": ' + "9" * 5000 + "}]}",
+    '{"records": [{"local_id": "x", "title": "t", "year": ' + "9" * 5000 + "}]}",  # past int()'s 4,300 digits
     '{"records": [{"local_id": "x", "title": "t", "year": NaN}]}',
     '{"records": [' + '{"a":' * 30 + "1" + "}" * 30 + "]}",
 ])

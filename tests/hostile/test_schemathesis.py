@@ -30,6 +30,18 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 RUN = {"examples": 0, "started": None, "statuses": {}}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def report_the_run(request):
+    """After the run: how many examples ran, how long they took, which statuses came back."""
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if RUN["started"] is None or reporter is None:
+        return
+    reporter.write_line(f"schemathesis: {RUN['examples']} examples in {time.monotonic() - RUN['started']:.1f} s")
+    for label, statuses in sorted(RUN["statuses"].items()):
+        reporter.write_line(f"  {label}: {sorted(statuses)}")
+
+
 @pytest.fixture
 def api_auth(app, session, members, keys):
     """Data to act on (works, a question) and the credentials to act with."""
@@ -66,12 +78,3 @@ def test_no_operation_answers_5xx_or_breaks_its_documented_schema(case, api_auth
     response = case.call_and_validate(checks=CHECKS)
     label = f"{case.operation.method.upper()} {case.operation.path}"
     RUN["statuses"].setdefault(label, set()).add(response.status_code)
-
-
-def test_report_the_run(capsys):
-    """Prints how many examples ran and how long they took (for the closing note)."""
-    if RUN["started"] is not None:
-        with capsys.disabled():
-            print(f"\nschemathesis: {RUN['examples']} examples in {time.monotonic() - RUN['started']:.1f} s")
-            for label, statuses in sorted(RUN["statuses"].items()):
-                print(f"  {label}: {sorted(statuses)}")
