@@ -18,6 +18,7 @@ from consortium.accounts.service import add_user
 from consortium.catalogue.service import ingest_batch
 from consortium.reference.profiles import set_profile
 from tests.consortium.reference.conftest import WEDNESDAY, ask_data
+from tests.hostile.conftest import SCHEMATHESIS_RUN as RUN
 from tests.staff import login
 
 pytestmark = pytest.mark.slow
@@ -27,19 +28,6 @@ pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("DAODU_SCHEMATHESIS_EXAMPLES", "50"))
 EXPLORING = "DAODU_SCHEMATHESIS_EXAMPLES" in os.environ
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
-RUN = {"examples": 0, "started": None, "statuses": {}}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report_the_run(request):
-    """After the run: how many examples ran, how long they took, which statuses came back."""
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if RUN["started"] is None or reporter is None:
-        return
-    reporter.write_line(f"schemathesis: {RUN['examples']} examples in {time.monotonic() - RUN['started']:.1f} s")
-    for label, statuses in sorted(RUN["statuses"].items()):
-        reporter.write_line(f"  {label}: {sorted(statuses)}")
 
 
 @pytest.fixture
@@ -78,3 +66,4 @@ def test_no_operation_answers_5xx_or_breaks_its_documented_schema(case, api_auth
     response = case.call_and_validate(checks=CHECKS)
     label = f"{case.operation.method.upper()} {case.operation.path}"
     RUN["statuses"].setdefault(label, set()).add(response.status_code)
+    RUN["finished"] = time.monotonic()
