@@ -2,7 +2,7 @@
 
 Titles come from member names and guides: characters XML forbids are removed (ElementTree
 would write them and make the document unparseable)."""
-from datetime import datetime
+from datetime import datetime, timezone
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
@@ -14,7 +14,8 @@ def render_opml(title: str, groups: list[tuple[str, list[dict]]], created: datet
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = clean(title)
-    ET.SubElement(head, "dateCreated").text = format_datetime(created, usegmt=True)
+    # usegmt needs the UTC zone object itself: PostgreSQL hands back its session's offset
+    ET.SubElement(head, "dateCreated").text = format_datetime(created.astimezone(timezone.utc), usegmt=True)
     body = ET.SubElement(root, "body")
     for group_title, feeds in groups:
         outline = ET.SubElement(body, "outline", text=clean(group_title), title=clean(group_title))

@@ -99,3 +99,14 @@ def _harvest(client, prefix: str) -> etree._Element:
             return doc
         doc = parse_xml(client.get("/oai?" + "&".join(f"{k}={v}" for k, v in parse_qsl(f"verb=ListRecords&resumptionToken={token[0]}"))))
         pages += 1
+
+
+def test_opml_takes_a_creation_time_in_any_zone():
+    """PostgreSQL hands back times in its session's zone; /feeds.opml answered 500 for them."""
+    from feeds.opml import render_opml
+
+    created = dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    doc = etree.fromstring(render_opml("新书\x00", [("甲馆\x0b", [{"title": "新书", "xml_url": "http://x/a",
+                                                                 "html_url": "http://x/b"}])], created))
+    assert doc.findtext("head/dateCreated") == "Mon, 07 Dec 2026 12:00:00 GMT"
+    assert doc.findtext("head/title") == "新书"
