@@ -3,17 +3,21 @@
 Whatever a reader or librarian types may end up in a feed, an OAI-PMH response or an export
 (guides, questions, answers, routing profiles, search terms echoed in a feed), and PostgreSQL
 cannot store NUL at all. No person means a control character in a form field, so every form
-and query-string value is read without them (``XmlSafeMultiDict``), before any view sees it.
+and query-string value (and an upload's file name) is read without them
+(``XmlSafeMultiDict``), before any view sees it.
 JSON bodies are left to each API's schema: the push API refuses such characters in a record's
 identifiers rather than change them (``member_sites.record.checks``).
 """
 from flask import Request
-from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+from werkzeug.datastructures import FileStorage, ImmutableMultiDict, iter_multi_items
 
 from member_sites.record.xmlchars import strip_forbidden
 
 
 def _clean(value):
+    if isinstance(value, FileStorage) and value.filename:
+        value.filename = strip_forbidden(value.filename)  # shown in import reports
+        return value
     return strip_forbidden(value) if isinstance(value, str) else value
 
 

@@ -31,7 +31,7 @@ def format_policy(policy: dict[str, str]) -> str:
 
 
 def merged_policy(default: dict[str, str], own: str | None) -> str:
-    """The default policy with a view's own directives (``own``, a header value) in front."""
+    """The default policy, a view's own directives (``own``, a header value) taking precedence."""
     policy = dict(default)
     policy.update(parse_policy(own or ""))
     return format_policy(policy)

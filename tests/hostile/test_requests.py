@@ -134,3 +134,16 @@ def test_an_upload_with_unnamed_form_fields_is_a_422_not_a_500(client, keys):
     response = client.post("/api/v1/members/A/imports", data=body, content_type="multipart/form-data; boundary=b",
                            headers={"Authorization": f"Bearer {keys['A']}"})
     assert response.status_code == 422 and response.get_json()["code"] == 422
+
+
+def test_an_upload_named_with_control_characters_is_queued_under_a_clean_name(client, keys, backend):
+    """PostgreSQL cannot store NUL: the file name shown in the report loses it."""
+    import io
+
+    response = client.post("/api/v1/members/A/imports", headers={"Authorization": f"Bearer {keys['A']}"},
+                           data={"format": "csv", "file": (io.BytesIO("local_id,title\nb1,书\n".encode()), "new\x00\x0b.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 202, response.get_data(as_text=True)
+    report = client.get(response.get_json()["status_url"].replace("http://localhost", ""),
+                        headers={"Authorization": f"Bearer {keys['A']}"}).get_json()
+    assert report["filename"] == "new.csv"
