@@ -6,7 +6,8 @@
   surrogate cannot be encoded as UTF-8).
 - ``sanitise_html``: entry HTML through nh3 (scripts, event handlers, ``javascript:`` links
   and styles gone), so content is safe in every format even if a stored value is not.
-- ``clean_feed``: a copy of a ``Feed`` with both applied to every entry.
+- ``clean_feed``: a copy of a ``Feed`` with both applied to every entry. Atom requires a
+  title, so a title left empty by cleaning becomes ``UNTITLED`` (an entry) or the feed's id.
 """
 import dataclasses
 import re
@@ -15,6 +16,7 @@ import nh3
 
 from feeds.model import Entry, Feed
 
+UNTITLED = "…"
 _FORBIDDEN = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -43,6 +45,7 @@ def _clean_entry(entry: Entry) -> Entry:
     changes = {f.name: clean_value(getattr(entry, f.name)) for f in dataclasses.fields(entry)
                if f.name not in ("published", "updated")}
     changes["content_html"] = sanitise_html(changes["content_html"])
+    changes["title"] = changes["title"].strip() and changes["title"] or UNTITLED
     return dataclasses.replace(entry, **changes)
 
 
@@ -50,6 +53,8 @@ def clean_feed(feed: Feed) -> Feed:
     """The feed as it may be written in any format."""
     links = dataclasses.replace(feed.links, **{f.name: clean_value(getattr(feed.links, f.name))
                                                for f in dataclasses.fields(feed.links)})
-    return dataclasses.replace(feed, id=clean(feed.id), title=clean(feed.title), subtitle=clean(feed.subtitle),
+    title = clean(feed.title)
+    return dataclasses.replace(feed, id=clean(feed.id), title=title if title.strip() else clean(feed.id),
+                               subtitle=clean(feed.subtitle),
                                language=clean(feed.language), author=clean(feed.author), links=links,
                                entries=[_clean_entry(e) for e in feed.entries])
