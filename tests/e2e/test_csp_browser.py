@@ -9,6 +9,7 @@ import pytest
 from consortium.accounts.origins import change_origins
 from consortium.accounts.service import add_user
 from consortium.catalogue.service import ingest_batch
+from consortium.db import new_session
 from consortium.guides import service as guides
 from consortium.jobs import get_jobs
 from consortium.reference.profiles import set_profile
@@ -80,11 +81,8 @@ def test_pages_work_under_the_csp_with_no_violations(live_server, page, catalogu
 
 def test_the_canned_answer_button_works_without_inline_script(live_server, page, catalogue, client):
     """The liaison's canned answer fills the answer box (it was an inline onclick)."""
-    from consortium.db import new_session
-    from consortium.reference.profiles import set_profile as save
-
     with new_session(live_server.app) as session:
-        save(session, "A", {"canned_answers": [{"title": "馆际互借", "body": "请到总馆二楼办理馆际互借。"}]},
+        set_profile(session, "A", {"canned_answers": [{"title": "馆际互借", "body": "请到总馆二楼办理馆际互借。"}]},
              now=dt.datetime.now(dt.timezone.utc))
     asked = client.post("/api/v1/questions", json={"question": "红楼梦哪里有？", "name": "读者", "email": "r@x.example",
                                                     "home_member": "A"})

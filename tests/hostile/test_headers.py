@@ -5,6 +5,8 @@ from pathlib import Path
 from consortium import create_app
 from consortium.accounts.origins import change_origins
 from consortium.accounts.service import add_user
+from consortium.db import new_session
+from tests.consortium.reference.conftest import ask_data
 from tests.staff import login
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "consortium"
@@ -31,8 +33,6 @@ def test_the_embeddable_frame_may_be_framed_by_the_members_registered_origins_on
 
 def test_the_status_page_keeps_its_stricter_referrer_policy(client, members):
     assert client.get("/questions/unknown-token").status_code == 404
-    from tests.consortium.reference.conftest import ask_data
-
     created = client.post("/api/v1/questions", json=ask_data(home_member="A")).get_json()
     status = client.get(created["status_url"].replace("http://localhost", ""))
     assert status.headers["Referrer-Policy"] == "no-referrer"
@@ -49,8 +49,6 @@ def test_session_cookie_is_secure_when_the_base_url_is_https(tmp_path, app_confi
     app = create_app({**app_config, "CONSORTIUM_BASE_URL": "https://daodu.example.edu.cn"},
                      instance_path=str(tmp_path / "tls"))
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    from consortium.db import new_session
-
     with new_session(app) as session:
         add_user(session, "lib@a.example", "lib-pass-123", "librarian", "A")
     client = app.test_client()

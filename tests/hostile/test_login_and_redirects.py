@@ -7,6 +7,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from consortium import create_app
 from consortium.accounts.service import add_user, check_login, set_password
 from consortium.cli import main
 from consortium.web.redirects import safe_next
@@ -123,8 +124,6 @@ def test_an_account_added_from_the_command_line_can_log_in(tmp_path):
     result = runner.invoke(main, [*instance, "users", "add", "Admin@Lib.Example.EDU.cn", "--role", "consortium_admin"],
                            input="long-password\nlong-password\n")
     assert result.exit_code == 0, result.output
-    from consortium import create_app
-
     app = create_app(None, instance_path=str(tmp_path / "i"))
     client = app.test_client()
     assert login(client, "admin@lib.example.edu.cn", "long-password").status_code == 302

@@ -1,12 +1,15 @@
 """Hostile requests get a clear 4xx and lose nothing: ids beyond any row, JSON too deep or
 with endless numbers, null and broken records in a batch, huge lists, wrong types in staff
 actions. None may answer 500."""
+import io
 import json
 
 import pytest
 
 from consortium.accounts.service import add_user
-from tests.consortium.reference.conftest import ask_data
+from consortium.db import new_session
+from consortium.reference.profiles import set_profile
+from tests.consortium.reference.conftest import WEDNESDAY, ask_data
 from tests.staff import login
 
 HUGE = [str(2**31), str(2**63), "9" * 30]  # beyond PostgreSQL INTEGER, beyond 64 bits
@@ -82,10 +85,6 @@ def test_null_surrogate_and_huge_records_are_rejected_alone(client, keys, backen
 
 @pytest.fixture
 def asked(client, members, staff):
-    from consortium.db import new_session
-    from consortium.reference.profiles import set_profile
-    from tests.consortium.reference.conftest import WEDNESDAY
-
     with new_session(client.application) as s:
         set_profile(s, "A", {"languages": ["zh"], "opening_hours": "mon-fri 08:30-17:30"}, now=WEDNESDAY)
     response = client.post("/api/v1/questions", json=ask_data(home_member="A"))
@@ -138,8 +137,6 @@ def test_an_upload_with_unnamed_form_fields_is_a_422_not_a_500(client, keys):
 
 def test_an_upload_named_with_control_characters_is_queued_under_a_clean_name(client, keys, backend):
     """PostgreSQL cannot store NUL: the file name shown in the report loses it."""
-    import io
-
     response = client.post("/api/v1/members/A/imports", headers={"Authorization": f"Bearer {keys['A']}"},
                            data={"format": "csv", "file": (io.BytesIO("local_id,title\nb1,书\n".encode()), "new\x00\x0b.csv")},
                            content_type="multipart/form-data")

@@ -10,9 +10,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from consortium.catalogue.models import Work
-from consortium.db import get_engine
+from consortium.db import get_engine, get_session, new_session
 from consortium.demo.loader import load_demo
 from consortium.jobs import get_jobs
+from feeds.opml import render_opml
 
 MARK = "毒"  # shows the poisoned value itself reached the document
 TEXT_COLUMNS = {
@@ -34,8 +35,6 @@ def poison(app, backend: str) -> None:
             for column in columns:
                 conn.execute(text(f"UPDATE {table} SET {column} = {column} || :bad WHERE {column} IS NOT NULL"),
                              {"bad": bad})
-    from consortium.db import new_session
-
     with new_session(app) as session:
         for work in session.exec(select(Work)).all():
             work.authors = [a + bad for a in work.authors]
@@ -80,8 +79,6 @@ def test_every_xml_output_parses_with_forbidden_characters_in_the_database(app, 
         seen.append(etree.tostring(_harvest(client, prefix), encoding="unicode"))
     parse_xml(client.get("/oai?verb=ListSets"))
     with app.app_context():
-        from consortium.db import get_session
-
         ids = [w.id for w in get_session().exec(select(Work).limit(15)).all()]
     for work_id in ids:
         seen.append(etree.tostring(parse_xml(client.get(f"/works/{work_id}/cite.xml")), encoding="unicode"))
@@ -103,8 +100,6 @@ def _harvest(client, prefix: str) -> etree._Element:
 
 def test_opml_takes_a_creation_time_in_any_zone():
     """PostgreSQL hands back times in its session's zone; /feeds.opml answered 500 for them."""
-    from feeds.opml import render_opml
-
     created = dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     doc = etree.fromstring(render_opml("新书\x00", [("甲馆\x0b", [{"title": "新书", "xml_url": "http://x/a",
                                                                  "html_url": "http://x/b"}])], created))
