@@ -32,14 +32,15 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         reference,
         search,
     )
-    from consortium.web import api, errors, nav
+    from consortium.web import api, converters, errors, inputs, jsonbody, limits, nav, security
 
     instance_path = instance_path or os.environ.get("CONSORTIUM_INSTANCE") or None
     if instance_path:
         instance_path = os.path.abspath(instance_path)
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     config.load_config(app, test_config)
-    for shared in (db, i18n, jobs, api, nav, errors):
+    # converters first: every route added later binds its ``int`` to the bounded one
+    for shared in (converters, inputs, db, i18n, jobs, jsonbody, security, limits, api, nav, errors):
         shared.init_app(app)
     # menu entries appear in this order
     for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,

@@ -3,7 +3,13 @@
 feedgen builds Atom and RSS behind this thin adapter; we pin every field feedgen would
 otherwise fill with "now" (``updated``, ``lastBuildDate``) and append entries in our order
 (feedgen prepends by default, which reverses a feed). JSON Feed is written here.
+
+Every format is written from ``xmltext.clean_feed(feed)``: no character XML forbids, entry
+HTML sanitised. RSS 2.0 has no way to say a title is text, and readers render RSS titles and
+descriptions as HTML, so there they are written HTML-escaped (``<script>`` reads as text);
+the entry's HTML goes in ``content:encoded``.
 """
+import html
 import json
 import re
 from urllib.parse import urlsplit
@@ -12,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from feeds.model import Feed
+from feeds.xmltext import clean_feed
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_TYPES = {
@@ -63,20 +70,20 @@ def _generator(feed: Feed, fmt: str):
         fe = fg.add_entry(order="append")
         fe.id(item.id)
         fe.guid(item.id, permalink=False)
-        fe.title(item.title)
+        fe.title(html.escape(item.title, quote=False) if fmt == "rss" else item.title)
         fe.link(href=item.link, rel="alternate", type="text/html")
         fe.published(item.published)
         fe.updated(item.updated)
         fe.content(absolute_links(item.content_html, _origin(feed.links.self)), type="html")
         if item.summary:
-            fe.summary(item.summary)
+            fe.summary(html.escape(item.summary, quote=False) if fmt == "rss" else item.summary)
         for term in item.categories:
             fe.category(term=term)
     return fg
 
 
 def render_atom(feed: Feed) -> bytes:
-    return _generator(feed, "atom").atom_str(pretty=False)
+    return _generator(clean_feed(feed), "atom").atom_str(pretty=False)
 
 
 def render_rss(feed: Feed) -> bytes:
@@ -85,6 +92,7 @@ def render_rss(feed: Feed) -> bytes:
     ``_create_rss`` is the tree ``rss_str`` serialises (feedgen 1.x); adding to the tree
     saves parsing our own output again.
     """
+    feed = clean_feed(feed)
     root, doc = _generator(feed, "rss")._create_rss()
     channel = root.find("channel")
     self_link = channel.find(f"{{{ATOM_NS}}}link")
@@ -96,6 +104,7 @@ def render_rss(feed: Feed) -> bytes:
 
 def render_json(feed: Feed) -> bytes:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1); our extra fields live under ``_daodu``."""
+    feed = clean_feed(feed)
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,

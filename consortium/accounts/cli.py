@@ -98,3 +98,15 @@ def users_add(email, role, member_code, display_name, password):
     with new_session() as session:
         user = service.add_user(session, email, password, role, member_code, display_name)
     click.echo(f"Added {user.role} {user.email}")
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Read from a prompt, or from stdin when piped.")
+@with_appcontext
+def users_password(email, password):
+    """Set a staff account's password; every session of the account ends."""
+    with new_session() as session:
+        user = service.set_password(session, email, password)
+    click.echo(f"Password changed for {user.email}; its sessions have ended.")

@@ -41,6 +41,8 @@ class User(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     display_name: str | None = Field(default=None, max_length=200)
     active: bool = Field(default=True)
+    # Part of every session's user id: raising it (logout, password change) ends them all.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
 
 

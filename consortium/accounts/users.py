@@ -20,7 +20,7 @@ from werkzeug.security import generate_password_hash
 from consortium.accounts import audit
 from consortium.accounts.errors import DuplicateUser, InvalidLink, LockedOut, UnknownUser
 from consortium.accounts.models import Invitation, Member, User
-from consortium.accounts.service import check_password, check_role, normalise_email
+from consortium.accounts.service import check_password, check_role, staff_email
 from consortium.db.columns import as_aware
 from consortium.db.uow import UnitOfWork
 from consortium.mail.outbox import queue_mail
@@ -55,7 +55,7 @@ def get_user(session: Session, user_id: int) -> User:
 def invite_user(session: Session, actor, email: str, role: str, member_code: str | None, display_name: str | None,
                 *, now: datetime, link: LinkSettings, on_commit=None) -> User:
     """A new account without a password, and a mail with the link that sets one."""
-    email = normalise_email(email)
+    email = staff_email(email)
     member = check_role(session, role, member_code)
     if session.exec(select(User).where(User.email == email)).first():
         raise DuplicateUser("A staff account with this e-mail address exists already.", {"email": [email]})
@@ -125,6 +125,7 @@ def set_password(session: Session, token: str, password: str, *, now: datetime) 
             raise InvalidLink("This link is not valid any more: it was used, replaced by a newer one or has "
                               "expired. Ask a consortium administrator for a new one.")
         user.password_hash = generate_password_hash(password)
+        user.session_version = (user.session_version or 0) + 1  # a reset ends every old session
         session.add(user)
         audit.record(session, user, "user.password_set", user.email, member_id=user.member_id)
     return user

@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from pymarc import Field, Record, Subfield
 from pymarc.marcxml import record_to_xml_node
 
+from member_sites.record.xmlchars import strip_forbidden
+
 RIS_TYPES = {"book": "BOOK", "ebook": "EBOOK", "journal": "JOUR", "ejournal": "EJOUR", "thesis": "THES",
              "database": "DBASE", "av": "VIDEO"}
 BIBTEX_TYPES = {"book": "book", "ebook": "book", "thesis": "phdthesis"}
@@ -70,7 +72,9 @@ def to_bibtex(work: dict, url: str) -> str:
 
 
 def to_marcxml(work: dict, url: str) -> str:
-
+    # ElementTree writes whatever it is given: a character XML forbids in any stored value
+    # would make the export unparseable, so every value loses them first.
+    work, url = _xml_safe(work), strip_forbidden(url)
     record = Record(force_utf8=True)
     kind = "m" if work.get("format") in ("ebook", "database") else "a"
     level = "s" if work.get("format") in ("journal", "ejournal") else "m"
@@ -154,6 +158,15 @@ def _gbt_name(name: str) -> str:
 
 def _gbt_title(work: dict) -> str:
     return f"{work['title']}: {work['subtitle']}" if work.get("subtitle") else work["title"]
+def _xml_safe(value):
+    """Strings without the characters XML 1.0 forbids, in any nesting of dicts and lists."""
+    if isinstance(value, str):
+        return strip_forbidden(value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
 
 
 def _xml(record) -> str:

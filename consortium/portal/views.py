@@ -14,6 +14,7 @@ from consortium.db import get_session
 from consortium.i18n import COOKIE, localized_name, viewer_zone
 from consortium.portal import service
 from consortium.search.views import HOME_COOKIE
+from consortium.web.redirects import safe_next_or
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -53,10 +54,7 @@ def member(code):
 
 @bp.route("/lang/<code>")
 def switch_language(code):
-    target = request.args.get("next") or url_for("pages.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    response = redirect(target)
+    response = redirect(safe_next_or(request.args.get("next"), url_for("pages.home")))
     if code in current_app.config["CONSORTIUM_LANGUAGES"]:
         response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

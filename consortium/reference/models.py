@@ -1,5 +1,5 @@
 """The federated reference queue: member profiles, questions, their history and conversation,
-published knowledge-base entries and the intake rate-limit window."""
+published knowledge-base entries. (Intake rate limits are Flask-Limiter's, not a table.)"""
 from datetime import datetime
 
 from sqlalchemy import Index
@@ -123,12 +123,3 @@ class KnowledgeEntry(SQLModel, table=True):
     # set when the reader withdrew consent or a liaison took it down; the page is gone
     unpublished_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True, index=True))
 
-
-class IntakeHit(SQLModel, table=True):
-    """One question submission, counted per hashed e-mail and per hashed IP for rate limits."""
-
-    __tablename__ = "intake_hit"
-    __table_args__ = (Index("ix_intake_hit_bucket_time", "bucket", "created_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    bucket: str = Field(max_length=80)  # "email:<sha256>" or "ip:<sha256>"
-    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from consortium.accounts.models import User
@@ -35,7 +34,6 @@ from consortium.reference.common import (
     set_due_times,
 )
 from consortium.reference.models import (
-    IntakeHit,
     KnowledgeEntry,
     Question,
     QuestionEvent,
@@ -88,7 +86,6 @@ def sweep(session: Session, *, now: datetime, settings: ReferenceSettings, searc
     for question in claimed:
         _remind_claimer(session, question, now, settings, report)
     scrub_expired(session, now=now, report=report, retention=retention, forget_files=forget_files)
-    prune_intake_hits(session, now=now, settings=settings)
     if (report.reminded or report.escalated or report.pooled or report.opened_to_all or report.abandoned
             or report.scrubbed):
         log.info("reference sweep: %s", report)
@@ -251,11 +248,3 @@ def _redact_values(value, names: list[str]):
     if isinstance(value, list):
         return [_redact_values(item, names) for item in value]
     return value
-
-
-def prune_intake_hits(session: Session, *, now: datetime, settings: ReferenceSettings) -> int:
-    """Forget rate-limit hits older than the window: they count nothing any more."""
-    cutoff = now - timedelta(seconds=settings.rate_window_seconds)
-    with UnitOfWork(session):
-        result = session.exec(delete(IntakeHit).where(IntakeHit.created_at < cutoff))
-    return result.rowcount

@@ -12,6 +12,7 @@ from consortium.errors import InvalidInput
 from consortium.i18n import localized_name
 from consortium.ports import ANSWERS, SEARCH, get_port
 from consortium.search.views import HOME_COOKIE, search_args
+from consortium.web.redirects import safe_next_or
 
 bp = Blueprint("search_pages", __name__, template_folder="templates")
 LIST_FILTERS = ("member", "format", "language")
@@ -113,10 +114,7 @@ def cite(work_id, kind):
 def choose_home_member():
     """Remember the reader's home member in a cookie (an empty choice forgets it)."""
     code = (request.args.get("code") or "").strip().upper()
-    target = request.args.get("next") or url_for("search_pages.search")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("search_pages.search")
-    response = redirect(target)
+    response = redirect(safe_next_or(request.args.get("next"), url_for("search_pages.search")))
     if code and code in member_names():
         response.set_cookie(HOME_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     else:

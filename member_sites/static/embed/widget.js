@@ -32,8 +32,21 @@
     return node;
   }
 
+  var sheetAdded = false;
+
   function addStyle() {
-    if (document.getElementById("daodu-feed-style")) { return; }
+    if (sheetAdded || document.getElementById("daodu-feed-style")) { return; }
+    // A constructed style sheet is not inline style, so pages whose Content-Security-Policy
+    // forbids inline styles (ours do) still style the widget; older browsers get a <style>.
+    if (window.CSSStyleSheet && "adoptedStyleSheets" in document) {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(STYLE);
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+        sheetAdded = true;
+        return;
+      } catch (e) { /* fall back to a <style> element */ }
+    }
     var style = el("style", {id: "daodu-feed-style"});
     style.textContent = STYLE;
     (document.head || document.documentElement).appendChild(style);
