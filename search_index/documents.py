@@ -4,10 +4,13 @@ import hashlib
 import json
 
 from member_sites.record.clc import clc_prefixes
-from search_index.ports import FACET_NAMES, Hit, HitHolding, IndexDocument, IndexedHolding
+from search_index.analysis.folding import fold_key
+from search_index.ports import FACET_NAMES, Hit, HitHolding, HitVariant, IndexDocument, IndexedHolding
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
                  "clc", "isbns", "issns", "subjects")
+# stored beside RESULT_FIELDS: the newest acquisition, and the members' own titles
+PAYLOAD_EXTRAS = ("acquired_on", "variants")
 HOLDING_FIELDS = ("member", "call_number", "location", "available", "copies", "url", "access")
 _LISTS = ("authors", "isbns", "issns", "subjects")
 # the stored result body's JSON (one encoder: ``json.dumps`` with options builds one per call)
@@ -38,7 +41,46 @@ def result_payload(doc: IndexDocument) -> dict:
     payload["holdings"] = [{name: getattr(h, name) for name in HOLDING_FIELDS}
                            for h in sorted(doc.holdings, key=lambda h: (h.member, h.local_id or ""))]
     payload["acquired_on"] = acquired_on(doc)
+    payload["variants"] = variants(doc)
     return payload
+
+
+def _title_key(title: str | None, subtitle: str | None) -> str:
+    return fold_key(" ".join(part for part in (title, subtitle) if part))
+
+
+def variants(doc: IndexDocument) -> list[dict]:
+    """The members' own titles that differ from the work's (after folding), each once, in
+    member order: ``[{"member", "title", "subtitle"}]``."""
+    seen = {_title_key(doc.title, doc.subtitle)}
+    found = []
+    for holding in sorted(doc.holdings, key=lambda h: (h.member, h.local_id or "")):
+        key = _title_key(holding.title, holding.subtitle)
+        if holding.title and key not in seen:
+            seen.add(key)
+            found.append({"member": holding.member, "title": holding.title, "subtitle": holding.subtitle})
+    return found
+
+
+def variant_authors(doc: IndexDocument) -> list[str]:
+    """Authors of the members' records that the work's own list lacks (after folding)."""
+    seen = {fold_key(author) for author in doc.authors}
+    found = []
+    for holding in doc.holdings:
+        for author in holding.authors:
+            key = fold_key(author)
+            if key not in seen:
+                seen.add(key)
+                found.append(author)
+    return found
+
+
+def all_identifiers(doc: IndexDocument) -> list[str]:
+    """The work's ISBNs and ISSNs, then those only its members' records carry, each once."""
+    found = dict.fromkeys(doc.isbns + doc.issns)
+    for holding in doc.holdings:
+        found.update(dict.fromkeys(holding.isbns + holding.issns))
+    return list(found)
 
 
 def encode_payload(payload: dict) -> str:
@@ -71,8 +113,10 @@ def facet_values(doc: IndexDocument) -> dict[str, tuple[str, ...]]:
     return {name: values[name] for name in FACET_NAMES}
 
 
-def hit_from_payload(payload: dict, home_member: str | None, title_highlight: str | None) -> Hit:
-    """A hit from a stored result body, the reader's home member's holding first."""
+def hit_from_payload(payload: dict, home_member: str | None, title_highlight: str | None,
+                     variant: dict | None = None) -> Hit:
+    """A hit from a stored result body, the reader's home member's holding first, with the
+    member's title that matched (one of ``payload["variants"]``) when there is one."""
     holdings = sorted(payload["holdings"], key=lambda h: (h["member"] != home_member, h["member"]))
     return Hit(
         id=payload["id"], title=payload["title"], subtitle=payload.get("subtitle"),
@@ -82,4 +126,5 @@ def hit_from_payload(payload: dict, home_member: str | None, title_highlight: st
         subjects=tuple(payload.get("subjects") or ()), acquired_on=payload.get("acquired_on"),
         holdings=tuple(HitHolding(**{name: h.get(name) for name in HOLDING_FIELDS}) for h in holdings),
         highlight={"title": title_highlight},
+        variant=HitVariant(variant["member"], variant["title"], variant.get("subtitle")) if variant else None,
     )

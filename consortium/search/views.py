@@ -39,6 +39,14 @@ class HoldingSchema(Schema):
     access = fields.String(allow_none=True)
 
 
+class VariantSchema(Schema):
+    """A member's own title of the work, when the reader's words matched it."""
+
+    member = fields.String()
+    title = fields.String()
+    subtitle = fields.String(allow_none=True)
+
+
 class ResultSchema(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -55,6 +63,7 @@ class ResultSchema(Schema):
     acquired_on = fields.String(allow_none=True)
     holdings = fields.List(fields.Nested(HoldingSchema))
     highlight = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+    variant = fields.Nested(VariantSchema, allow_none=True)
 
 
 class SearchAnswerSchema(Schema):
@@ -64,6 +73,7 @@ class SearchAnswerSchema(Schema):
     results = fields.List(fields.Nested(ResultSchema))
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
     suggestion = fields.String(allow_none=True)
+    corrected_from = fields.String(allow_none=True)
 
 
 def search_args() -> dict:

@@ -6,6 +6,9 @@ from member_sites.record.identifiers import normalise_isbn, normalise_issn
 from member_sites.record.language import normalise_language
 from member_sites.record.text import clean_text
 
+# values kept as the member wrote them: keys and links, never display text
+VERBATIM = frozenset({"local_id", "url"})
+
 
 def dedup(values) -> list:
     """The values in their first order, each once."""
@@ -14,7 +17,7 @@ def dedup(values) -> list:
 
 def normalise_record(data: dict) -> dict:
     """Normalised copy of a validated record (identifiers canonical, text NFC and trimmed)."""
-    out = {k: (clean_text(v) if isinstance(v, str) else v) for k, v in data.items()}
+    out = {k: (clean_text(v, decode=k not in VERBATIM) if isinstance(v, str) else v) for k, v in data.items()}
     out["authors"] = [a for a in (clean_text(x) for x in data.get("authors") or []) if a]
     out["subjects"] = [s for s in (clean_text(x) for x in data.get("subjects") or []) if s]
     out["isbns"] = dedup(normalise_isbn(x) for x in data.get("isbns") or [])

@@ -10,6 +10,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
 from member_sites.record.identifiers import normalise_isbn
+from search_index.analysis import terms as analysis_terms
 from search_index.ports import SearchParams
 from search_index.whoosh_common.fields import tag
 from search_index.whoosh_common.schema import FIELD_ALIASES
@@ -42,8 +43,22 @@ class CatalogueParser(QueryParser):
         return base
 
 
+def catalogue_phrase(fieldname, words, slop=1, boost=1.0, char_ranges=None):
+    """A quoted phrase (the parser's ``phraseclass``): the index keeps no positions, so a
+    phrase in a text field requires its words and the shingles of its Latin words in a row
+    (``analysis.terms.phrase_terms``); in any other field, its terms."""
+    if fieldname in TEXT_FIELDS:
+        texts = analysis_terms.phrase_terms(words)
+    else:
+        texts = list(dict.fromkeys(words))
+    if not texts:
+        return query.NullQuery
+    terms = [query.Term(fieldname, text, boost=boost) for text in texts]
+    return terms[0] if len(terms) == 1 else query.And(terms)
+
+
 def make_parser(schema) -> CatalogueParser:
-    parser = CatalogueParser(None, schema)
+    parser = CatalogueParser(None, schema, phraseclass=catalogue_phrase)
     parser.add_plugin(MultifieldPlugin(DEFAULT_FIELDS, fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser

@@ -14,6 +14,7 @@ from search_index.whoosh_common import facet_key, signal
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.reading import IndexReader
 from search_index.whoosh_common.suggest import suggestion_for
+from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_fast import highlight as hl
 from search_index.whoosh_fast import ranking
 from search_index.whoosh_fast.evaluate import Evaluator
@@ -66,4 +67,5 @@ class FastSearch:
 
 def _hit(fields, home_member, analyzer, terms):
     payload = json.loads(fields["payload"])
-    return documents.hit_from_payload(payload, home_member, hl.highlight(analyzer, payload.get("title") or "", terms))
+    return documents.hit_from_payload(payload, home_member, hl.highlight(analyzer, payload.get("title") or "", terms),
+                                      matching_variant(analyzer, payload, terms))

@@ -10,6 +10,7 @@ from search_index.whoosh_common import facet_key, signal
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.reading import IndexReader
 from search_index.whoosh_common.suggest import suggestion_for
+from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_plain.highlight import highlight_title
 
 # Newest acquisition and year descending, title ascending; ties in index order.
@@ -72,7 +73,7 @@ def _run(searcher, text_query, params: SearchParams):
 def _hit(fields, home_member, analyzer, terms):
     payload = json.loads(fields["payload"])
     title = highlight_title(analyzer, payload.get("title") or "", terms)
-    return documents.hit_from_payload(payload, home_member, title)
+    return documents.hit_from_payload(payload, home_member, title, matching_variant(analyzer, payload, terms))
 
 
 def _text(key) -> str:
