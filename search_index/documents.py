@@ -2,9 +2,10 @@
 returns, its fingerprint, its facet values, and hits rebuilt from the stored body (pure)."""
 import hashlib
 import json
+import re
 
 from member_sites.record.clc import clc_prefixes
-from search_index.analysis.folding import fold_key
+from search_index.analysis.folding import exact_key, fold_key
 from search_index.ports import FACET_NAMES, Hit, HitHolding, HitVariant, IndexDocument, IndexedHolding
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
@@ -128,3 +129,43 @@ def hit_from_payload(payload: dict, home_member: str | None, title_highlight: st
         highlight={"title": title_highlight},
         variant=HitVariant(variant["member"], variant["title"], variant.get("subtitle")) if variant else None,
     )
+
+
+# a role written after a name (钱钟书著, 曹雪芹 原著, 王力 主编) and the digits of life dates
+_ROLE = re.compile(r"[\s,;:：，]*(?:等)?(?:原著|主编|编著|编译|选编|改编|校注|编|著|译|撰|注|绘)$")
+_DIGITS = re.compile(r"\d+")
+# authors combined with the titles for author + title keys (a work's first few)
+EXACT_AUTHORS = 3
+
+
+def author_names(author: str) -> list[str]:
+    """An author as a reader may type the name: without a role or life dates, and a
+    "Last, First" heading also as "First Last"."""
+    name = _ROLE.sub("", _DIGITS.sub(" ", author)).strip(" ,.;-")
+    names = [name] if name else []
+    if "," in name:
+        last, first = (part.strip() for part in name.split(",", 1))
+        if last and first:
+            names.append(f"{first} {last}")
+    return names
+
+
+def exact_keys(doc: IndexDocument) -> list[str]:
+    """The keys a query equal to one of the work's titles (the lead title with or without its
+    subtitle, or a member's own title) or to an author's name with a title (either order)
+    matches exactly (``analysis.folding.exact_key``)."""
+    titles = [doc.title, _joined(doc.title, doc.subtitle)]
+    for variant in variants(doc):
+        titles += [variant["title"], _joined(variant["title"], variant["subtitle"])]
+    title_keys = {key for key in map(exact_key, titles) if key}
+    keys = set(title_keys)
+    for author in (list(doc.authors) + variant_authors(doc))[:EXACT_AUTHORS]:
+        for name in map(exact_key, author_names(author)):
+            if name:
+                keys.update(name + key for key in title_keys)
+                keys.update(key + name for key in title_keys)
+    return sorted(keys)
+
+
+def _joined(*parts) -> str:
+    return " ".join(part for part in parts if part)

@@ -38,6 +38,9 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     home_member: str | None = None
+    # whether the application may answer a query that found nothing with its suggestion's
+    # results (False: the reader asked for exactly what was typed)
+    autocorrect: bool = True
 
 
 @dataclass(frozen=True, slots=True)

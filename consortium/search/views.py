@@ -24,6 +24,8 @@ PARAMETERS = [
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest", "year", "title"]}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    {"name": "exact", "in": "query", "schema": {"type": "boolean"},
+     "description": "search exactly what was typed: a query that finds nothing is not answered with its suggestion"},
     {"name": "home_member", "in": "query", "schema": {"type": "string"},
      "description": "reader's home member (listed first in holdings); default: the home_member cookie"},
 ]

@@ -81,3 +81,12 @@ def fold_key(text: str | None) -> str:
     text = fold_chinese(unicodedata.normalize("NFKC", text))
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def exact_key(text: str | None) -> str:
+    """What a title or a query is compared by for an exact match: ``fold_key`` of the
+    variant-folded text without spaces (so 钱钟书围城, 錢鍾書 围城 and "Nature." compare equal to
+    their indexed forms)."""
+    if not text:
+        return ""
+    return fold_key(fold_variants(text)).replace(" ", "")

@@ -6,7 +6,7 @@ from search_index.whoosh_common import facet_key as keys
 
 # Raise when ``whoosh_fields`` puts different text into a field (the index's content version
 # includes it, so an index written before is rebuilt). 2: the members' own titles, authors
-# and identifiers are indexed with the work's.
+# and identifiers are indexed with the work's; exact-title keys.
 DOCUMENT_VERSION = 2
 
 
@@ -32,6 +32,7 @@ def whoosh_fields(doc: IndexDocument) -> dict:
         "title_sort": fold_key(doc.title) or "~",
         "payload": documents.encode_payload(payload),
         "tags": tags(values),
+        "exact": ",".join(documents.exact_keys(doc)),
         "facet_key": keys.facet_key(values),
     }
     if doc.year:

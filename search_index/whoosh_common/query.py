@@ -11,6 +11,7 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
 from member_sites.record.identifiers import normalise_isbn
 from search_index.analysis import terms as analysis_terms
+from search_index.analysis.folding import exact_key
 from search_index.ports import SearchParams
 from search_index.whoosh_common.fields import tag
 from search_index.whoosh_common.schema import FIELD_ALIASES
@@ -21,6 +22,9 @@ FIELD_BOOSTS = {"title": 2.0, "authors": 1.0, "subjects": 1.0, "text": 1.0}
 _ISBN_LIKE = re.compile(r"^(?:97[89][\d\-]{10,14}|[\dXx\-]{10,13})$")
 _ISSN_LIKE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 _WORDS = re.compile(r"\w+", re.UNICODE)
+# Added to the score of a work whose title (or author and title) the query equals: far above
+# any BM25F score, so such works rank first and among themselves by their scores.
+EXACT_BOOST = 1000.0
 
 
 class CatalogueParser(QueryParser):
@@ -91,10 +95,28 @@ def plain_words(text: str) -> str:
 
 
 def parse_text(parser, text: str):
-    """The query for the reader's text; ``Every`` for none; plain words when syntax fails."""
+    """The query for the reader's text (``Every`` for none; plain words when syntax fails),
+    with works whose title the text equals (``exact_boost``) ranked first."""
     text = spot_identifiers(text.strip())
     if not text:
         return query.Every()
+    parsed = _parse(parser, text)
+    exact = exact_boost(text)
+    if exact is None or parsed is query.NullQuery:
+        return parsed
+    return query.AndMaybe(parsed, exact)
+
+
+def exact_boost(text: str):
+    """The boost of works whose title, or author and title, equal the unfielded query; None
+    for a fielded one."""
+    if ":" in text:
+        return None
+    key = exact_key(text)
+    return query.Term("exact", key, boost=EXACT_BOOST) if key else None
+
+
+def _parse(parser, text: str):
     try:
         parsed = parser.parse(text)
         if not _has_error(parsed) and parsed is not query.NullQuery:

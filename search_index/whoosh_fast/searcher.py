@@ -13,7 +13,7 @@ from search_index.ports import SearchAnswer, SearchParams
 from search_index.whoosh_common import facet_key, signal
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.reading import IndexReader
-from search_index.whoosh_common.suggest import suggestion_for
+from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
 from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_fast import highlight as hl
 from search_index.whoosh_fast import ranking
@@ -28,6 +28,7 @@ class FastSearch:
         self.reader = IndexReader(index_dir)
         self.arrays = SegmentArrays()
         self.suggest_below = suggest_below
+        self.vocabularies = Vocabularies()
 
     def search(self, params: SearchParams) -> SearchAnswer:
         searcher = self.reader.searcher()
@@ -49,7 +50,7 @@ class FastSearch:
                      for docnum in docnums[start:start + params.per_page])
         suggestion = None
         if params.q and total < self.suggest_below:
-            suggestion = suggestion_for(searcher, params.q)
+            suggestion = suggestion_for(searcher, params.q, self.vocabularies)
         value_counts = ranking.facet_counts(evaluator, matches, facet_key.COLUMN)
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
                             facets=facets.facet_rows(value_counts), suggestion=suggestion)
