@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.catalogue.works import WORK_FIELDS
 from consortium.db.engine import as_stored_text, decode_json_texts, make_engine
+from consortium.search.checkpoint import SERIAL_WRITERS, Horizon
 from search_index.ports import IndexDocument, IndexedHolding
 
 _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
@@ -138,6 +139,19 @@ def changes_after(session: Session, last_id: int, gap_ids: list[int], limit: int
     if gap_ids:
         late = session.exec(select(*columns).where(ChangeLog.id.in_(gap_ids))).all()
     return list(new), list(late)
+
+
+_SNAPSHOT = text("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() AS s")
+
+
+def transaction_horizon(session: Session) -> Horizon:
+    """The transaction horizon now (``checkpoint.Horizon``): on PostgreSQL the current
+    snapshot's xmin (every transaction below it has ended) and xmax (every running one is
+    below it); SQLite serialises its writers."""
+    if session.get_bind().dialect.name != "postgresql":
+        return SERIAL_WRITERS
+    xmin, xmax = session.exec(_SNAPSHOT).one()
+    return Horizon(finished_below=int(xmin), running_below=int(xmax))
 
 
 def max_change_id(session: Session) -> int:
