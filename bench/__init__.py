@@ -14,4 +14,5 @@ SUITES = [
     "bench.member_sync",
     "bench.feeds",
     "bench.search",
+    "bench.search_recall",
 ]
