@@ -158,7 +158,7 @@ def _best_swap(chars: list[str], positions: set[int], indexed) -> tuple[int, str
 def homophones(char: str) -> tuple[str, ...]:
     """Other characters read like ``char`` in any of its readings (tones ignored)."""
     table = _readings()
-    found = dict.fromkeys(other for reading in _char_readings().get(char, ()) for other in table[reading])
+    found = dict.fromkeys(other for reading in _char_readings().get(char, ()) for other in table.get(reading, ()))
     found.pop(char, None)
     return tuple(found)
 
@@ -178,13 +178,25 @@ def _char_readings() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _readings() -> dict[str, tuple[str, ...]]:
-    """Each toneless reading's characters."""
+    """Each toneless reading's common characters (GB 2312's 6,763: index terms are folded to
+    simplified characters, and a rare one is seldom what a reader meant), so a reading such
+    as "ji" offers dozens of candidates rather than hundreds."""
     table: dict[str, list[str]] = defaultdict(list)
     for char, readings in _char_readings().items():
-        for reading in readings:
-            table[reading].append(char)
+        if _common(char):
+            for reading in readings:
+                table[reading].append(char)
     return {reading: tuple(chars) for reading, chars in table.items()}
 
 
+def _common(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=4096)  # some 1,500 toned syllables recur across 40,000 characters
 def _toneless(pinyin: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", pinyin) if not unicodedata.combining(ch))
