@@ -20,8 +20,10 @@ from rapidfuzz.distance import Levenshtein
 from search_index.analysis import terms as analysis_terms
 from search_index.analysis.folding import fold_variants
 
-_LATIN_WORD = re.compile(r"(?<![:\w])([A-Za-z\u00C0-\u024F]{3,})(?![\w:])")
-_HAN_RUN = re.compile(rf"(?<![:\w])([{analysis_terms.HAN}]{{2,}})")
+# words of three or more letters, also after a field prefix (title:algoritms), but not a
+# field name itself (a word followed by a colon and more text)
+_LATIN_WORD = re.compile(r"(?<!\w)([A-Za-z\u00C0-\u024F]{3,})(?!\w)(?!:\S)")
+_HAN_RUN = re.compile(rf"([{analysis_terms.HAN}]{{2,}})")
 MAX_DISTANCE = 2
 # Han characters swapped per run (a longer query with more slips is left alone)
 MAX_HAN_FIXES = 2

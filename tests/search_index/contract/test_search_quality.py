@@ -160,3 +160,10 @@ def test_variant_characters_find_the_same_works(client, books):
     """钱钟书, 钱锺书 and 錢鍾書 find the same works."""
     answers = [set(found(api(client, q=q))) for q in ("钱钟书", "钱锺书", "錢鍾書")]
     assert answers[0] == answers[1] == answers[2] and books["q3"] in answers[0] and len(answers[0]) == 4
+
+
+def test_misspelt_words_after_a_field_or_before_a_colon_are_corrected(client, books):
+    """title:softwear and a pasted "Open softwear: a history" are corrected; field names are not."""
+    assert api(client, q="title:softwear")["suggestion"] == "title:software"
+    body = api(client, q="Open softwear: a history")
+    assert body["corrected_from"] == "Open softwear: a history" and books["p1"] in found(body)
