@@ -21,6 +21,7 @@ path is measured separately, at a smaller count).
 """
 import multiprocessing
 import os
+import random
 import resource
 import statistics
 import sys
@@ -31,11 +32,11 @@ from tqdm import tqdm
 
 from bench import search_data
 from consortium import create_app
-from consortium.demo.synthetic import isbn13
+from consortium.demo.synthetic import EN_WORDS, isbn13
 from consortium.ports import SEARCH
 from consortium.search.operations import get_backend, rebuild_index
 from consortium.server import tune_collector
-from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
+from search_index.whoosh_common.suggest import Vocabularies, closest_word, suggestion_for
 
 BACKENDS = ("whoosh", "whoosh-plain")
 QUERIES = [
@@ -83,7 +84,36 @@ def run(options) -> list[dict]:
                 rows += search_rows(backend, size, searches[backend])
             if len(searches) == len(BACKENDS):
                 rows += comparison_rows(size, searches)
-    return rows
+    return rows + vocabulary_rows()
+
+
+def vocabulary_rows(size: int = 500_000, segments: int = 6) -> list[dict]:
+    """Did-you-mean's word search alone over a vocabulary the size of a real million-work
+    catalogue's (the synthetic records use a few dozen Latin words): ``size`` generated
+    distinct words spread over ``segments`` segments' tables, as ``suggest.Vocabularies``
+    holds them."""
+    rng = random.Random(5)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = set(EN_WORDS)
+    while len(words) < size:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 14))))
+    tables = [{} for _ in range(segments)]
+    for n, word in enumerate(sorted(words)):
+        entry = tables[n % segments].setdefault((len(word), word[:1]), ([], []))
+        entry[0].append(word)
+        entry[1].append(1 + n % 50)
+    typed = [w for w in MISSPELT if w.isascii()]
+    times = []
+    for _round in range(ROUNDS):
+        for text in typed:
+            for word in text.split():
+                started = time.perf_counter()
+                closest_word(word, tables)
+                times.append((time.perf_counter() - started) * 1000)
+    return [{"suite": "search", "metric": f"did-you-mean word search {label}, {size:,} words in {segments} segments",
+             "value": _pct(times, pct), "unit": "ms", "target": 50 if label == "p95" else None,
+             "note": f"per misspelt word; load {os.getloadavg()[0]:.1f}"}
+            for label, pct in (("p50", 50), ("p95", 95))]
 
 
 def in_child(target, *args) -> dict:
