@@ -7,20 +7,26 @@ from member_sites.record.language import normalise_language
 from member_sites.record.text import clean_text
 from member_sites.record.xmlchars import strip_forbidden
 
+# values kept as the member wrote them: keys and links, never display text
+VERBATIM = frozenset({"local_id", "url"})
+
 
 def dedup(values) -> list:
     """The values in their first order, each once."""
     return list(dict.fromkeys(values))
 
 
-def _text(value: str) -> str | None:
-    return clean_text(strip_forbidden(value))
+def _text(value: str, decode: bool = True) -> str | None:
+    # stripped again after decoding: an escape such as "&#1;" names a forbidden character too
+    text = clean_text(strip_forbidden(value), decode=decode)
+    return clean_text(strip_forbidden(text), decode=False) if text else None
 
 
 def normalise_record(data: dict) -> dict:
     """Normalised copy of a validated record (identifiers canonical, text NFC and trimmed,
-    characters XML 1.0 forbids removed: ``checks`` refused them where they may not be)."""
-    out = {k: (_text(v) if isinstance(v, str) else v) for k, v in data.items()}
+    escapes decoded except in keys and links, characters XML 1.0 forbids removed: ``checks``
+    refused them where they may not be)."""
+    out = {k: (_text(v, decode=k not in VERBATIM) if isinstance(v, str) else v) for k, v in data.items()}
     out["authors"] = [a for a in (_text(x) for x in data.get("authors") or []) if a]
     out["subjects"] = [s for s in (_text(x) for x in data.get("subjects") or []) if s]
     out["isbns"] = dedup(normalise_isbn(x) for x in data.get("isbns") or [])
