@@ -14,4 +14,5 @@ def test_author_key_ignores_name_order_dates_and_punctuation():
 
 def test_match_key_is_folded_title_first_author_and_year():
     assert normalise.match_key("紅樓夢", ["曹雪芹"], 1982) == normalise.match_key("红楼梦 ", ["曹 雪芹"], 1982)
-    assert normalise.match_key("红楼梦", [], None) == "红楼梦||"
+    assert normalise.match_key("红楼梦", ["曹雪芹"], None) == "红楼梦|曹雪芹|"
+    assert normalise.match_key("红楼梦", [], None) is None  # a title alone names many works
