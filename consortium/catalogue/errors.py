@@ -3,7 +3,7 @@
 None carries HTTP: ``consortium.web.errors`` maps the consortium's kinds they also are
 (``CatalogueBusy`` is ``TemporarilyUnavailable``: 503 with ``Retry-After``).
 """
-from consortium.errors import ConsortiumError, Conflict, InvalidInput, PermissionDenied, TemporarilyUnavailable
+from consortium.errors import Conflict, ConsortiumError, InvalidInput, PermissionDenied, TemporarilyUnavailable
 
 
 class CatalogueError(ConsortiumError):

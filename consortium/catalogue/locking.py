@@ -56,6 +56,9 @@ class Concurrency:
     backoff: float = 0.1
 
 
+DEFAULT_CONCURRENCY = Concurrency()
+
+
 def stripes_of(keys: Iterable[tuple]) -> list[int]:
     """The sorted lock stripes of match keys such as ``("isbn", "978…")``."""
     return sorted({zlib.crc32(repr(key).encode()) % STRIPES for key in keys})

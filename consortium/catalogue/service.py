@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from consortium.accounts.models import Member
 from consortium.catalogue import locking, store, writes
-from consortium.catalogue.locking import Concurrency
+from consortium.catalogue.locking import DEFAULT_CONCURRENCY, Concurrency
 from consortium.catalogue.models import PushBatch
 from consortium.catalogue.schema import load_record
 from consortium.db.uow import UnitOfWork
@@ -53,7 +53,7 @@ class _Changes:
 
 
 def ingest_batch(session: Session, member: Member, raw_records: list, *, source: str = "api",
-                 max_batch: int = 1000, on_commit=None, concurrency: Concurrency = Concurrency()) -> BatchResult:
+                 max_batch: int = 1000, on_commit=None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> BatchResult:
     """Push a batch of records for one member; bad records are reported, good ones stored."""
     if len(raw_records) > max_batch:
         raise TooLarge(f"A batch may carry at most {max_batch} records; this one has {len(raw_records)}.")
@@ -178,7 +178,7 @@ def _work_ref(record: dict, work_id: int, matched_by: str) -> dict:
 
 
 def withdraw_holding(session: Session, member: Member, local_id: str, *, on_commit=None,
-                     concurrency: Concurrency = Concurrency()) -> int:
+                     concurrency: Concurrency = DEFAULT_CONCURRENCY) -> int:
     """Remove a member's holding; returns the work id it belonged to."""
     member_id, code = member.id, member.code
 

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from consortium.catalogue import matching, normalise, writes
-from consortium.catalogue.writes import H, W, WI, chunks
+from consortium.catalogue.writes import WI, H, W, chunks
 from consortium.db.columns import utcnow
 
 HOLDING_FIELDS = ("call_number", "location", "copies", "available", "url", "access", "coverage")

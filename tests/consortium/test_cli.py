@@ -3,6 +3,7 @@ import pytest
 from click.testing import CliRunner
 
 from consortium.cli import main
+from consortium.db.migrate import head_revision
 
 
 @pytest.fixture
@@ -18,8 +19,6 @@ def cli(tmp_path):
 
 
 def test_init_is_repeatable(cli):
-    from consortium.db.migrate import head_revision
-
     result = cli("init")
     assert result.exit_code == 0 and f"→ {head_revision()}" in result.output
 
