@@ -57,6 +57,7 @@ class Concurrency:
 
 
 DEFAULT_CONCURRENCY = Concurrency()
+BUSY = "The catalogue is busy with other changes; nothing of this request was kept. Send it again in a few seconds."
 
 
 def stripes_of(keys: Iterable[tuple]) -> list[int]:
@@ -121,8 +122,6 @@ def with_retry(session: Session, attempt: Callable[[], T], settings: Concurrency
             log.info("%s lost to a concurrent transaction (try %d of %d): %s", what, n, settings.tries,
                      str(exc).splitlines()[0][:200])
             if n == settings.tries:
-                raise CatalogueBusy(f"The catalogue is busy with other changes; send the {what} again "
-                                    f"in {settings.retry_after} seconds (nothing of it was kept).",
-                                    settings.retry_after) from exc
+                raise CatalogueBusy(BUSY, settings.retry_after) from exc
             time.sleep(random.uniform(0.5, 1.5) * settings.backoff * 2 ** (n - 1))
     raise AssertionError("unreachable")

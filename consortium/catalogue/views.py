@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 from consortium.accounts import service as accounts
 from consortium.catalogue import service as catalogue
 from consortium.catalogue import stats, works
+from consortium.catalogue.locking import Concurrency
 from consortium.db import get_session
 from consortium.jobs import get_jobs
 from consortium.web.api import bearer_key, cap_json_body
@@ -58,6 +59,13 @@ class PushResultSchema(Schema):
     works = WorkRefList()
 
 
+def concurrency_settings(app) -> Concurrency:
+    """How catalogue transactions wait and retry, from the ``CATALOGUE_*`` settings."""
+    config = app.config
+    return Concurrency(tries=int(config["CATALOGUE_TRIES"]), lock_timeout=float(config["CATALOGUE_LOCK_TIMEOUT"]),
+                       retry_after=int(config["CATALOGUE_RETRY_AFTER"]))
+
+
 @blp.before_request
 def _limit_body():
     cap_json_body()
@@ -73,7 +81,7 @@ def push_records(body, code):
     app = current_app._get_current_object()
     result = catalogue.ingest_batch(
         session, member, body["records"], max_batch=app.config["CONSORTIUM_MAX_BATCH"],
-        on_commit=lambda: get_jobs(app).wake("indexer"),
+        on_commit=lambda: get_jobs(app).wake("indexer"), concurrency=concurrency_settings(app),
     )
     return result.as_dict()
 
@@ -85,7 +93,8 @@ def withdraw_record(code, local_id):
     session = get_session()
     member = accounts.require_member_key(session, bearer_key(), code)
     app = current_app._get_current_object()
-    catalogue.withdraw_holding(session, member, local_id, on_commit=lambda: get_jobs(app).wake("indexer"))
+    catalogue.withdraw_holding(session, member, local_id, on_commit=lambda: get_jobs(app).wake("indexer"),
+                               concurrency=concurrency_settings(app))
     return None
 
 
