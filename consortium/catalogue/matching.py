@@ -11,7 +11,8 @@ Evidence, by kind of record:
 - a serial (journal, e-journal) joins a serial work sharing one of its ISSNs *and* spelling
   the same title (``normalise.serial_title_key``): providers give a journal's sections,
   country reports and successors the parent's ISSN, so the ISSN alone is not the title's.
-  Serials are never merged by a record (a row listing two journals' ISSNs joins one).
+  Serials are never merged by a record (a row listing two journals' ISSNs joins one), and a
+  serial of another title under the ISSN is another serial, not a doubt.
 - then the title + first author + year key (which needs an author or a year), refused where
   both sides carry ISBNs or ISSNs and share none, or state different edition numbers.
 
@@ -142,15 +143,15 @@ def _by_isbn(probe: Probe, candidates: list[Candidate], apart: frozenset) -> Mat
 
 
 def _by_issn(probe: Probe, candidates: list[Candidate]) -> MatchDecision:
+    # another title under the ISSN is another serial (a section, a report, a successor, or the
+    # series ISSN of a publisher's journals): apart with confidence, no review
     hits = [c for c in _compatible(probe.carrier, candidates) if c.serial and not set(probe.issns).isdisjoint(c.issns)]
     same = [c for c in hits if probe.serial_title and c.serial_title == probe.serial_title]
-    doubtful = tuple((c.id, "title") for c in hits
-                     if not normalise.titles_share_words(probe.title_words, c.title_words))
     if not same:
-        return MatchDecision(None, doubtful=doubtful)
+        return MatchDecision(None)
     first = probe.issns[0] if probe.issns else None
     target = min(same, key=lambda c: (first not in c.issns, c.id))
-    return MatchDecision(target.id, (), "issn", tuple(sorted(c.id for c in same)), doubtful)
+    return MatchDecision(target.id, (), "issn", tuple(sorted(c.id for c in same)))
 
 
 def _mergeable(a: Candidate, b: Candidate, apart: frozenset) -> bool:

@@ -26,6 +26,9 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*
 # a colon without the space before it ("OECD Economic Surveys: India") is part of the title
 _SUBTITLE_MARK = re.compile(r"\s+[:=]\s|\s+--\s|\s+[:=]$")
 _ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l", "der", "die", "das", "el", "los", "las", "il", "lo"})
+# what follows a colon when it describes the serial rather than naming a part of it
+_SERIAL_SUBTITLE = re.compile(r"(?i)(the|a|an|la|le|les|l'|der|die|das|el)\b|.*\b(journal|quarterly|magazine|bulletin|"
+                              r"newsletter|revue|zeitschrift|revista|rivista|periodical)\b")
 _TRAILING_ARTICLE = re.compile(r",\s*(the|a|an|le|la|les|l'|der|die|das|el|los|las|il|lo)\s*$", re.IGNORECASE)
 
 
@@ -79,6 +82,9 @@ def serial_title_key(title: str | None) -> str:
     India") keep what tells them apart."""
     text = _BRACKETED.sub(" ", title or "")
     text = _SUBTITLE_MARK.split(text, maxsplit=1)[0]
+    head, colon, rest = text.partition(":")
+    if colon and _SERIAL_SUBTITLE.match(rest.strip()):
+        text = head  # "Symposium: A Quarterly Journal …" is Symposium; "OECD Economic Surveys: India" stays
     words = fold_key(_TRAILING_ARTICLE.sub("", text.strip())).split()
     if words and words[0] in _ARTICLES:
         words = words[1:]

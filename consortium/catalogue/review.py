@@ -3,8 +3,8 @@ staff see them (how each was matched, the holding ids to split), and the audit t
 
 Librarians see the reviews and corrections of works their member holds; admins see all.
 """
-from sqlalchemy import exists, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import exists, func, or_
+from sqlmodel import Session, select
 
 from consortium.accounts.models import Member, User
 from consortium.catalogue.corrections import Actor, may_act_on

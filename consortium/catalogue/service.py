@@ -155,7 +155,7 @@ def _place(view: store.CatalogueView, record: dict, key: str | None, existing: d
         for pending in inserts.values():
             pending["work_id"] = target if pending["work_id"] == absorbed else pending["work_id"]
     view.attach(target, record, key)
-    for other, reason in decision.doubtful:
+    for other, reason in decision.doubtful[:1]:  # the oldest doubted work: one question per record
         doubts.append({"work_id": target, "other_id": other, "reason": reason, "member_id": view.member_id,
                        "local_id": record["local_id"], "identifier": _shared_identifier(record, view.works.get(other))})
     return target, decision.matched_by

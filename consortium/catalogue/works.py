@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.catalogue.models import CatalogueDecision, Holding, Work
+from consortium.catalogue.normalise import title_tokens
 from consortium.db.columns import as_aware
 from consortium.errors import UnknownWork, WorkMerged
 
@@ -12,6 +13,7 @@ WORK_FIELDS = ("id", "title", "subtitle", "edition", "authors", "publisher", "ye
                "isbns", "issns", "clc", "subjects", "summary")
 EDITION_FIELDS = ("id", "title", "subtitle", "edition", "publisher", "year", "format")
 MAX_OTHER_EDITIONS = 20
+MAX_FAMILY = 500  # works of one family weighed for the list
 
 
 def resolve_work(session: Session, work_id: int) -> Work:
@@ -76,13 +78,21 @@ def get_work(session: Session, work_id: int, home_member: str | None = None) -> 
 
 def other_editions(session: Session, work: Work) -> list[dict]:
     """Live, held works of the same title and first author (``Work.family_key``): its other
-    editions, kept apart by matching; newest first."""
+    editions, kept apart by matching. A classic has hundreds, so the closest come first: the
+    same publisher's, then those stating an edition, then the same language's, newest first."""
     if not work.family_key:
         return []
     held = exists().where(Holding.work_id == Work.id)
     rows = session.exec(select(Work).where(Work.family_key == work.family_key, Work.id != work.id,
                                            Work.merged_into_id.is_(None), held)
-                        .order_by(Work.year.desc().nulls_last(), Work.id).limit(MAX_OTHER_EDITIONS)).all()
+                        .order_by(Work.id).limit(MAX_FAMILY)).all()
+    publisher = title_tokens(work.publisher)
+
+    def closeness(other: Work):
+        return (not publisher.isdisjoint(title_tokens(other.publisher)), bool(other.edition),
+                other.language == work.language, other.year or 0, -other.id)
+
+    rows = sorted(rows, key=closeness, reverse=True)[:MAX_OTHER_EDITIONS]
     return [{name: getattr(row, name) for name in EDITION_FIELDS} for row in rows]
 
 
