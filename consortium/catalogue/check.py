@@ -132,6 +132,7 @@ def _move_stranded(session: Session, actor: Actor, stranded: dict, on_commit, co
     def attempt() -> int:
         with UnitOfWork(session) as uow:
             conn = session.connection()
+            locking.lock_keys(conn, (), concurrency.lock_timeout)
             target = _final(conn, stranded["work_id"])
             locking.lock_works(conn, [target])
             moved = conn.execute(writes.H.update().where(H.c.id == stranded["holding_id"],

@@ -55,6 +55,7 @@ def split_holding(session: Session, actor: Actor, holding_id: int, reason: str, 
     def attempt() -> dict:
         with UnitOfWork(session) as uow:
             conn = session.connection()
+            locking.lock_keys(conn, (), concurrency.lock_timeout)
             row = _holding(conn, holding_id)
             locking.lock_works(conn, [row.work_id])
             if _holding(conn, holding_id).work_id != row.work_id:  # moved by a push meanwhile
@@ -89,6 +90,7 @@ def merge_works(session: Session, actor: Actor, target_id: int, absorbed_id: int
     def attempt() -> dict:
         with UnitOfWork(session) as uow:
             conn = session.connection()
+            locking.lock_keys(conn, (), concurrency.lock_timeout)
             decision = _merge(conn, actor, target_id, absorbed_id, reason, review_id, pin)
             _after(uow, on_commit)
         session.expire_all()
@@ -125,6 +127,7 @@ def answer_review(session: Session, actor: Actor, review_id: int, answer: str, r
     def attempt() -> dict:
         with UnitOfWork(session) as uow:
             conn = session.connection()
+            locking.lock_keys(conn, (), concurrency.lock_timeout)
             review = conn.execute(select(REVIEW).where(REVIEW.c.id == review_id)).mappings().first()
             if review is None:
                 raise NotFound("There is no such review.", {"review_id": [str(review_id)]})

@@ -66,7 +66,8 @@ def stripes_of(keys: Iterable[tuple]) -> list[int]:
 
 
 def lock_keys(conn: Connection, keys: Iterable[tuple], lock_timeout: float) -> None:
-    """Take the locks of these keys for the rest of the transaction (the first statement)."""
+    """Take the locks of these keys for the rest of the transaction: its first statement (on
+    SQLite the database's write lock, whatever the keys)."""
     if conn.dialect.name == "sqlite":
         # a write statement takes SQLite's write lock (waiting up to the busy timeout)
         conn.execute(W.update().where(W.c.id == -1).values(id=W.c.id))
