@@ -22,7 +22,7 @@ from consortium.db.columns import utcnow
 from consortium.db.uow import UnitOfWork
 
 _COLUMNS = (W.c.id, W.c.carrier, W.c.format, W.c.isbns, W.c.issns, W.c.match_key, W.c.title, W.c.subtitle,
-            W.c.edition)
+            W.c.edition, W.c.publisher)
 
 
 @dataclass

@@ -14,7 +14,8 @@ Evidence, by kind of record:
   Serials are never merged by a record (a row listing two journals' ISSNs joins one), and a
   serial of another title under the ISSN is another serial, not a doubt.
 - then the title + first author + year key (which needs an author or a year), refused where
-  both sides carry ISBNs or ISSNs and share none, or state different edition numbers.
+  both sides carry ISBNs or ISSNs and share none, state different edition numbers, or name
+  different publishers (another publisher's edition, ``normalise.publishers_agree``).
 
 Works whose carriers conflict (print vs electronic vs audio-visual) are never matched or
 merged. No Flask, no database: callers pass candidates.
@@ -56,6 +57,7 @@ class Candidate:
     title_words: frozenset = frozenset()
     serial_title: str = ""
     edition: int | None = None
+    publisher: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,15 @@ class Probe:
     title_words: frozenset = frozenset()
     serial_title: str = ""
     edition: int | None = None
+    publisher: str = ""
 
 
 def probe_of(record: dict) -> Probe:
     return Probe(carrier_of(record.get("format")), frozenset(record.get("isbns") or ()),
                  tuple(record.get("issns") or ()), record.get("format") in SERIALS,
                  normalise.title_tokens(record.get("title"), record.get("subtitle")),
-                 normalise.serial_title_key(record.get("title")), normalise.edition_number(record.get("edition")))
+                 normalise.serial_title_key(record.get("title")), normalise.edition_number(record.get("edition")),
+                 normalise.publisher_key(record.get("publisher")))
 
 
 def candidate_of(work_id: int, work: dict) -> Candidate:
@@ -84,14 +88,16 @@ def candidate_of(work_id: int, work: dict) -> Candidate:
     return Candidate(work_id, work.get("carrier") or carrier_of(fmt), frozenset(work.get("isbns") or ()),
                      work.get("match_key"), tuple(work.get("issns") or ()), fmt in SERIALS,
                      normalise.title_tokens(work.get("title"), work.get("subtitle")),
-                     normalise.serial_title_key(work.get("title")), normalise.edition_number(work.get("edition")))
+                     normalise.serial_title_key(work.get("title")), normalise.edition_number(work.get("edition")),
+                     normalise.publisher_key(work.get("publisher")))
 
 
 def absorbed(candidate: Candidate, other: Candidate) -> Candidate:
     """``candidate`` after it absorbed ``other``: it carries both works' identifiers."""
     return Candidate(candidate.id, candidate.carrier, candidate.isbns | other.isbns, candidate.match_key,
                      candidate.issns + tuple(i for i in other.issns if i not in candidate.issns),
-                     candidate.serial, candidate.title_words, candidate.serial_title, candidate.edition)
+                     candidate.serial, candidate.title_words, candidate.serial_title, candidate.edition,
+                     candidate.publisher)
 
 
 @dataclass(frozen=True)
@@ -164,9 +170,11 @@ def _similarity(a: frozenset, b: frozenset) -> float:
 
 
 def _title_key_agrees(probe: Probe, c: Candidate) -> bool:
-    """A title key joins unless identifiers or editions say the two are different works."""
+    """A title key joins unless identifiers, editions or publishers say the two are different
+    editions (the same novel from Knopf and from Harvill Secker, 南海出版公司 and 時報文化)."""
     return (_disjoint_or_absent(probe.isbns, c.isbns) and _disjoint_or_absent(set(probe.issns), set(c.issns))
-            and not normalise.editions_differ(probe.edition, c.edition))
+            and not normalise.editions_differ(probe.edition, c.edition)
+            and normalise.publishers_agree(probe.publisher, c.publisher))
 
 
 def _disjoint_or_absent(a, b) -> bool:

@@ -22,6 +22,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
 # provider notes in brackets ("(via EBSCO Host)", "(formerly: …)", "[electronic resource]")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|（[^（）]*）|【[^【】]*】")
+# a bracketed note naming a language edition is part of the title: "Latin Trade (Spanish)"
+_LANGUAGE_EDITION = re.compile(r"(?i)\b(english|spanish|french|german|chinese|japanese|russian|portuguese|italian|"
+                               r"arabic|korean|edition|ed\.|ausg|édition|edición)\b")
 # ISBD marks before a subtitle (" : ") or a parallel title (" = "), and " -- " used alike;
 # a colon without the space before it ("OECD Economic Surveys: India") is part of the title
 _SUBTITLE_MARK = re.compile(r"\s+[:=]\s|\s+--\s|\s+[:=]$")
@@ -80,7 +83,7 @@ def serial_title_key(title: str | None) -> str:
     a subtitle after " : ", a parallel title after " = ", a leading or trailing article and
     stopwords gone. Sections ("JGR / A - Space Physics") and country reports ("OECD Economic Surveys:
     India") keep what tells them apart."""
-    text = _BRACKETED.sub(" ", title or "")
+    text = _BRACKETED.sub(lambda m: m.group(0) if _LANGUAGE_EDITION.search(m.group(0)) else " ", title or "")
     text = _SUBTITLE_MARK.split(text, maxsplit=1)[0]
     head, colon, rest = text.partition(":")
     if colon and _SERIAL_SUBTITLE.match(rest.strip()):
@@ -90,6 +93,29 @@ def serial_title_key(title: str | None) -> str:
         words = words[1:]
     # a single letter is kept: it tells sections apart ("Journal of Physics A" / "… B")
     return " ".join(w for w in words if len(w) == 1 or w not in STOPWORDS)
+
+
+# what every publisher's name says: left out so that the names themselves are compared
+_PUBLISHER_SUFFIXES = re.compile("出版总社|出版集团|出版公司|出版社|有限责任公司|有限公司|股份|书局|书店|书社|出版|公司|集团")
+_PUBLISHER_WORDS = frozenset("press publishing publishers publisher books book inc ltd llc co company corp group "
+                             "verlag gmbh plc editions editorial house the and of".split())
+
+
+def publisher_key(publisher: str | None) -> str:
+    """A publisher's name without what every publisher's name says: "译林出版社" → "译林",
+    "Bloomsbury Publishing PLC" → "bloomsbury"."""
+    folded = _PUBLISHER_SUFFIXES.sub(" ", fold_key(publisher))
+    return " ".join(w for w in folded.split() if w not in _PUBLISHER_WORDS)
+
+
+def publishers_agree(a: str, b: str) -> bool:
+    """Two publisher keys name one publisher when one's name holds the other's ("三联" in
+    "生活读书新知三联", "knopf" in "alfred a knopf"); a missing one gives no evidence."""
+    if not a or not b:
+        return True
+    words_a, words_b = set(a.split()), set(b.split())
+    compact_a, compact_b = a.replace(" ", ""), b.replace(" ", "")
+    return words_a <= words_b or words_b <= words_a or compact_a in compact_b or compact_b in compact_a
 
 
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,

@@ -20,7 +20,7 @@ from consortium.db.columns import utcnow
 
 HOLDING_FIELDS = ("call_number", "location", "copies", "available", "url", "access", "coverage")
 _CANDIDATE_COLUMNS = (W.c.id, W.c.carrier, W.c.format, W.c.isbns, W.c.issns, W.c.match_key, W.c.title, W.c.subtitle,
-                      W.c.edition)
+                      W.c.edition, W.c.publisher)
 _INSERT_WORK = insert(W).returning(W.c.id)  # built once: compiled once, executed with parameters
 
 

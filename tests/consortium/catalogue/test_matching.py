@@ -79,6 +79,16 @@ def test_a_title_key_refuses_another_edition_and_other_issns():
     assert decision.target_id is None
 
 
+def test_a_title_key_refuses_another_publishers_edition():
+    """1Q84 from Knopf and from Harvill Secker, same year: two editions; a publisher missing on
+    one side, or written differently, is no evidence against."""
+    novel = {"title": "1Q84", "authors": ["Murakami, Haruki"], "year": 2011, "format": "book"}
+    knopf = candidate_of(3, {**novel, "publisher": "Knopf"})
+    assert decide_match(probe_of({**novel, "publisher": "Harvill Secker"}), [], [], [knopf]).target_id is None
+    assert decide_match(probe_of(novel), [], [], [knopf]).target_id == 3
+    assert decide_match(probe_of({**novel, "publisher": "Alfred A. Knopf"}), [], [], [knopf]).target_id == 3
+
+
 def serial(work_id: int, title: str, issns=("0148-0227", "2156-2202"), fmt="ejournal") -> Candidate:
     return candidate_of(work_id, {"title": title, "format": fmt, "issns": list(issns)})
 

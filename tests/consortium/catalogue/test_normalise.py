@@ -69,6 +69,7 @@ def test_a_serial_title_key_ignores_provider_notes_subtitles_and_articles(a, b):
     ("OECD Economic Surveys: India", "OECD Economic Surveys: Bulgaria"),
     ("OECD Economic Surveys", "OECD Economic Surveys: India"),
     ("Journal of Mass Media Ethics", "Journal of Media Ethics (Formerly: Journal of Mass Media Ethics)"),
+    ("Latin Trade (Spanish) (via EBSCO Host)", "Latin trade (via EBSCO Host)"),
 ])
 def test_a_serial_title_key_keeps_sections_and_country_reports_apart(a, b):
     assert normalise.serial_title_key(a) != normalise.serial_title_key(b)
@@ -88,3 +89,14 @@ def test_title_words_never_include_a_stopword_or_a_single_letter(text):
     for token in normalise.title_tokens(text):
         assert token not in normalise.STOPWORDS and len(token) >= 1
         assert len(token) > 1 or "\u3400" <= token <= "\U0002ffff"
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("译林出版社", "上海译文出版社", False), ("天津人民出版社", "陕西师范大学出版总社", False),
+    ("人民文学出版社", "天津人民出版社", False), ("生活·读书·新知三联书店", "三联书店", True),
+    ("上海译文出版社", "上海译文", True), ("Knopf", "Alfred A. Knopf", True),
+    ("Bloomsbury", "Bloomsbury Publishing PLC", True), ("Oxford University Press", "Oxford Univ. Press", True),
+    ("Simon & Schuster", "Little, Brown", False), ("", "Knopf", True),
+])
+def test_publishers_are_compared_by_their_names_not_by_the_word_press(a, b, same):
+    assert normalise.publishers_agree(normalise.publisher_key(a), normalise.publisher_key(b)) is same

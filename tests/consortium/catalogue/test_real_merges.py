@@ -128,6 +128,32 @@ def test_spellings_of_one_journal_title_still_join(session, members, shared_data
     assert ingest_batch(session, members["C"], [{**rows[1], "local_id": "c-1"}]).works[0]["matched_by"] == "issn"
 
 
+def douban(shared_data, *subject_ids: str) -> list[dict]:
+    """Douban's rows of these books as a member's CSV export would carry them (no ISBNs)."""
+    import csv
+
+    wanted, records = set(subject_ids), {}
+    with open(shared_data / "chinese_books" / "douban30000" / "douban_tag_lists.csv", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["douban_subject_id"] in wanted and row["douban_subject_id"] not in records:
+                author = row["author_guess"].split("]")[-1].strip()
+                records[row["douban_subject_id"]] = {
+                    "local_id": f"db-{row['douban_subject_id']}", "title": row["title"], "authors": [author],
+                    "publisher": row["publisher_guess"], "year": int(row["pubdate_guess"][:4]), "format": "book"}
+    return [records[i] for i in subject_ids]
+
+
+def test_translations_from_other_publishers_stay_apart(session, members, shared_data):
+    """呼啸山庄 (2006) in 杨苡's translation from 译林 and 方平's from 上海译文; 人间失格 (2013)
+    from 天津人民 and 陕西师范大学: same title, author and year, different editions."""
+    yilin, yiwen, tianjin, shaanxi = douban(shared_data, "1033997", "1880829", "24226728", "25127404")
+    a = push_as(session, members["A"], [yilin, tianjin])
+    b = push_as(session, members["B"], [yiwen, shaanxi])
+    assert set(a.values()).isdisjoint(b.values())
+    same = push_as(session, members["C"], [yilin], prefix="c-")  # the same edition elsewhere joins
+    assert list(same.values()) == [a["db-1033997"]]
+
+
 def test_a_reused_isbn_is_listed_for_review_not_merged(session, members, shared_data):
     """Springer's ISBN 9780387095141: Saitō's 1979 "Spectral representations for Schrödinger
     operators" (Evergreen) and Askews' "Surgical anatomy and technique: a pocket manual"."""
