@@ -92,12 +92,22 @@ def candidate_of(work_id: int, work: dict) -> Candidate:
                      normalise.publisher_key(work.get("publisher")))
 
 
+def candidate_of_probe(work_id: int, probe: Probe, match_key: str | None) -> Candidate:
+    """The candidate a new work made from the probed record is (computed once, not again)."""
+    return Candidate(work_id, probe.carrier, probe.isbns, match_key, probe.issns, probe.serial, probe.title_words,
+                     probe.serial_title, probe.edition, probe.publisher)
+
+
+def with_identifiers(candidate: Candidate, isbns, issns) -> Candidate:
+    """``candidate`` also carrying these identifiers (a record attached to its work)."""
+    return Candidate(candidate.id, candidate.carrier, candidate.isbns.union(isbns), candidate.match_key,
+                     candidate.issns + tuple(i for i in issns if i not in candidate.issns), candidate.serial,
+                     candidate.title_words, candidate.serial_title, candidate.edition, candidate.publisher)
+
+
 def absorbed(candidate: Candidate, other: Candidate) -> Candidate:
     """``candidate`` after it absorbed ``other``: it carries both works' identifiers."""
-    return Candidate(candidate.id, candidate.carrier, candidate.isbns | other.isbns, candidate.match_key,
-                     candidate.issns + tuple(i for i in other.issns if i not in candidate.issns),
-                     candidate.serial, candidate.title_words, candidate.serial_title, candidate.edition,
-                     candidate.publisher)
+    return with_identifiers(candidate, other.isbns, other.issns)
 
 
 @dataclass(frozen=True)

@@ -147,8 +147,8 @@ def _place(view: store.CatalogueView, record: dict, key: str | None, existing: d
         target = view.final(existing["work_id"])
         view.attach(target, record, key)
         return target, existing["matched_by"]
-    decision = view.decide(record, key)
-    target = decision.target_id or view.new_work(record, key)
+    decision, probe = view.decide(record, key)
+    target = decision.target_id or view.new_work(record, key, probe)
     for absorbed in decision.absorb_ids:
         view.merge(absorbed, target)
         changes.merged(absorbed, target)

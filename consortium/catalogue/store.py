@@ -17,10 +17,13 @@ from sqlalchemy.engine import Connection
 from consortium.catalogue import matching, normalise, writes
 from consortium.catalogue.writes import WI, H, W, chunks
 from consortium.db.columns import utcnow
+from consortium.db.engine import as_stored_text, decode_json_texts
 
 HOLDING_FIELDS = ("call_number", "location", "copies", "available", "url", "access", "coverage")
-_CANDIDATE_COLUMNS = (W.c.id, W.c.carrier, W.c.format, W.c.isbns, W.c.issns, W.c.match_key, W.c.title, W.c.subtitle,
-                      W.c.edition, W.c.publisher)
+# the identifier lists as their stored JSON text, decoded in one go per row (``_remember``):
+# SQLAlchemy's JSON type decodes each value on its own, a tenth of a merging push
+_CANDIDATE_COLUMNS = (W.c.id, W.c.carrier, W.c.format, as_stored_text(W.c.isbns), as_stored_text(W.c.issns),
+                      W.c.match_key, W.c.title, W.c.subtitle, W.c.edition, W.c.publisher)
 _INSERT_WORK = insert(W).returning(W.c.id)  # built once: compiled once, executed with parameters
 
 
@@ -92,20 +95,21 @@ class CatalogueView:
 
     def _remember(self, row) -> None:
         if row["id"] not in self.works:
-            self.works[row["id"]] = matching.candidate_of(row["id"], row)
+            isbns, issns = decode_json_texts([row["isbns"], row["issns"]])
+            self.works[row["id"]] = matching.candidate_of(row["id"], {**row, "isbns": isbns, "issns": issns})
 
-    def decide(self, record: dict, key: str | None) -> matching.MatchDecision:
+    def decide(self, record: dict, key: str | None) -> tuple[matching.MatchDecision, matching.Probe]:
         by = {kind: self._candidates(self.by_ident[(kind, v)] for v in record.get(f"{kind}s") or [])
               for kind in ("isbn", "issn")}
         by_title = self._candidates([self.by_key[key]]) if key else []
-        return matching.decide_match(matching.probe_of(record), by["isbn"], by["issn"], by_title,
-                                     frozenset(self.apart))
+        probe = matching.probe_of(record)
+        return matching.decide_match(probe, by["isbn"], by["issn"], by_title, frozenset(self.apart)), probe
 
     def _candidates(self, id_sets: Iterable[set[int]]) -> list[matching.Candidate]:
         ids = sorted({i for ids in id_sets for i in ids})
         return [self.works[i] for i in ids]
 
-    def new_work(self, record: dict, key: str | None) -> int:
+    def new_work(self, record: dict, key: str | None, probe: matching.Probe) -> int:
         now = utcnow()
         values = {name: record.get(name) for name in writes.DERIVED_FIELDS}
         values["format"] = record.get("format") or "book"
@@ -119,7 +123,7 @@ class CatalogueView:
         else:
             self._pending.append({**values, "id": work_id})
         self.created[work_id] = values
-        self.works[work_id] = matching.candidate_of(work_id, values)
+        self.works[work_id] = matching.candidate_of_probe(work_id, probe, key)
         return work_id
 
     def attach(self, work_id: int, record: dict, key: str | None) -> None:
@@ -128,8 +132,8 @@ class CatalogueView:
             self.by_ident[ident].add(work_id)
         if key:
             self.by_key[key].add(work_id)
-        old = self.works[work_id]
-        self.works[work_id] = matching.absorbed(old, matching.candidate_of(work_id, record))
+        self.works[work_id] = matching.with_identifiers(self.works[work_id], record.get("isbns") or (),
+                                                        record.get("issns") or ())
         self.touch(work_id)
 
     def touch(self, work_id: int) -> None:
