@@ -96,9 +96,10 @@ def test_a_split_on_the_work_page_opens_the_new_work_and_the_record_page_says_wh
     staff_page = client.get(split.headers["Location"]).get_data(as_text=True)
     assert "馆员拆分" in staff_page and "我馆此册为影印本" in staff_page
     record = client.get(f"/works/{new_id}").get_data(as_text=True)
-    assert "匹配依据：" in record and "馆员拆分" in record and "我馆此册为影印本" in record
+    assert '<details class="matched-by">' in record and "匹配依据" in record
+    assert "馆员拆分 — 我馆此册为影印本" in record
     english = client.get(f"/works/{catalogue['shared']}?lang=en").get_data(as_text=True)
-    assert "Matched by:" in english and "no match: a new work" in english
+    assert "Matched by" in english and "(a-1): no match: a new work" in english
 
 
 def test_merge_on_the_page_needs_a_work_number(client, catalogue, session):
