@@ -13,6 +13,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from consortium import create_app
 from consortium.accounts.cli import keys_group, members_group, users_group
+from consortium.catalogue.cli import catalogue_group
 from consortium.db import get_engine
 from consortium.db.migrate import current_revision, upgrade
 from consortium.db.provision import ensure_database
@@ -118,6 +119,6 @@ def demo(host, port, no_serve, synthetic):
         serve_app(app, host, port, 8)
 
 
-for command in (members_group, keys_group, users_group, mail_group, sweep_command, reference_group,
+for command in (members_group, keys_group, users_group, catalogue_group, mail_group, sweep_command, reference_group,
                 index_group, worker):
     main.add_command(command)

@@ -64,3 +64,12 @@ class RateLimited(ConsortiumError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message, {"retry_after": [str(retry_after)]})
         self.retry_after = retry_after
+
+
+class TemporarilyUnavailable(ConsortiumError):
+    """The request lost to concurrent work more often than is worth retrying here: the client
+    should send it again after ``retry_after`` seconds (nothing of it was kept)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, {"retry_after": [str(retry_after)]})
+        self.retry_after = retry_after

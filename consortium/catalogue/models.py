@@ -14,6 +14,7 @@ class Work(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=1000)
     subtitle: str | None = Field(default=None, max_length=1000)
+    edition: str | None = Field(default=None, max_length=200)
     authors: list = Field(default_factory=list, sa_column=json_column(nullable=False))
     publisher: str | None = Field(default=None, max_length=500)
     year: int | None = None
@@ -26,6 +27,8 @@ class Work(SQLModel, table=True):
     summary: str | None = None
     # normalised title + first author + year, for records without shared identifiers
     match_key: str | None = Field(default=None, max_length=600, index=True)
+    # normalised title + first author: the works of one family, shown as "other editions"
+    family_key: str | None = Field(default=None, max_length=600, index=True)
     carrier: str = Field(default="print", max_length=16)
     # set when this work was absorbed by another: the id lives on as a redirect
     merged_into_id: int | None = Field(default=None, foreign_key="work.id", index=True)
@@ -57,6 +60,8 @@ class Holding(SQLModel, table=True):
     local_id: str = Field(max_length=200)
     work_id: int = Field(foreign_key="work.id", index=True)
     matched_by: str = Field(max_length=16)
+    # set when a librarian placed this holding (split or merge): later pushes keep it there
+    decision_id: int | None = Field(default=None, foreign_key="catalogue_decision.id")
     format: str = Field(default="book", max_length=16)
     call_number: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=200)
@@ -102,3 +107,55 @@ class PushBatch(SQLModel, table=True):
     rejected: int = 0
     rejections: list = Field(default_factory=list, sa_column=json_column(nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class CatalogueDecision(SQLModel, table=True):
+    """The audit trail of corrections to matching: a librarian's split, merge or "keep apart"
+    (with the reason), and the repairs of ``consortium catalogue check --repair``."""
+
+    __tablename__ = "catalogue_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=16)  # "split" | "merge" | "apart" | "repair"
+    # split: the work left and the new work; merge: the surviving work and the absorbed one
+    work_id: int = Field(foreign_key="work.id", index=True)
+    other_work_id: int | None = Field(default=None, foreign_key="work.id", index=True)
+    holding_member_id: int | None = Field(default=None, foreign_key="member.id")
+    holding_local_id: str | None = Field(default=None, max_length=200)
+    reason: str = Field(max_length=2000)
+    # who: a staff account (None for the check command), acting for a member (None: an admin)
+    user_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    actor: str = Field(max_length=254)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    review_id: int | None = Field(default=None, foreign_key="match_review.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class WorkApart(SQLModel, table=True):
+    """Two works a librarian keeps apart (a split, or a review answered "different works"):
+    no push merges them. ``work_a`` < ``work_b``; merges re-point the pair."""
+
+    __tablename__ = "work_apart"
+    __table_args__ = (UniqueConstraint("work_a", "work_b", name="uq_work_apart"),)
+    id: int | None = Field(default=None, primary_key=True)
+    work_a: int = Field(foreign_key="work.id", index=True)
+    work_b: int = Field(foreign_key="work.id", index=True)
+    decision_id: int | None = Field(default=None, foreign_key="catalogue_decision.id")
+
+
+class MatchReview(SQLModel, table=True):
+    """A doubtful match for a librarian: a record shared an identifier with a work but was not
+    joined to it (titles with nothing in common, different editions). One per pair of works."""
+
+    __tablename__ = "match_review"
+    __table_args__ = (UniqueConstraint("work_low", "work_high", name="uq_match_review_pair"),)
+    id: int | None = Field(default=None, primary_key=True)
+    # the pair, lower id first, as placed; both follow merges
+    work_low: int = Field(foreign_key="work.id", index=True)
+    work_high: int = Field(foreign_key="work.id", index=True)
+    reason: str = Field(max_length=16)  # "title" | "edition"
+    identifier: str | None = Field(default=None, max_length=40)  # "isbn:978…" shared by both
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    local_id: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="open", max_length=16, index=True)  # "open" | "merged" | "apart"
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+    resolved_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True))

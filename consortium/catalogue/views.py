@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from consortium.accounts import service as accounts
 from consortium.catalogue import service as catalogue
 from consortium.catalogue import stats, works
+from consortium.catalogue.locking import Concurrency
 from consortium.db import get_session
 from consortium.jobs import get_jobs
 from consortium.web.api import Blueprint, bearer_key, cap_json_body
@@ -51,6 +52,12 @@ class StatsSchema(Schema):
     holdings = fields.Integer()
 
 
+class DecisionSchema(Schema):
+    action = fields.String()
+    reason = fields.String()
+    created_at = fields.String(metadata={"description": "ISO 8601"})
+
+
 class WorkHoldingSchema(Schema):
     member = fields.String()
     member_name = fields.String()
@@ -66,7 +73,19 @@ class WorkHoldingSchema(Schema):
     coverage = fields.String(allow_none=True)
     acquired_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
     first_seen_at = fields.String(allow_none=True, metadata={"description": "ISO 8601"})
-    matched_by = fields.String()
+    matched_by = fields.String(metadata={"description": "isbn | issn | title | new | split | merge"})
+    decision = fields.Nested(DecisionSchema, allow_none=True,
+                             metadata={"description": "set when a librarian placed the holding"})
+
+
+class OtherEditionSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    subtitle = fields.String(allow_none=True)
+    edition = fields.String(allow_none=True)
+    publisher = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    format = fields.String()
 
 
 class WorkSchema(Schema):
@@ -85,7 +104,9 @@ class WorkSchema(Schema):
     clc = fields.String(allow_none=True)
     subjects = fields.List(fields.String())
     summary = fields.String(allow_none=True)
+    edition = fields.String(allow_none=True)
     holdings = fields.List(fields.Nested(WorkHoldingSchema))
+    other_editions = fields.List(fields.Nested(OtherEditionSchema))
 
 
 class PushResultSchema(Schema):
@@ -94,6 +115,13 @@ class PushResultSchema(Schema):
     unchanged = fields.Integer()
     rejected = fields.List(fields.Nested(RejectionSchema))
     works = WorkRefList()
+
+
+def concurrency_settings(app) -> Concurrency:
+    """How catalogue transactions wait and retry, from the ``CATALOGUE_*`` settings."""
+    config = app.config
+    return Concurrency(tries=int(config["CATALOGUE_TRIES"]), lock_timeout=float(config["CATALOGUE_LOCK_TIMEOUT"]),
+                       retry_after=int(config["CATALOGUE_RETRY_AFTER"]))
 
 
 @blp.before_request
@@ -111,7 +139,7 @@ def push_records(body, code):
     app = current_app._get_current_object()
     result = catalogue.ingest_batch(
         session, member, body["records"], max_batch=app.config["CONSORTIUM_MAX_BATCH"],
-        on_commit=lambda: get_jobs(app).wake("indexer"),
+        on_commit=lambda: get_jobs(app).wake("indexer"), concurrency=concurrency_settings(app),
     )
     return result.as_dict()
 
@@ -123,7 +151,8 @@ def withdraw_record(code, local_id):
     session = get_session()
     member = accounts.require_member_key(session, bearer_key(), code)
     app = current_app._get_current_object()
-    catalogue.withdraw_holding(session, member, local_id, on_commit=lambda: get_jobs(app).wake("indexer"))
+    catalogue.withdraw_holding(session, member, local_id, on_commit=lambda: get_jobs(app).wake("indexer"),
+                               concurrency=concurrency_settings(app))
     return None
 
 

@@ -22,6 +22,7 @@ STATUS_OF = (
     (domain.InvalidInput, 422),
     (domain.Conflict, 409),
     (domain.RateLimited, 429),
+    (domain.TemporarilyUnavailable, 503),
 )
 
 
@@ -79,7 +80,7 @@ def handle_domain_error(exc: domain.ConsortiumError):
     headers = None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="daodu"'}
-    elif isinstance(exc, domain.RateLimited):
+    elif isinstance(exc, (domain.RateLimited, domain.TemporarilyUnavailable)):
         headers = {"Retry-After": str(exc.retry_after)}
     return error_response(status, exc.message, exc.errors, headers)
 

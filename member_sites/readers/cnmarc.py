@@ -159,7 +159,7 @@ def map_unimarc(record) -> dict:
     out["url"] = next((u for u in urls if u.lower().startswith(("http://", "https://"))), None)
     out["format"] = _format(record)
     edition = record.get("205")
-    out["edition"] = strip_isbd(_sub(edition, "a", "b")) if edition is not None else None
+    out["edition"] = strip_isbd(_sub(edition, "a", "b"), keep_full_stop=True) if edition is not None else None
     _holdings(record, out)
     return out
 

@@ -179,8 +179,8 @@ def _url(record) -> str | None:
 def _edition(record, links) -> str | None:
     field = record.get("250")
     if field is None:
-        return strip_isbd(_sub(links["250"], "a", "b")) if "250" in links else None
-    return strip_isbd(_sub(_linked(field, links) or field, "a", "b"))
+        return strip_isbd(_sub(links["250"], "a", "b"), keep_full_stop=True) if "250" in links else None
+    return strip_isbd(_sub(_linked(field, links) or field, "a", "b"), keep_full_stop=True)
 
 
 def _local_id(record, out: dict, problems: list[str]) -> bool:

@@ -21,6 +21,9 @@ from member_sites.record.text import clean_text
 # C0/C1 controls: UNIMARC non-sorting marks (U+0088/U+0089), MARC21 NSB/NSE (U+0098/U+009C)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # ISBD punctuation left at the end of a MARC subfield: " /", " :", " ;", " =", ",", "."
+# the abbreviations an edition statement ends with ("2nd ed.", "3. Aufl.", "rev. and enl."):
+# their full stop is part of the word, not ISBD punctuation
+_ABBREVIATION_STOP = re.compile(r"(?i)\b(?:ed|eds|edn|rev|enl|corr|repr|impr|aufl|éd|ampl|augm|abr|print)\.$")
 _TRAILING_ISBD = re.compile(r"[\s/:;=,／：；＝，、]+$")
 _INITIAL_STOP = re.compile(r"(\b\w|\.\.)\.$")
 _LIST_FIELDS = names_of_kind("list")
@@ -37,13 +40,15 @@ def clean(value) -> str | None:
     return clean_text(_CONTROLS.sub("", unicodedata.normalize("NFC", str(value))))
 
 
-def strip_isbd(value) -> str | None:
-    """Drop trailing ISBD punctuation (and a final full stop that is not an initial's)."""
+def strip_isbd(value, keep_full_stop: bool = False) -> str | None:
+    """Drop trailing ISBD punctuation (and a final full stop that is not an initial's, unless
+    ``keep_full_stop`` and it ends an abbreviation: an edition statement's "2nd ed.")."""
     text = clean(value)
     if text is None:
         return None
     text = _TRAILING_ISBD.sub("", text)
-    if text.endswith(".") and not _INITIAL_STOP.search(text):
+    if text.endswith(".") and not (keep_full_stop and _ABBREVIATION_STOP.search(text)) \
+            and not _INITIAL_STOP.search(text):
         text = text[:-1]
     return clean(text)
 

@@ -112,6 +112,8 @@ FIELDS: tuple[Field, ...] = (
           doc="The member's own id of the record; pushes upsert by (member, local_id)."),
     Field("title", "str", required=True, min_length=1, max_length=1000),
     _text("subtitle", 1000),
+    _text("edition", 200, "The edition statement (MARC 250 $a, CNMARC 205 $a), e.g. \"2nd ed.\" or \"第2版\"; "
+                          "different editions stay different works."),
     Field("authors", "list", default=list, max_length=500, max_items=1000),
     _text("publisher", 500),
     Field("year", "int", allow_none=True, strict=False, minimum=MIN_YEAR, maximum=MAX_YEAR,

@@ -120,12 +120,12 @@ def test_a_batch_over_the_limit_changes_nothing(session, members):
 
 def test_a_failed_batch_rolls_back_and_logs_nothing(session, members, monkeypatch, backend):
     """A crash after the holdings were written leaves neither holdings, works nor change-log rows."""
-    from consortium.catalogue import store as catalogue_store
+    from consortium.catalogue import writes as catalogue_writes
 
     def disk_full(*_args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(catalogue_store, "write_change_log", disk_full)
+    monkeypatch.setattr(catalogue_writes, "write_change_log", disk_full)
     with pytest.raises(RuntimeError):
         ingest_batch(session, members["A"], [record("a-1", isbns=["9787020002207"]), record("a-2", title="史记")])
     assert session.exec(select(Holding)).first() is None

@@ -74,7 +74,7 @@ def _fill(app, session, members):
         {"local_id": "a1", "title": "红楼梦", "authors": ["曹雪芹"], "isbns": ["9787020002207"], "year": 1982,
          "acquired_on": "2026-03-01", "subjects": ["古典小说"], "clc": "I242.4"},
         {"local_id": "a2", "title": "A History of China", "authors": ["Fairbank"], "language": "en"},
-        {"local_id": "a3", "title": "石头记", "authors": ["曹雪芹"], "isbns": ["9787101003048"]}])
+        {"local_id": "a3", "title": "石头记（红楼梦）", "authors": ["曹雪芹"], "isbns": ["9787101003048"]}])
     ingest_batch(session, members["B"], [
         {"local_id": "b1", "title": "红楼梦", "authors": ["曹雪芹"], "isbns": ["9787020002207", "9787101003048"]},
         {"local_id": "b2", "title": "History of Science", "authors": ["Dampier"], "language": "en"}])

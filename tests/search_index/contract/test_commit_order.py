@@ -1,4 +1,6 @@
 """On PostgreSQL a change-log id can commit after a higher one: the indexer must not lose it."""
+import time
+
 import pytest
 from sqlmodel import Session
 
@@ -44,7 +46,7 @@ def test_a_change_committed_after_a_later_one_is_still_indexed(app, session, mem
 def test_a_gap_left_by_a_killed_transaction_closes_at_the_next_pass(app, session, members):
     """A transaction that took a change-log id keeps its gap open while it runs; once it is
     killed (as by a SIGKILL of its worker) PostgreSQL says every transaction that could hold
-    the id has ended, and the next pass closes the gap without waiting for the gap timeout."""
+    the id has ended, and the next passes close the gap without waiting for the gap timeout."""
     push_books(session, members)
     sync_index(app)
     engine = get_engine(app)
@@ -62,5 +64,11 @@ def test_a_gap_left_by_a_killed_transaction_closes_at_the_next_pass(app, session
         assert admin.exec_driver_sql(f"SELECT pg_terminate_backend({pid}, 10000)").scalar()
         admin.commit()
     doomed.invalidate()
-    sync_index(app)
+    # the horizon is the server's oldest running transaction: another database's (a parallel
+    # test's) may hold it back a moment, so a few passes are allowed, far below the gap timeout
+    for _attempt in range(20):
+        sync_index(app)
+        if status(app)["open_gaps"] == 0:
+            break
+        time.sleep(0.5)
     assert status(app)["open_gaps"] == 0 and check(app).clean

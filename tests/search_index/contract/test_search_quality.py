@@ -91,7 +91,9 @@ def test_no_unicode_query_answers_a_server_error(client, books, q):
 def test_a_merged_members_record_is_found_by_its_own_title_and_shown(client, session, members):
     """A record merged into a work under another title is found by its own title; the result
     names that title and its member, in the API and on the result page."""
-    lead = {"local_id": "s1", "title": "Kaibōgaku no kiso", "authors": ["Tanaka, Ichiro"], "isbns": ["9780387095141"],
+    # titles sharing a word: an ISBN shared by titles with nothing in common is a reused one
+    # and stays apart for a librarian's review (catalogue.matching)
+    lead = {"local_id": "s1", "title": "Anatomy for surgeons", "authors": ["Tanaka, Ichiro"], "isbns": ["9780387095141"],
             "year": 1979, "format": "book"}
     other = {"local_id": "s2", "title": "Surgical anatomy and technique", "subtitle": "a pocket manual",
              "authors": ["Skandalakis, Lee J."], "isbns": ["9780387095141"], "year": 2009, "format": "book"}
