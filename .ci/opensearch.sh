@@ -108,6 +108,8 @@ stop_node() {  # $1 node, $2 signal
 case "${1:-up}" in
   up|start)
     build
+    # `up` starts a throw-away cluster afresh (`start` brings back stopped nodes, data kept)
+    if [ "${1:-up}" = up ] && [ -z "$(for i in "${NODES[@]}"; do pid_of "$i"; done)" ]; then rm -rf "$DATA"; fi
     mkdir -p "$DATA"
     for i in "${NODES[@]}"; do start_node "$i"; done
     wait_green
