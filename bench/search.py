@@ -1,5 +1,7 @@
 """Search benchmarks (``python -m bench --only search [--size small|full]``): the same
-workload on every search backend (``whoosh`` and ``whoosh-plain``), side by side in one run.
+workload on every search backend (``whoosh`` and ``whoosh-plain``, and ``opensearch`` when
+``CONSORTIUM_OPENSEARCH_URL`` names a cluster: ``eval "$(bash .ci/opensearch.sh)"``), side by
+side in one run.
 
 Deterministic synthetic consortium (Chinese and English titles) held by five members with
 overlapping holdings. For each backend:
@@ -7,6 +9,8 @@ overlapping holdings. For each backend:
 * ingest: records/s end to end — pushed through the real HTTP push API into the database while
   the backend's writer follows the change log in its own process — and the writer's catch-up
   alone;
+* catch-up: the indexer following the change log of the whole catalogue from an empty index
+  (up to ``DAODU_BENCH_CATCH_UP_MAX`` works, 100,000 by default);
 * rebuild: the full rebuild of the index from the database by the backend, in a process of its
   own (``whoosh`` with ``SEARCH_INDEX_REBUILD_PROCS`` writer processes, ``whoosh-plain`` in
   one), with its peak memory;
@@ -26,17 +30,25 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
+from opensearchpy import OpenSearch
 from tqdm import tqdm
 
 from bench import search_data
 from consortium import create_app
+from consortium.db import new_session
 from consortium.demo.synthetic import isbn13
 from consortium.ports import SEARCH
-from consortium.search.operations import rebuild_index
+from consortium.search.checkpoint import Progress
+from consortium.search.indexer import save_progress
+from consortium.search.operations import prepare_writer_process, rebuild_index, sync_index
 from consortium.server import tune_collector
 
 BACKENDS = ("whoosh", "whoosh-plain")
+# Targets of the opensearch backend on this machine (issue #17): catch-up works/s, rebuild
+# of 1M works (s), search p95 with facets at 1M (ms).
+OPENSEARCH_TARGETS = {"catch_up": 5000, "rebuild_1m": 300, "p95_1m": 50}
 QUERIES = [
     {"q": "数据"}, {"q": "计算机网络"}, {"q": "中國歷史"}, {"q": "经济学 管理"},
     {"q": "algorithms"}, {"q": "data structures"}, {"q": "modern history"}, {"q": "quantum theory"},
@@ -56,21 +68,58 @@ def sizes_for(options) -> list[int]:
     return [10_000] if options.size == "small" else [100_000, 1_000_000]
 
 
+def backends() -> tuple[str, ...]:
+    """The Whoosh backends, and ``opensearch`` when a cluster is configured
+    (``CONSORTIUM_OPENSEARCH_URL``); ``DAODU_BENCH_SEARCH_BACKENDS=a,b`` chooses."""
+    chosen = os.environ.get("DAODU_BENCH_SEARCH_BACKENDS")
+    if chosen:
+        return tuple(name.strip() for name in chosen.split(","))
+    return BACKENDS + (("opensearch",) if os.environ.get(search_data.OPENSEARCH_URL_ENV) else ())
+
+
 def run(options) -> list[dict]:
     rows = []
     push_count = int(os.environ.get("DAODU_BENCH_SEARCH_PUSH") or (2_000 if options.size == "small" else 10_000))
-    for backend in BACKENDS:
+    catch_up_most = int(os.environ.get("DAODU_BENCH_CATCH_UP_MAX") or 100_000)
+    for backend in backends():
         rows += search_data.measure_ingest(push_count, backend)
     for size in sizes_for(options):
         with tempfile.TemporaryDirectory(prefix="daodu-bench-search-") as tmp:
             search_data.bulk_fill(search_data.make_app(tmp), size)
             searches = {}
-            for backend in BACKENDS:
-                rows += measure_rebuild(tmp, backend, size)
-                searches[backend] = in_child(_probe, tmp, backend)
-                rows += search_rows(backend, size, searches[backend])
+            try:
+                for backend in backends():
+                    if size <= catch_up_most:
+                        rows += measure_catch_up(tmp, backend, size)
+                    rows += measure_rebuild(tmp, backend, size)
+                    searches[backend] = in_child(_probe, tmp, backend)
+                    rows += search_rows(backend, size, searches[backend])
+            finally:
+                search_data.drop_opensearch_indices(tmp)
             rows += comparison_rows(size, searches)
     return rows
+
+
+def measure_catch_up(tmp: str, backend: str, size: int) -> list[dict]:
+    """The indexer following a change log of ``size`` new works from an empty index (a
+    deployment's first start), in a process of its own as ``consortium worker`` runs it."""
+    result = in_child(_catch_up, tmp, backend)
+    target = OPENSEARCH_TARGETS["catch_up"] if backend == "opensearch" else None
+    return [{"suite": "search", "metric": f"{backend}: indexer catch-up from empty, {size:,} works",
+             "value": result["works"] / result["seconds"], "unit": "works/s", "target": target,
+             "note": f"{result['seconds']:.1f} s, {result['batches']} batches; CPU of the writer "
+                     f"{result['cpu']:,.0f}s ({os.getloadavg()[0]:.1f} load)"}]
+
+
+def _catch_up(tmp: str, backend: str, queue) -> None:
+    app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
+    with new_session(app) as session:  # from the start of the change log (another backend may have run)
+        save_progress(session, Progress())
+    prepare_writer_process()
+    cpu_before, started = _cpu_seconds(), time.perf_counter()
+    report = sync_index(app)
+    queue.put({"works": report.updated, "seconds": time.perf_counter() - started, "batches": report.batches,
+               "cpu": _cpu_seconds() - cpu_before})
 
 
 def in_child(target, *args) -> dict:
@@ -88,17 +137,48 @@ def in_child(target, *args) -> dict:
 
 def measure_rebuild(tmp: str, backend: str, size: int) -> list[dict]:
     result = in_child(_rebuild, tmp, backend, size)
-    target = 600 if size >= 1_000_000 and backend == "whoosh" else None
+    target = None
+    if size >= 1_000_000:
+        target = {"whoosh": 600, "opensearch": OPENSEARCH_TARGETS["rebuild_1m"]}.get(backend)
+    cluster = f"; cluster {cluster_memory()}" if backend == "opensearch" else ""
     return [{"suite": "search", "metric": f"{backend}: full rebuild, {size:,} works ({result['procs']} procs)",
              "value": result["seconds"], "unit": "s", "target": target,
-             "note": f"{result['works'] / result['seconds']:,.0f} works/s; CPU {result['cpu']:,.0f}s in all processes; "
-                     f"largest process {result['peak_mb']:,.0f} MB ({os.getloadavg()[0]:.1f} load)"}]
+             "note": f"{result['works'] / result['seconds']:,.0f} works/s; CPU {result['cpu']:,.0f}s in our processes; "
+                     f"largest process {result['peak_mb']:,.0f} MB{cluster} ({os.getloadavg()[0]:.1f} load)"}]
+
+
+def cluster_memory() -> str:
+    """The OpenSearch nodes' heap in use and the indices' size on disk (primaries and replicas)."""
+    client = OpenSearch(os.environ[search_data.OPENSEARCH_URL_ENV].split(","), timeout=60)
+    try:
+        nodes = client.nodes.stats(metric="jvm,indices")["nodes"].values()
+        heap = sum(n["jvm"]["mem"]["heap_used_in_bytes"] for n in nodes) / 2**20
+        heap_max = sum(n["jvm"]["mem"]["heap_max_in_bytes"] for n in nodes) / 2**20
+        store = sum(n["indices"]["store"]["size_in_bytes"] for n in nodes) / 2**20
+    finally:
+        client.close()
+    return (f"{len(nodes)} nodes, heap {heap:,.0f} of {heap_max:,.0f} MB, resident {node_rss_mb():,.0f} MB, "
+            f"indices on disk {store:,.0f} MB")
+
+
+def node_rss_mb() -> float:
+    """Resident memory of the test cluster's JVMs (.ci/opensearch.sh's pid files; 0 when the
+    cluster is not that one)."""
+    folder = Path(os.environ.get("OPENSEARCH_DATA_DIR", "/tmp/daodu-opensearch"))
+    total = 0.0
+    for pid_file in folder.glob("node-*.pid"):
+        try:
+            status = Path(f"/proc/{pid_file.read_text().strip()}/status").read_text()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+    return total
 
 
 def _rebuild(tmp: str, backend: str, size: int, queue) -> None:
     """A rebuild as ``consortium index rebuild`` runs it, in this process (and its writers)."""
     app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
-    procs = app.config["SEARCH_INDEX_REBUILD_PROCS"] if backend == "whoosh" else 1
+    procs = app.config["SEARCH_INDEX_REBUILD_PROCS"] if backend in ("whoosh", "opensearch") else 1
     bar = tqdm(total=size, unit="works", desc=f"{backend} rebuild {size:,}", file=sys.stderr, mininterval=2)
     cpu_before = _cpu_seconds()
     report = rebuild_index(app, progress=lambda done, total: bar.update(done - bar.n))
@@ -122,7 +202,8 @@ def _probe(tmp: str, backend: str, queue) -> None:
     before = memory_mb()
     port = app.extensions[SEARCH]
     wall, cpu = _timed(lambda params: port.search(dict(params, per_page=20)))
-    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb()})
+    cluster = cluster_memory() if backend == "opensearch" else None
+    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb(), "cluster": cluster})
 
 
 def memory_mb() -> dict[str, float]:
@@ -155,7 +236,7 @@ def _pct(samples: list[float], pct: int) -> float:
 
 
 def search_rows(backend: str, size: int, result: dict) -> list[dict]:
-    target = 50 if size < 1_000_000 else 150
+    target = 50 if size < 1_000_000 or backend == "opensearch" else 150
     rows = [{"suite": "search", "metric": f"{backend}: search {label}, {size:,} works, facets ({len(QUERIES)} queries)",
              "value": _pct(result["wall"], pct), "unit": "ms", "target": target if label == "p95" else None,
              "note": f"CPU {_pct(result['cpu'], pct):.1f} ms; load {os.getloadavg()[0]:.1f}"}
@@ -164,12 +245,15 @@ def search_rows(backend: str, size: int, result: dict) -> list[dict]:
     rows.append({"suite": "search", "metric": f"{backend}: web process memory after the queries, {size:,} works",
                  "value": after["RssAnon"], "unit": "MB anon",
                  "note": f"mapped files (RssFile) {after['RssFile']:,.0f} MB; app built, before the first query: "
-                         f"anon {before['RssAnon']:,.0f} MB, files {before['RssFile']:,.0f} MB"})
+                         f"anon {before['RssAnon']:,.0f} MB, files {before['RssFile']:,.0f} MB"
+                         + (f"; cluster {result['cluster']}" if result.get("cluster") else "")})
     return rows
 
 
 def comparison_rows(size: int, searches: dict) -> list[dict]:
-    fast, plain = searches["whoosh"], searches["whoosh-plain"]
-    return [{"suite": "search", "metric": f"whoosh-plain / whoosh search {label}, {size:,} works",
-             "value": _pct(plain["wall"], pct) / _pct(fast["wall"], pct), "unit": "x"}
+    """Each backend's p50/p95 against ``whoosh``'s, when both ran."""
+    fast = searches.get("whoosh")
+    return [{"suite": "search", "metric": f"{backend} / whoosh search {label}, {size:,} works",
+             "value": _pct(result["wall"], pct) / _pct(fast["wall"], pct), "unit": "x"}
+            for backend, result in searches.items() if fast and backend != "whoosh"
             for label, pct in (("p50", 50), ("p95", 95))]
