@@ -23,7 +23,8 @@ _BY_ID = {"id": "asc"}
 SORTS = {
     "relevance": [{"_score": "desc"}, _BY_ID],
     "newest": [{"acquired": "desc"}, _BY_ID],
-    "year": [{"year": {"order": "desc", "missing": "_last"}}, _BY_ID],
+    # undated works first, as the Whoosh backends order them (their missing year sorts high)
+    "year": [{"year": {"order": "desc", "missing": "_first"}}, _BY_ID],
     "title": [{"title_sort": "asc"}, _BY_ID],
 }
 
