@@ -90,25 +90,34 @@ def run(options) -> list[dict]:
             try:
                 for backend in backends():
                     if size <= catch_up_most:
-                        rows += measure_catch_up(tmp, backend, size)
-                    rows += measure_rebuild(tmp, backend, size)
+                        rows += shown(measure_catch_up(tmp, backend, size))
+                    rows += shown(measure_rebuild(tmp, backend, size))
                     searches[backend] = in_child(_probe, tmp, backend)
-                    rows += search_rows(backend, size, searches[backend])
+                    rows += shown(search_rows(backend, size, searches[backend]))
             finally:
                 search_data.drop_opensearch_indices(tmp)
             rows += comparison_rows(size, searches)
     return rows
 
 
+def shown(rows: list[dict]) -> list[dict]:
+    """Rows printed as they are measured (a 1M run takes long; the table comes at the end)."""
+    for row in rows:
+        print(f"   {row['metric']}: {row['value']:,.1f} {row['unit']} ({row.get('note', '')})", flush=True)
+    return rows
+
+
 def measure_catch_up(tmp: str, backend: str, size: int) -> list[dict]:
     """The indexer following a change log of ``size`` new works from an empty index (a
     deployment's first start), in a process of its own as ``consortium worker`` runs it."""
+    cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
     result = in_child(_catch_up, tmp, backend)
+    cluster_cpu = cluster_cpu_note(backend, cpu_before, max(1, result["works"]), "work")
     target = OPENSEARCH_TARGETS["catch_up"] if backend == "opensearch" else None
     return [{"suite": "search", "metric": f"{backend}: indexer catch-up from empty, {size:,} works",
              "value": result["works"] / result["seconds"], "unit": "works/s", "target": target,
              "note": f"{result['seconds']:.1f} s, {result['batches']} batches; CPU of the writer "
-                     f"{result['cpu']:,.0f}s ({os.getloadavg()[0]:.1f} load)"}]
+                     f"{result['cpu']:,.0f}s{cluster_cpu} ({os.getloadavg()[0]:.1f} load)"}]
 
 
 def _catch_up(tmp: str, backend: str, queue) -> None:
@@ -136,7 +145,9 @@ def in_child(target, *args) -> dict:
 
 
 def measure_rebuild(tmp: str, backend: str, size: int) -> list[dict]:
+    cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
     result = in_child(_rebuild, tmp, backend, size)
+    cluster_cpu = cluster_cpu_note(backend, cpu_before, result["works"], "work")
     target = None
     if size >= 1_000_000:
         target = {"whoosh": 600, "opensearch": OPENSEARCH_TARGETS["rebuild_1m"]}.get(backend)
@@ -144,7 +155,23 @@ def measure_rebuild(tmp: str, backend: str, size: int) -> list[dict]:
     return [{"suite": "search", "metric": f"{backend}: full rebuild, {size:,} works ({result['procs']} procs)",
              "value": result["seconds"], "unit": "s", "target": target,
              "note": f"{result['works'] / result['seconds']:,.0f} works/s; CPU {result['cpu']:,.0f}s in our processes; "
-                     f"largest process {result['peak_mb']:,.0f} MB{cluster} ({os.getloadavg()[0]:.1f} load)"}]
+                     f"largest process {result['peak_mb']:,.0f} MB{cluster}{cluster_cpu} ({os.getloadavg()[0]:.1f} load)"}]
+
+
+def cluster_cpu_ms() -> float:
+    """CPU milliseconds the cluster's nodes have used so far (a difference of two readings is
+    what an operation cost the cluster, whatever else the machine was running)."""
+    client = OpenSearch(os.environ[search_data.OPENSEARCH_URL_ENV].split(","), timeout=60)
+    try:
+        return sum(n["process"]["cpu"]["total_in_millis"] for n in client.nodes.stats(metric="process")["nodes"].values())
+    finally:
+        client.close()
+
+
+def cluster_cpu_note(backend: str, before: float | None, count: int, per: str) -> str:
+    if backend != "opensearch" or before is None:
+        return ""
+    return f"; cluster CPU {(cluster_cpu_ms() - before) / count:,.2f} ms per {per}"
 
 
 def cluster_memory() -> str:
@@ -201,9 +228,12 @@ def _probe(tmp: str, backend: str, queue) -> None:
     app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
     before = memory_mb()
     port = app.extensions[SEARCH]
+    cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
     wall, cpu = _timed(lambda params: port.search(dict(params, per_page=20)))
+    cluster_cpu = cluster_cpu_note(backend, cpu_before, len(wall) + len(QUERIES), "search")
     cluster = cluster_memory() if backend == "opensearch" else None
-    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb(), "cluster": cluster})
+    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb(), "cluster": cluster,
+               "cluster_cpu": cluster_cpu})
 
 
 def memory_mb() -> dict[str, float]:
@@ -239,7 +269,8 @@ def search_rows(backend: str, size: int, result: dict) -> list[dict]:
     target = 50 if size < 1_000_000 or backend == "opensearch" else 150
     rows = [{"suite": "search", "metric": f"{backend}: search {label}, {size:,} works, facets ({len(QUERIES)} queries)",
              "value": _pct(result["wall"], pct), "unit": "ms", "target": target if label == "p95" else None,
-             "note": f"CPU {_pct(result['cpu'], pct):.1f} ms; load {os.getloadavg()[0]:.1f}"}
+             "note": f"CPU {_pct(result['cpu'], pct):.1f} ms{result.get('cluster_cpu') or ''}; "
+                     f"load {os.getloadavg()[0]:.1f}"}
             for label, pct in (("p50", 50), ("p95", 95))]
     before, after = result["before"], result["after"]
     rows.append({"suite": "search", "metric": f"{backend}: web process memory after the queries, {size:,} works",
