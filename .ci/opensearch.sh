@@ -15,15 +15,16 @@
 # $OPENSEARCH_DATA_DIR. Production runs the official OpenSearch distribution (README).
 #
 # Environment (defaults): OPENSEARCH_CACHE_DIR (~/.cache/daodu-opensearch),
-# OPENSEARCH_DATA_DIR (/tmp/daodu-opensearch), OPENSEARCH_HTTP_PORT (39201, then +1 a node),
-# OPENSEARCH_TRANSPORT_PORT (39301), OPENSEARCH_HEAP (384m), OPENSEARCH_PROCESSORS (2),
-# OPENSEARCH_CLUSTER_NAME (daodu-test), OPENSEARCH_WAIT_SECONDS (300).
+# OPENSEARCH_DATA_DIR (/tmp/daodu-opensearch), OPENSEARCH_HTTP_PORT (19201, then +1 a node),
+# OPENSEARCH_TRANSPORT_PORT (19301), OPENSEARCH_HEAP (384m), OPENSEARCH_PROCESSORS (2),
+# OPENSEARCH_CLUSTER_NAME (daodu-test), OPENSEARCH_WAIT_SECONDS (300). The ports lie below
+# Linux's ephemeral range (32768–60999), so no outgoing connection can hold one at start.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/opensearch" && pwd)
 CACHE=${OPENSEARCH_CACHE_DIR:-$HOME/.cache/daodu-opensearch}
 DATA=${OPENSEARCH_DATA_DIR:-/tmp/daodu-opensearch}
-HTTP_BASE=${OPENSEARCH_HTTP_PORT:-39201}
-TRANSPORT_BASE=${OPENSEARCH_TRANSPORT_PORT:-39301}
+HTTP_BASE=${OPENSEARCH_HTTP_PORT:-19201}
+TRANSPORT_BASE=${OPENSEARCH_TRANSPORT_PORT:-19301}
 HEAP=${OPENSEARCH_HEAP:-384m}
 PROCESSORS=${OPENSEARCH_PROCESSORS:-2}
 CLUSTER=${OPENSEARCH_CLUSTER_NAME:-daodu-test}

@@ -21,10 +21,12 @@ LOAD_SECONDS_AFTER_KILL = 20.0
 def faulty_cluster(tmp_path_factory):
     """A cluster these tests may break; every test leaves it whole (all nodes up, green)."""
     cluster.require_launcher()
-    own = cluster.PrivateCluster(str(tmp_path_factory.mktemp("faults-cluster")), 39211, 39311, "daodu-faults")
-    own.up()
-    yield own
-    own.stop()
+    own = cluster.PrivateCluster(str(tmp_path_factory.mktemp("faults-cluster")), 19211, 19311, "daodu-faults")
+    try:
+        own.up()
+        yield own
+    finally:
+        own.stop()
 
 
 @pytest.fixture
