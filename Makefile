@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 
-.PHONY: install run test test-fast lint bench refresh-constraints clean
+.PHONY: install run test test-fast lint bench deploy-check soak screenshots refresh-constraints clean
 
 $(STAMP): setup.cfg pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,20 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The production shape on loopback (PostgreSQL, two web processes, a worker, SMTP) and the
+# journeys' API checks against it (docs/deploy.md).
+deploy-check: install
+	$(BIN)/python -m bench.deploy_check
+
+# Ten minutes of members pushing, readers searching and asking, liaisons answering, with the
+# worker and a web process killed at random (PostgreSQL, loopback; not part of `make test`).
+soak: install
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+
+# Every page of tests/site_tour.py in zh-CN and English at desktop and phone width, for a reviewer.
+screenshots: install
+	$(BIN)/python -m tests.site_tour screenshots screenshots
 
 # Newest versions setup.cfg allows, installed into a throw-away environment, written down.
 refresh-constraints:

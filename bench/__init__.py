@@ -12,6 +12,9 @@ SUITES = [
     "bench.clock_redaction",
     "bench.member_sites",
     "bench.member_sync",
+    "bench.member_hostile",
+    "bench.member_census",
     "bench.feeds",
     "bench.search",
+    "bench.search_recall",
 ]

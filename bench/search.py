@@ -25,6 +25,7 @@ path is measured separately, at a smaller count).
 """
 import multiprocessing
 import os
+import random
 import resource
 import statistics
 import sys
@@ -38,12 +39,13 @@ from tqdm import tqdm
 from bench import search_data
 from consortium import create_app
 from consortium.db import new_session
-from consortium.demo.synthetic import isbn13
+from consortium.demo.synthetic import EN_WORDS, isbn13
 from consortium.ports import SEARCH
 from consortium.search.checkpoint import Progress
 from consortium.search.indexer import save_progress
-from consortium.search.operations import prepare_writer_process, rebuild_index, sync_index
+from consortium.search.operations import get_backend, prepare_writer_process, rebuild_index, sync_index
 from consortium.server import tune_collector
+from search_index.whoosh_common.suggest import Vocabularies, closest_word, suggestion_for
 
 BACKENDS = ("whoosh", "whoosh-plain")
 # Targets of the opensearch backend on this machine (issue #17): catch-up works/s, rebuild
@@ -58,6 +60,10 @@ QUERIES = [
     {"q": "法律 政治", "clc": "D"},
 ]
 ROUNDS = 5
+# misspellings of words the synthetic titles use (Latin: one or two edits; Chinese: a
+# character typed as a homophone), each answered by did-you-mean alone
+MISSPELT = ["algoritms", "strucutres", "quantm theroy", "histroy of", "enginering", "netwroks design",
+            "计算机网洛", "经计学", "数据结沟", "历使"]
 
 
 def sizes_for(options) -> list[int]:
@@ -79,9 +85,10 @@ def backends() -> tuple[str, ...]:
 
 def run(options) -> list[dict]:
     rows = []
-    push_count = int(os.environ.get("DAODU_BENCH_SEARCH_PUSH") or (2_000 if options.size == "small" else 10_000))
+    push = os.environ.get("DAODU_BENCH_SEARCH_PUSH")
+    push_count = int(push) if push else (2_000 if options.size == "small" else 10_000)
     catch_up_most = int(os.environ.get("DAODU_BENCH_CATCH_UP_MAX") or 100_000)
-    for backend in backends():
+    for backend in backends() if push_count else ():
         rows += search_data.measure_ingest(push_count, backend)
     for size in sizes_for(options):
         with tempfile.TemporaryDirectory(prefix="daodu-bench-search-") as tmp:
@@ -97,7 +104,36 @@ def run(options) -> list[dict]:
             finally:
                 search_data.drop_opensearch_indices(tmp)
             rows += comparison_rows(size, searches)
-    return rows
+    return rows + vocabulary_rows()
+
+
+def vocabulary_rows(size: int = 500_000, segments: int = 6) -> list[dict]:
+    """Did-you-mean's word search alone over a vocabulary the size of a real million-work
+    catalogue's (the synthetic records use a few dozen Latin words): ``size`` generated
+    distinct words spread over ``segments`` segments' tables, as ``suggest.Vocabularies``
+    holds them."""
+    rng = random.Random(5)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = set(EN_WORDS)
+    while len(words) < size:
+        words.add("".join(rng.choice(letters) for _ in range(rng.randint(3, 14))))
+    tables = [{} for _ in range(segments)]
+    for n, word in enumerate(sorted(words)):
+        entry = tables[n % segments].setdefault((len(word), word[:1]), ([], []))
+        entry[0].append(word)
+        entry[1].append(1 + n % 50)
+    typed = [w for w in MISSPELT if w.isascii()]
+    times = []
+    for _round in range(ROUNDS):
+        for text in typed:
+            for word in text.split():
+                started = time.perf_counter()
+                closest_word(word, tables)
+                times.append((time.perf_counter() - started) * 1000)
+    return [{"suite": "search", "metric": f"did-you-mean word search {label}, {size:,} words in {segments} segments",
+             "value": _pct(times, pct), "unit": "ms", "target": 50 if label == "p95" else None,
+             "note": f"per misspelt word; load {os.getloadavg()[0]:.1f}"}
+            for label, pct in (("p50", 50), ("p95", 95))]
 
 
 def shown(rows: list[dict]) -> list[dict]:
@@ -232,8 +268,28 @@ def _probe(tmp: str, backend: str, queue) -> None:
     wall, cpu = _timed(lambda params: port.search(dict(params, per_page=20)))
     cluster_cpu = cluster_cpu_note(backend, cpu_before, len(wall) + len(QUERIES), "search")
     cluster = cluster_memory() if backend == "opensearch" else None
+    suggest = _time_suggestions(get_backend(app).reader())
     queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb(), "cluster": cluster,
-               "cluster_cpu": cluster_cpu})
+               "cluster_cpu": cluster_cpu, **suggest})
+
+
+def _time_suggestions(reader) -> dict:
+    """Milliseconds of did-you-mean alone for each misspelling (after the first call, which
+    reads each segment's words once per process: timed apart)."""
+    searcher = reader.reader.searcher()
+    started = time.perf_counter()
+    first = suggestion_for(searcher, MISSPELT[0], Vocabularies())
+    first_ms = (time.perf_counter() - started) * 1000
+    for typed in MISSPELT:  # warm-up: the homophone table loads once per process
+        suggestion_for(searcher, typed, reader.vocabularies)
+    times, fixed = [], 0
+    for _round in range(ROUNDS):
+        for typed in MISSPELT:
+            started = time.perf_counter()
+            fixed += suggestion_for(searcher, typed, reader.vocabularies) is not None
+            times.append((time.perf_counter() - started) * 1000)
+    return {"suggest": times, "suggest_first": first_ms, "suggest_fixed": fixed / ROUNDS,
+            "suggest_example": f"{MISSPELT[0]} → {first}"}
 
 
 def memory_mb() -> dict[str, float]:
@@ -272,6 +328,12 @@ def search_rows(backend: str, size: int, result: dict) -> list[dict]:
              "note": f"CPU {_pct(result['cpu'], pct):.1f} ms{result.get('cluster_cpu') or ''}; "
                      f"load {os.getloadavg()[0]:.1f}"}
             for label, pct in (("p50", 50), ("p95", 95))]
+    rows += [{"suite": "search", "metric": f"{backend}: did-you-mean {label}, {size:,} works ({len(MISSPELT)} misspellings)",
+              "value": _pct(result["suggest"], pct), "unit": "ms", "target": 50 if label == "p95" else None,
+              "note": f"{result['suggest_fixed']:.0f} of {len(MISSPELT)} corrected ({result['suggest_example']}); "
+                      f"first call, reading each segment's words: {result['suggest_first']:,.0f} ms; "
+                      f"load {os.getloadavg()[0]:.1f}"}
+             for label, pct in (("p50", 50), ("p95", 95))]
     before, after = result["before"], result["after"]
     rows.append({"suite": "search", "metric": f"{backend}: web process memory after the queries, {size:,} works",
                  "value": after["RssAnon"], "unit": "MB anon",

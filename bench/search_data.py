@@ -86,8 +86,13 @@ def _holding_rows(n: int, rec: dict, member_ids: list[int], now) -> list[dict]:
     return [{"member_id": member_ids[m], "local_id": f"{MEMBERS[m]}-{n}", "work_id": n + 1, "matched_by": "isbn",
              "format": rec["format"], "call_number": rec["call_number"], "location": None, "copies": 2,
              "available": (n + m) % 3 and 1 or 0, "url": None, "access": None, "coverage": None,
-             "acquired_on": acquired, "first_seen_at": now, "updated_at": now, "record": {}, "record_hash": "bench"}
+             "acquired_on": acquired, "first_seen_at": now, "updated_at": now, "record": _own_record(rec), "record_hash": "bench"}
             for m in holders(n)]
+
+
+def _own_record(rec: dict) -> dict:
+    """What the index reads of a holding's stored push record (the members' own titles)."""
+    return {name: rec[name] for name in ("title", "subtitle", "authors", "isbns", "issns") if name in rec}
 
 
 def bulk_fill(app, size: int) -> None:

@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     from consortium import (
         accounts,
         catalogue,
+        compose,
         config,
         db,
         guides,
@@ -25,21 +26,24 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         jobs,
         mail,
         oai,
+        operations,
         portal,
         publishing,
         reference,
         search,
     )
-    from consortium.web import api, errors, nav
+    from consortium.web import api, converters, errors, inputs, jsonbody, limits, nav, security
 
     instance_path = instance_path or os.environ.get("CONSORTIUM_INSTANCE") or None
     if instance_path:
         instance_path = os.path.abspath(instance_path)
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     config.load_config(app, test_config)
-    for shared in (db, i18n, jobs, api, nav, errors):
+    # converters first: every route added later binds its ``int`` to the bounded one
+    for shared in (converters, inputs, db, i18n, jobs, jsonbody, security, limits, api, nav, errors):
         shared.init_app(app)
     # menu entries appear in this order
-    for feature in (accounts, portal, catalogue, search, publishing, guides, imports, mail, reference, oai):
+    for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,
+                    operations):
         feature.init_app(app)
     return app

@@ -28,6 +28,7 @@ def serve_app(app, host: str, port: int, threads: int = 8) -> None:
     if app.config["CONSORTIUM_BACKGROUND_JOBS"]:
         runner.start()
     try:
-        serve(app, host=host, port=port, threads=threads)
+        # poll(), not select(): select() fails outright once any descriptor passes 1024
+        serve(app, host=host, port=port, threads=threads, asyncore_use_poll=True)
     finally:
         runner.stop()

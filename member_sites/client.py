@@ -1,8 +1,10 @@
 """HTTP client of the consortium's member API (push, withdraw, stats), with retries.
 
 Transient failures (connection errors, timeouts, 429, 5xx) are retried with exponential
-backoff and jitter, honouring ``Retry-After`` (``member_sites.retry``, applied by
-``member_sites.transport``); any other 4xx is final and raised at once. Third-party errors
+backoff and jitter, honouring ``Retry-After``, for up to ``RetryPolicy.retry_for`` seconds
+(five minutes by default: server restarts are ridden out), each wait announced through
+``on_retry`` (``member_sites.retry``, applied by ``member_sites.transport``); any other 4xx is
+final and raised at once. Third-party errors
 are wrapped here, once: callers see ``member_sites.errors`` only.
 """
 import logging
@@ -13,7 +15,7 @@ from urllib.parse import quote
 import requests
 
 from member_sites.errors import ClientError, Refused, Unreachable
-from member_sites.retry import RetryPolicy, is_transient_status
+from member_sites.retry import RetryPolicy, duration_text, is_transient_status
 from member_sites.transport import OnRetry, failure_cause, retrying_session
 
 __all__ = ["ClientError", "ConsortiumClient", "Refused", "Unreachable"]
@@ -31,8 +33,14 @@ class ConsortiumClient:
         self.member = member
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
-        self.http = retrying_session(self.policy, sleep=sleep,
-                                     on_retry=on_retry or (lambda message: log.warning("%s", message)))
+        self.waits: list[str] = []  # the retries of the request under way
+        tell = on_retry or (lambda message: log.warning("%s", message))
+
+        def heard(message: str) -> None:
+            self.waits.append(message)
+            tell(message)
+
+        self.http = retrying_session(self.policy, sleep=sleep, on_retry=heard)
         self.http.headers["Authorization"] = f"Bearer {key}"
         self.http.headers["User-Agent"] = "member-sync (Daodu)"
 
@@ -58,19 +66,24 @@ class ConsortiumClient:
         return int(self._call("GET", "/stats").json()["holdings"])
 
     def _call(self, method: str, path: str, **kwargs) -> requests.Response:
-        gave_up = f"gave up after {self.policy.attempts} tries."
+        self.waits.clear()
+        started = time.monotonic()
         try:
             response = self.http.request(method, self.base + path, timeout=self.timeout, **kwargs)
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError) as exc:
-            raise Unreachable(f"{method} {path}: {failure_cause(exc)} — {gave_up}") from None
+            raise Unreachable(f"{method} {path}: {failure_cause(exc)} — {self._gave_up(started)}") from None
         except requests.RequestException as exc:
             raise ClientError(f"{method} {path}: {failure_cause(exc)}") from None
         if response.status_code < 400:
             return response
         if is_transient_status(response.status_code):
-            raise Unreachable(f"{method} {path}: HTTP {response.status_code} — {gave_up}",
+            raise Unreachable(f"{method} {path}: HTTP {response.status_code} — {self._gave_up(started)}",
                               response.status_code, _payload(response))
         raise Refused(_message(response), response.status_code, _payload(response))
+
+    def _gave_up(self, started: float) -> str:
+        tries = len(self.waits) + 1
+        return f"gave up after {tries} tries in {duration_text(time.monotonic() - started)}."
 
 
 def _payload(response: requests.Response) -> dict:

@@ -23,6 +23,10 @@ class EmptyFile(MemberSitesError):
     """The CSV file has no header line."""
 
 
+class FileTooLarge(MemberSitesError):
+    """A compressed file unpacks to more than the reader's limit (a "zip bomb" or a mistake)."""
+
+
 class CheckpointError(MemberSitesError):
     """A checkpoint could not be read or written."""
 
@@ -62,6 +66,10 @@ class BadOAIResponse(HarvestError):
 
 class HarvestHTTPError(HarvestError):
     """The repository could not be reached or kept failing after retries."""
+
+
+class HarvestLoop(HarvestError):
+    """The repository repeated a resumptionToken: its list would never end."""
 
 
 class WithdrawalLimitExceeded(HarvestError):

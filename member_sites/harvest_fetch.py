@@ -3,9 +3,11 @@
 Each step takes the ``Harvester`` whose run it works on (its settings, ``session``, ``state``
 and ``progress``); the harvester calls them in order.
 """
+import hashlib
+
 import requests
 
-from member_sites.errors import BadOAIResponse, HarvestHTTPError, OAIError, WithdrawalLimitExceeded
+from member_sites.errors import BadOAIResponse, HarvestHTTPError, HarvestLoop, OAIError, WithdrawalLimitExceeded
 from member_sites.harvest_pages import HarvestSummary, page_results
 from member_sites.oai import local_id_from_identifier, parse_response
 from member_sites.retry import is_transient_status
@@ -68,12 +70,31 @@ def fetch_all(harvester) -> None:
         elif page.error_code:
             raise OAIError(page.error_code, page.error_message)
         else:
+            _check_loop(harvester, run, number, page.token)
             state.spool_page(number, body)
             run["response_date"] = run["response_date"] or page.response_date
             run["fetched"], run["next_token"] = number, page.token
             run["fetch_done"] = not page.token
         state.save()
         harvester.progress("fetch", run["fetched"], page.complete_list_size)
+
+
+def _check_loop(harvester, run: dict, number: int, token: str | None) -> None:
+    """Stop when the repository hands out a resumptionToken it gave before: following it would
+    fetch the same pages for ever. The checkpoint stays at the last good page (nothing is
+    delivered), so a rerun after the repository is fixed goes on from there."""
+    if not token:
+        return
+    seen = run.setdefault("tokens", {})  # digest of each token → the page that carried it
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()[:20]
+    if digest in seen:
+        shown = token if len(token) <= 60 else token[:57] + "…"
+        raise HarvestLoop(
+            f"{harvester.base_url} sent resumptionToken {shown!r} again on page {number} (first on page "
+            f"{seen[digest]}): following it would fetch the same pages for ever. Harvest stopped; the "
+            f"{run['fetched']} page(s) fetched so far are kept in {harvester.state.path} and nothing was pushed. "
+            "Ask the repository's administrator to fix its resumptionTokens, then run the harvest again.")
+    seen[digest] = number
 
 
 def check_breaker(harvester, holdings_count: int, force: bool) -> int:

@@ -41,7 +41,9 @@ How a run goes (each step is checkpointed in ``state_path`` as JSON, written ato
    of the last *complete* run (day granularity, ``YYYY-MM-DD``, which every OAI-PMH repository
    must support; the overlap re-sends a day's records, which upserts absorb), following
    resumptionTokens. Each raw response is saved to the spool directory and the state records the
-   next token, so a crash while fetching resumes from the saved token. If the server refuses a
+   next token, so a crash while fetching resumes from the saved token. A token the server gave
+   before in the same run (a loop that would never end) stops the run with ``HarvestLoop``,
+   keeping the checkpoint at the last good page and delivering nothing. If the server refuses a
    saved token (``badResumptionToken``, e.g. expired), the fetch restarts from ``from`` — safe,
    because nothing has been delivered yet. ``noRecordsMatch`` means "nothing new": the run
    completes with zero pages.
@@ -67,7 +69,8 @@ record created. Metadata mapping: ``marc21`` records go through
 
 Errors (all ``HarvestError`` → ``MemberSitesError``): ``OAIError`` (an OAI ``<error>`` other
 than noRecordsMatch; ``.code`` holds the OAI code), ``BadOAIResponse`` (not XML / not OAI-PMH),
-``HarvestHTTPError`` (HTTP failure after retries), ``WithdrawalLimitExceeded`` (breaker),
+``HarvestHTTPError`` (HTTP failure after retries), ``HarvestLoop`` (a repeated resumptionToken),
+``WithdrawalLimitExceeded`` (breaker),
 ``HarvestStateError`` (state file unreadable or belonging to another base URL/prefix/set);
 they live in ``member_sites.errors`` and are importable from here too.
 
@@ -85,6 +88,7 @@ from member_sites.errors import (
     BadOAIResponse,
     HarvestError,
     HarvestHTTPError,
+    HarvestLoop,
     HarvestStateError,
     OAIError,
     WithdrawalLimitExceeded,
@@ -95,7 +99,7 @@ from member_sites.harvest_state import HarvestState
 from member_sites.retry import RetryPolicy
 from member_sites.transport import retrying_session
 
-__all__ = ["BadOAIResponse", "HarvestError", "HarvestHTTPError", "HarvestPage", "HarvestStateError",
+__all__ = ["BadOAIResponse", "HarvestError", "HarvestHTTPError", "HarvestLoop", "HarvestPage", "HarvestStateError",
            "HarvestSummary", "Harvester", "OAIError", "OnPage", "WithdrawalLimitExceeded", "page_results"]
 
 log = logging.getLogger(__name__)
@@ -113,7 +117,7 @@ class Harvester:
         self.set_spec = set_spec
         self.max_withdraw_share = max_withdraw_share
         self.timeout = timeout
-        self.policy = RetryPolicy(attempts=retries + 1, base=backoff)
+        self.policy = RetryPolicy(attempts=retries + 1, base=backoff, cap=60.0, retry_for=None)
         self.session = retrying_session(self.policy, session=session,
                                         on_retry=lambda message: log.warning("%s", message))
         self.progress = progress or (lambda phase, done, total: None)

@@ -44,6 +44,22 @@ class Summary:
         return cls(**data)
 
 
+def combine(parts: list[tuple[str, Summary]]) -> Summary:
+    """One summary of several files' (name, summary): counts added up; every rejection, warning
+    and note names its file. A single part is returned as it is."""
+    if len(parts) == 1:
+        return parts[0][1]
+    total = Summary()
+    for name, part in parts:
+        for key in ("read", "pushed", "unchanged", "withdrawn", "already_gone"):
+            setattr(total, key, getattr(total, key) + getattr(part, key))
+        for rejection in part.rejections:
+            total.reject(f"{name}: {rejection.position}", rejection.local_id, rejection.source, rejection.reasons)
+        total.warnings.extend(f"{name}: {warning}" for warning in part.warnings)
+        total.notes.extend(f"{name}: {note}" for note in part.notes)
+    return total
+
+
 def consortium_reasons(errors: dict) -> list[str]:
     """``{field: [message]}`` of the push API as ``["field: message", ...]``."""
     return [f"{name}: {message}" for name, messages in sorted(errors.items())

@@ -71,8 +71,10 @@ def _client(obj):
         if not obj["quiet"]:
             click.echo(f"member-sync: {message}", err=True)
 
-    return ConsortiumClient(settings["url"], settings["member"], settings["key"],
-                            policy=RetryPolicy(attempts=obj["retries"] + 1), timeout=obj["timeout"], on_retry=warn)
+    attempts = None if obj["retries"] is None else obj["retries"] + 1
+    policy = RetryPolicy(attempts=attempts, retry_for=obj["retry_for"])
+    return ConsortiumClient(settings["url"], settings["member"], settings["key"], policy=policy,
+                            timeout=obj["timeout"], on_retry=warn)
 
 
 def _finish(summary, dry_run: bool = False) -> None:
@@ -100,42 +102,49 @@ def _guarded(fn, *args, **kwargs):
 @click.option("--config", "config", type=click.Path(dir_okay=False),
               help=f"Config file with a [member-sync] section (default {DEFAULT_CONFIG}).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or retry messages.")
-@click.option("--retries", default=7, show_default=True, type=click.IntRange(0, 100),
-              help="Retries of a transient failure (connection error, 429, 5xx) before giving up.")
+@click.option("--retry-for", default=300.0, show_default=True, type=click.FloatRange(0, 86400),
+              help="Seconds to keep retrying a transient failure (connection error, 429, 5xx) of one "
+                   "request before giving up: long enough to ride out server restarts.")
+@click.option("--retries", default=None, type=click.IntRange(0, 10000),
+              help="Also give up after this many retries of one request (default: no count limit).")
 @click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds to wait for one answer.")
 @click.pass_context
-def main(ctx, url, member, key, config, quiet, retries, timeout):
+def main(ctx, url, member, key, config, quiet, retry_for, retries, timeout):
     """Push a member library's records to the Daodu consortium."""
     ctx.obj = {"options": {"url": url, "member": member, "key": key}, "config": config, "quiet": quiet,
-               "retries": retries, "timeout": timeout}
+               "retries": retries, "retry_for": retry_for, "timeout": timeout}
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True))
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Format of FILE.")
 @click.option("--dry-run", is_flag=True, help="Parse and report only; send nothing.")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--state-dir", type=click.Path(file_okay=False),
-              help="Folder for the checkpoint (default: FILE.member-sync.json beside the file).")
-@click.option("--restart", is_flag=True, help="Ignore the checkpoint and push from the first record.")
+              help="Folder for checkpoints (default: FILE.member-sync.json beside each file).")
+@click.option("--restart", is_flag=True, help="Ignore the checkpoints and push from the first record.")
 @click.pass_obj
 def push(obj, file, fmt, dry_run, batch_size, state_dir, restart):
-    """Push the records of FILE; a rerun after a crash resumes where it stopped."""
-    from member_sites import sync
+    """Push the records of FILE, or of every export file in the folder FILE (in one run, in
+    shared batches); a rerun after a crash resumes where it stopped."""
+    from member_sites import push_files, sync
 
+    folder, notes = os.path.isdir(file), []
+    paths = _guarded(push_files.folder_files, file, fmt, notes) if folder else [Path(file)]
     bar = _progress(obj["quiet"], "read" if dry_run else "pushed")
     try:
         if not obj["quiet"]:
-            bar.total = _guarded(sync.count_records, file, fmt)
+            bar.total = sum(_guarded(sync.count_records, path, fmt) for path in paths) if not folder else None
             bar.refresh()
         if dry_run:
-            summary = _guarded(sync.dry_run, file, fmt, bar)
+            summary = push_files.dry_run_paths(paths, fmt, bar) if folder else _guarded(sync.dry_run, file, fmt, bar)
         else:
             client = _guarded(_client, obj)
             options = sync.PushOptions(fmt=fmt, batch_size=batch_size, state_dir=state_dir, restart=restart)
-            summary = _guarded(sync.push_file, file, client, obj["url"], options, bar)
+            summary = _guarded(push_files.push_paths, paths, client, obj["url"], options, bar, keep_going=folder)
     finally:
         bar.close()
+    summary.notes[:0] = notes + ([f"{len(paths)} file(s) in {file}"] if folder else [])
     _finish(summary, dry_run)
 
 

@@ -13,52 +13,76 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import RequestHistory, Retry
 
-from member_sites.retry import TRANSIENT_STATUSES, RetryPolicy, parse_retry_after
+from member_sites.retry import TRANSIENT_STATUSES, RetryPolicy, parse_retry_after, wait_message
 
 OnRetry = Callable[[str], None]
 
 
 class PolicyRetry(Retry):
-    """urllib3's ``Retry`` waiting as a ``RetryPolicy`` says; ``on_retry`` hears of each wait."""
+    """urllib3's ``Retry`` waiting as a ``RetryPolicy`` says; ``on_retry`` hears of each wait.
+
+    urllib3 makes a new ``Retry`` after every failure (``new``); ``started``, the ``clock``
+    time of the first failure, is handed on so the policy's time budget counts from there."""
 
     # Retried statuses are exactly the policy's: urllib3 would also retry a 413 that carries
     # Retry-After, which the policy calls final.
     RETRY_AFTER_STATUS_CODES = frozenset()
 
     def __init__(self, *, policy: RetryPolicy | None = None, sleep: Callable[[float], None] = time.sleep,
-                 on_retry: OnRetry | None = None, **kwargs):
+                 on_retry: OnRetry | None = None, clock: Callable[[], float] = time.monotonic,
+                 started: float | None = None, **kwargs):
         policy = policy or RetryPolicy()
-        kwargs.setdefault("total", policy.attempts - 1)
+        kwargs.setdefault("total", policy.max_retries)
         kwargs.setdefault("allowed_methods", None)
         kwargs.setdefault("status_forcelist", TRANSIENT_STATUSES)
         kwargs.setdefault("raise_on_status", False)
         super().__init__(**kwargs)
-        self.policy, self.sleeper, self.on_retry = policy, sleep, on_retry
+        self.policy, self.sleeper, self.on_retry, self.clock = policy, sleep, on_retry, clock
+        self.started = started if started is not None or not self.history else clock()
 
     def new(self, **kw) -> "PolicyRetry":
-        return super().new(policy=self.policy, sleep=self.sleeper, on_retry=self.on_retry, **kw)
+        return super().new(policy=self.policy, sleep=self.sleeper, on_retry=self.on_retry, clock=self.clock,
+                           started=self.started, **kw)
+
+    def elapsed(self) -> float:
+        """Seconds since the first failure of this request (0 before any)."""
+        return 0.0 if self.started is None else self.clock() - self.started
+
+    def is_exhausted(self) -> bool:
+        return super().is_exhausted() or not self.policy.should_retry(len(self.history), self.elapsed())
 
     def sleep(self, response=None) -> None:
         """Wait before the next try: the policy's backoff, or the server's Retry-After if longer."""
         failed = len(self.history)
         retry_after = parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
-        wait = self.policy.delay(failed, retry_after)
+        elapsed = self.elapsed()
+        wait = self.policy.delay(failed, retry_after, elapsed=elapsed)
         if self.on_retry is not None:
-            self.on_retry(f"{describe(self.history[-1])}; retry {failed}/{self.policy.attempts - 1} in {wait:.1f}s")
+            self.on_retry(wait_message(describe(self.history[-1]), wait, failed + 1, self.policy, elapsed))
         self.sleeper(wait)
 
 
 def describe(attempt: RequestHistory) -> str:
-    """``POST /path: HTTP 503`` or ``GET /path: NewConnectionError: …`` for one failed try."""
-    cause = f"HTTP {attempt.status}" if attempt.status else f"{type(attempt.error).__name__}: {attempt.error}"
-    return f"{attempt.method} {attempt.url}: {cause}"
+    """Why one try failed, as a person reads it: "server unavailable (HTTP 503)", "server busy
+    (HTTP 429)", "server unavailable (connection refused)"."""
+    if attempt.status:
+        return f"server {'busy' if attempt.status == 429 else 'unavailable'} (HTTP {attempt.status})"
+    text = str(attempt.error)
+    if "refused" in text.lower():
+        reason = "connection refused"
+    elif "timed out" in text.lower() or "timeout" in type(attempt.error).__name__.lower():
+        reason = "no answer in time"
+    else:
+        reason = type(attempt.error).__name__
+    return f"server unavailable ({reason})"
 
 
 def retrying_session(policy: RetryPolicy, *, session: requests.Session | None = None,
-                     sleep: Callable[[float], None] = time.sleep, on_retry: OnRetry | None = None) -> requests.Session:
+                     sleep: Callable[[float], None] = time.sleep, on_retry: OnRetry | None = None,
+                     clock: Callable[[], float] = time.monotonic) -> requests.Session:
     """``session`` (or a new one) with every http(s) request retried by ``policy``."""
     session = session if session is not None else requests.Session()
-    adapter = HTTPAdapter(max_retries=PolicyRetry(policy=policy, sleep=sleep, on_retry=on_retry))
+    adapter = HTTPAdapter(max_retries=PolicyRetry(policy=policy, sleep=sleep, on_retry=on_retry, clock=clock))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

@@ -2,12 +2,16 @@
 returns, its fingerprint, its facet values, and hits rebuilt from the stored body (pure)."""
 import hashlib
 import json
+import re
 
 from member_sites.record.clc import clc_prefixes
-from search_index.ports import FACET_NAMES, Hit, HitHolding, IndexDocument, IndexedHolding
+from search_index.analysis.folding import exact_key, fold_key
+from search_index.ports import FACET_NAMES, Hit, HitHolding, HitVariant, IndexDocument, IndexedHolding
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
                  "clc", "isbns", "issns", "subjects")
+# stored beside RESULT_FIELDS: the newest acquisition, and the members' own titles
+PAYLOAD_EXTRAS = ("acquired_on", "variants")
 HOLDING_FIELDS = ("member", "call_number", "location", "available", "copies", "url", "access")
 _LISTS = ("authors", "isbns", "issns", "subjects")
 # the stored result body's JSON (one encoder: ``json.dumps`` with options builds one per call)
@@ -38,7 +42,46 @@ def result_payload(doc: IndexDocument) -> dict:
     payload["holdings"] = [{name: getattr(h, name) for name in HOLDING_FIELDS}
                            for h in sorted(doc.holdings, key=lambda h: (h.member, h.local_id or ""))]
     payload["acquired_on"] = acquired_on(doc)
+    payload["variants"] = variants(doc)
     return payload
+
+
+def _title_key(title: str | None, subtitle: str | None) -> str:
+    return fold_key(" ".join(part for part in (title, subtitle) if part))
+
+
+def variants(doc: IndexDocument) -> list[dict]:
+    """The members' own titles that differ from the work's (after folding), each once, in
+    member order: ``[{"member", "title", "subtitle"}]``."""
+    seen = {_title_key(doc.title, doc.subtitle)}
+    found = []
+    for holding in sorted(doc.holdings, key=lambda h: (h.member, h.local_id or "")):
+        key = _title_key(holding.title, holding.subtitle)
+        if holding.title and key not in seen:
+            seen.add(key)
+            found.append({"member": holding.member, "title": holding.title, "subtitle": holding.subtitle})
+    return found
+
+
+def variant_authors(doc: IndexDocument) -> list[str]:
+    """Authors of the members' records that the work's own list lacks (after folding)."""
+    seen = {fold_key(author) for author in doc.authors}
+    found = []
+    for holding in doc.holdings:
+        for author in holding.authors:
+            key = fold_key(author)
+            if key not in seen:
+                seen.add(key)
+                found.append(author)
+    return found
+
+
+def all_identifiers(doc: IndexDocument) -> list[str]:
+    """The work's ISBNs and ISSNs, then those only its members' records carry, each once."""
+    found = dict.fromkeys(doc.isbns + doc.issns)
+    for holding in doc.holdings:
+        found.update(dict.fromkeys(holding.isbns + holding.issns))
+    return list(found)
 
 
 def encode_payload(payload: dict) -> str:
@@ -71,8 +114,10 @@ def facet_values(doc: IndexDocument) -> dict[str, tuple[str, ...]]:
     return {name: values[name] for name in FACET_NAMES}
 
 
-def hit_from_payload(payload: dict, home_member: str | None, title_highlight: str | None) -> Hit:
-    """A hit from a stored result body, the reader's home member's holding first."""
+def hit_from_payload(payload: dict, home_member: str | None, title_highlight: str | None,
+                     variant: dict | None = None) -> Hit:
+    """A hit from a stored result body, the reader's home member's holding first, with the
+    member's title that matched (one of ``payload["variants"]``) when there is one."""
     holdings = sorted(payload["holdings"], key=lambda h: (h["member"] != home_member, h["member"]))
     return Hit(
         id=payload["id"], title=payload["title"], subtitle=payload.get("subtitle"),
@@ -82,4 +127,45 @@ def hit_from_payload(payload: dict, home_member: str | None, title_highlight: st
         subjects=tuple(payload.get("subjects") or ()), acquired_on=payload.get("acquired_on"),
         holdings=tuple(HitHolding(**{name: h.get(name) for name in HOLDING_FIELDS}) for h in holdings),
         highlight={"title": title_highlight},
+        variant=HitVariant(variant["member"], variant["title"], variant.get("subtitle")) if variant else None,
     )
+
+
+# a role written after a name (钱钟书著, 曹雪芹 原著, 王力 主编) and the digits of life dates
+_ROLE = re.compile(r"[\s,;:：，]*(?:等)?(?:原著|主编|编著|编译|选编|改编|校注|编|著|译|撰|注|绘)$")
+_DIGITS = re.compile(r"\d+")
+# authors combined with the titles for author + title keys (a work's first few)
+EXACT_AUTHORS = 3
+
+
+def author_names(author: str) -> list[str]:
+    """An author as a reader may type the name: without a role or life dates, and a
+    "Last, First" heading also as "First Last"."""
+    name = _ROLE.sub("", _DIGITS.sub(" ", author)).strip(" ,.;-")
+    names = [name] if name else []
+    if "," in name:
+        last, first = (part.strip() for part in name.split(",", 1))
+        if last and first:
+            names.append(f"{first} {last}")
+    return names
+
+
+def exact_keys(doc: IndexDocument) -> list[str]:
+    """The keys a query equal to one of the work's titles (the lead title with or without its
+    subtitle, or a member's own title) or to an author's name with a title (either order)
+    matches exactly (``analysis.folding.exact_key``)."""
+    titles = [doc.title, _joined(doc.title, doc.subtitle)]
+    for variant in variants(doc):
+        titles += [variant["title"], _joined(variant["title"], variant["subtitle"])]
+    title_keys = {key for key in map(exact_key, titles) if key}
+    keys = set(title_keys)
+    for author in (list(doc.authors) + variant_authors(doc))[:EXACT_AUTHORS]:
+        for name in map(exact_key, author_names(author)):
+            if name:
+                keys.update(name + key for key in title_keys)
+                keys.update(key + name for key in title_keys)
+    return sorted(keys)
+
+
+def _joined(*parts) -> str:
+    return " ".join(part for part in parts if part)

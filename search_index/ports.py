@@ -38,6 +38,9 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     home_member: str | None = None
+    # whether the application may answer a query that found nothing with its suggestion's
+    # results (False: the reader asked for exactly what was typed)
+    autocorrect: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,16 @@ class HitHolding:
     copies: int | None = None
     url: str | None = None
     access: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HitVariant:
+    """A member's own title of a found work, shown when the reader's words matched it rather
+    than the work's lead title (a record merged into a work catalogued under another title)."""
+
+    member: str
+    title: str
+    subtitle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +86,7 @@ class Hit:
     acquired_on: str | None = None
     holdings: tuple[HitHolding, ...] = ()
     highlight: Mapping[str, str | None] = field(default_factory=dict)
+    variant: HitVariant | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +103,9 @@ class FacetCount:
 class SearchAnswer:
     """``total`` matching works, one page of ``hits``, facet counts over every match
     (one entry per name of ``FACET_NAMES``, most frequent first, decades newest first), and
-    a did-you-mean ``suggestion`` or None."""
+    a did-you-mean ``suggestion`` or None. ``corrected_from`` is the reader's query when it
+    found nothing and the answer holds the suggestion's results instead (``suggestion`` is
+    then the query that was run)."""
 
     total: int
     page: int
@@ -97,6 +113,7 @@ class SearchAnswer:
     hits: tuple[Hit, ...] = ()
     facets: Mapping[str, tuple[FacetCount, ...]] = field(default_factory=dict)
     suggestion: str | None = None
+    corrected_from: str | None = None
 
     @classmethod
     def empty(cls, params: SearchParams) -> "SearchAnswer":
@@ -107,7 +124,9 @@ class SearchAnswer:
 
 @dataclass(frozen=True, slots=True)
 class IndexedHolding:
-    """A member's holding of a work as the index receives it (``acquired_on``: ISO date)."""
+    """A member's holding of a work as the index receives it (``acquired_on``: ISO date),
+    with the member's own record's title, subtitle, authors and identifiers (a record merged
+    into a work catalogued under another title stays findable by its own)."""
 
     member: str
     local_id: str | None = None
@@ -118,6 +137,11 @@ class IndexedHolding:
     url: str | None = None
     access: str | None = None
     acquired_on: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    isbns: tuple[str, ...] = ()
+    issns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

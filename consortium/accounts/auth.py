@@ -1,7 +1,16 @@
-"""Staff sessions: Flask-Login for who is logged in, Flask-WTF for forms and CSRF."""
+"""Staff sessions: Flask-Login for who is logged in, Flask-WTF for forms and CSRF.
+
+Sessions live in Flask's signed cookie, so ending one needs a server-side fact: a staff
+session's user id is ``"<id>:<session_version>"`` and the user loader refuses a version the
+account no longer has. Logging out (or changing the password) raises the version, which ends
+every session of the account: a copied cookie stops working. Logging in starts a fresh
+session (nothing of the anonymous one, CSRF token included, carries over). Failed logins are
+throttled per account and per client address (``LOGIN_RATE_LIMIT_PER_*``, Flask-Limiter).
+"""
+from datetime import datetime, timezone
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -10,8 +19,10 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from consortium.accounts import service as accounts
-from consortium.accounts.models import User
+from consortium.accounts.models import Member, User
 from consortium.db import get_session
+from consortium.web.limits import body_value, hashed, limiter
+from consortium.web.redirects import safe_next_or
 
 bp = Blueprint("auth", __name__, url_prefix="/staff", template_folder="templates")
 login_manager = LoginManager()
@@ -21,7 +32,7 @@ csrf = CSRFProtect()
 class StaffUser:
     """The Flask-Login view of a staff account (detached from the session)."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, timezone: str | None = None):
         self.id = user.id
         self.email = user.email
         self.role = user.role
@@ -30,9 +41,12 @@ class StaffUser:
         self.is_active = user.active
         self.is_authenticated = True
         self.is_anonymous = False
+        # times on staff pages are shown in the member's zone (admins: the consortium's, None)
+        self.timezone = timezone
+        self.session_version = user.session_version or 0
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:
@@ -44,9 +58,17 @@ class StaffUser:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return StaffUser(user) if user is not None and user.active else None
+def _load_user(session_id: str):
+    """The staff user of a session, if the session is still one the account has."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit() and len(user_id) < 12):
+        return None  # also sessions from before versions existed: log in again
+    session = get_session()
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or (user.session_version or 0) != int(version):
+        return None
+    member = session.get(Member, user.member_id) if user.member_id else None
+    return StaffUser(user, member.timezone if member else None)
 
 
 def roles_required(*roles):
@@ -75,14 +97,32 @@ class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
 
 
+def _login_failed(response) -> bool:
+    """Only failed attempts count against the login limits (success redirects)."""
+    return response.status_code != 302
+
+
+def _login_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _too_many() -> str:
+    return _("Too many failed logins; please wait a few minutes and try again.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit("LOGIN_RATE_LIMIT_PER_IP"), methods=["POST"], deduct_when=_login_failed,
+               error_message=_too_many)
+@limiter.limit(_login_limit("LOGIN_RATE_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_login_failed,
+               key_func=lambda: hashed("login", body_value("email")), error_message=_too_many)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.check_login(get_session(), form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # a fresh session: nothing set before login (or by someone else) survives
             login_user(StaffUser(user))
-            return redirect(_safe_next(request.args.get("next")) or url_for("pages.staff_home"))
+            return redirect(safe_next_or(request.args.get("next"), url_for("pages.staff_home")))
         flash(_("Unknown e-mail address or wrong password."), "error")
     return render_template("accounts/login.html", form=form)
 
@@ -91,15 +131,11 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_sessions(get_session(), current_user.id)
         logout_user()
+        session.clear()
     return redirect(url_for("pages.home"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def init_app(app) -> None:
@@ -119,3 +155,6 @@ def init_app(app) -> None:
     @app.context_processor
     def _auth_context():
         return {"logout_form": LogoutForm() if current_user.is_authenticated else None}
+
+    # staff pages name the zone their times are in (accounts/_time.html)
+    app.jinja_env.globals.setdefault("utc_now", lambda: datetime.now(timezone.utc))

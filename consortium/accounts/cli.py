@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from consortium.accounts import service
-from consortium.accounts.origins import change_origins
+from consortium.accounts.origins import change_origins, normalise_origin
 from consortium.db import new_session
 
 
@@ -23,7 +23,7 @@ def members_group():
 def members_add(code, name, name_en, origins):
     """Add a member library."""
     with new_session() as session:
-        member = service.add_member(session, code, name, name_en, list(origins))
+        member = service.add_member(session, code, name, name_en, [normalise_origin(o) for o in origins])
         click.echo(f"Added member {member.code}: {member.name}")
 
 
@@ -93,6 +93,20 @@ def users_group():
 @with_appcontext
 def users_add(email, role, member_code, display_name, password):
     """Add a staff account (the password is never echoed or logged)."""
+    if role != "consortium_admin" and not member_code:
+        raise click.ClickException(f"A {role} belongs to one member library: give --member CODE.")
     with new_session() as session:
         user = service.add_user(session, email, password, role, member_code, display_name)
     click.echo(f"Added {user.role} {user.email}")
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Read from a prompt, or from stdin when piped.")
+@with_appcontext
+def users_password(email, password):
+    """Set a staff account's password; every session of the account ends."""
+    with new_session() as session:
+        user = service.set_password(session, email, password)
+    click.echo(f"Password changed for {user.email}; its sessions have ended.")

@@ -18,6 +18,46 @@ from member_sites.record.fields import BY_NAME, FIELDS, REQUIRED_NAMES, Field
 from member_sites.record.normalise import normalise_record
 
 
+class _CheckedText:
+    """Text refused as ``checks.text_problems`` refuses it (lone surrogates; characters XML
+    forbids in identifying values), after the field's own type check."""
+
+    record_field: Field
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        problems = checks.text_problems(self.record_field, text)
+        if problems:
+            raise ValidationError(problems)
+        return text
+
+
+class RecordString(_CheckedText, fields.String):
+    def __init__(self, record_field: Field, **kwargs):
+        super().__init__(**kwargs)
+        self.record_field = record_field
+
+
+class RecordUrl(_CheckedText, fields.Url):
+    def __init__(self, record_field: Field, **kwargs):
+        super().__init__(**kwargs)
+        self.record_field = record_field
+
+
+class RecordList(fields.List):
+    """A list refused for its length (``max_items``) before any item is looked at."""
+
+    def __init__(self, record_field: Field, inner, **kwargs):
+        super().__init__(inner, **kwargs)
+        self.record_field = record_field
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        limit = self.record_field.max_items
+        if isinstance(value, list) and limit is not None and len(value) > limit:
+            raise ValidationError(messages.TOO_MANY_ITEMS.format(max=limit))
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def marshmallow_field(field: Field) -> fields.Field:
     """The marshmallow field of one declared field (its ``rule`` runs in the schema's hook)."""
     validators = []
@@ -33,14 +73,16 @@ def marshmallow_field(field: Field) -> fields.Field:
         options["load_default"] = field.default
     if field.kind == "list":
         # a list's rule is checked on the whole field, so messages read {"isbns": [msg]}, not "item 0: msg"
-        return fields.List(fields.String(validate=validators), **options)
+        if field.max_items is not None:
+            options["metadata"] = {**options["metadata"], "maxItems": field.max_items}
+        return RecordList(field, RecordString(field, validate=validators), **options)
     if field.kind == "int":
         return fields.Integer(strict=field.strict, validate=validators, **options)
     if field.kind == "date":
         return fields.Date(validate=validators, **options)
     if field.url_schemes:
-        return fields.Url(schemes=set(field.url_schemes), validate=validators, **options)
-    return fields.String(validate=validators, **options)
+        return RecordUrl(field, schemes=set(field.url_schemes), validate=validators, **options)
+    return RecordString(field, validate=validators, **options)
 
 
 class _RecordSchemaBase(Schema):

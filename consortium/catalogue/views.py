@@ -1,7 +1,6 @@
 """The catalogue's JSON API: push and withdraw (DESIGN.md "Push"), one work (public read), and a
 member's holdings count."""
 from flask import current_app, request
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from consortium.accounts import service as accounts
@@ -9,13 +8,15 @@ from consortium.catalogue import service as catalogue
 from consortium.catalogue import stats, works
 from consortium.db import get_session
 from consortium.jobs import get_jobs
-from consortium.web.api import bearer_key, cap_json_body
+from consortium.web.api import Blueprint, bearer_key, cap_json_body
 
 blp = Blueprint("push", __name__, url_prefix="/api/v1", description="Member push and catalogue reads")
 
 
 class PushBodySchema(Schema):
-    records = fields.List(fields.Raw(), required=True, metadata={"description": "push records (DESIGN.md)"})
+    # a record that is null or not an object is rejected alone (its index in "rejected"), never the batch
+    records = fields.List(fields.Raw(allow_none=True), required=True,
+                          metadata={"description": "push records (DESIGN.md)"})
 
 
 class RejectionSchema(Schema):
@@ -48,6 +49,43 @@ class WorkRefList(fields.List):
 class StatsSchema(Schema):
     member = fields.String()
     holdings = fields.Integer()
+
+
+class WorkHoldingSchema(Schema):
+    member = fields.String()
+    member_name = fields.String()
+    member_name_en = fields.String(allow_none=True)
+    local_id = fields.String()
+    format = fields.String()
+    call_number = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    copies = fields.Integer(allow_none=True)
+    available = fields.Integer(allow_none=True)
+    url = fields.String(allow_none=True)
+    access = fields.String(allow_none=True)
+    coverage = fields.String(allow_none=True)
+    acquired_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD"})
+    first_seen_at = fields.String(allow_none=True, metadata={"description": "ISO 8601"})
+    matched_by = fields.String()
+
+
+class WorkSchema(Schema):
+    """One union work as ``GET /api/v1/works/<id>`` answers it (docs/design.md "Read")."""
+
+    id = fields.Integer()
+    title = fields.String()
+    subtitle = fields.String(allow_none=True)
+    authors = fields.List(fields.String())
+    publisher = fields.String(allow_none=True)
+    year = fields.Integer(allow_none=True)
+    language = fields.String(allow_none=True)
+    format = fields.String()
+    isbns = fields.List(fields.String())
+    issns = fields.List(fields.String())
+    clc = fields.String(allow_none=True)
+    subjects = fields.List(fields.String())
+    summary = fields.String(allow_none=True)
+    holdings = fields.List(fields.Nested(WorkHoldingSchema))
 
 
 class PushResultSchema(Schema):
@@ -90,6 +128,8 @@ def withdraw_record(code, local_id):
 
 
 @blp.route("/works/<int:work_id>", methods=["GET"])
+@blp.alt_response(200, schema=WorkSchema, success=True, description="The work with its holdings")
+@blp.alt_response(301, description="The work was merged: Location names the work it lives on as")
 def get_work(work_id):
     """One union work with every member's holdings; a merged-away id redirects (301)."""
     return works.get_work(get_session(), work_id, request.args.get("home") or request.cookies.get("home_member"))

@@ -160,6 +160,9 @@ def _load_synthetic(session, member, count: int):
 
 
 def _credentials():
+    """Every demo account under one header (the reference queue adds two liaisons of its own)."""
     yield "Demo staff accounts (password for all: %s):" % PASSWORD
-    for email, role, member, _display in STAFF:
+    accounts = [(email, role, member) for email, role, member, _display in STAFF]
+    accounts += [(email, "liaison", code) for email, code, _name in demo_reference.EXTRA_LIAISONS]
+    for email, role, member in accounts:
         yield f"  {role:<17} {member or '(all members)':<14} {email}"

@@ -40,8 +40,6 @@ def load(app, session, today: dt.date):
     settings = ReferenceSettings.from_config(app.config)
     made = list(_questions(session, settings, today))
     yield f"Reference queue: profiles for {len(PROFILES)} members, {len(made)} demo questions ({', '.join(made)})."
-    for email, code, _name in EXTRA_LIAISONS:
-        yield f"  liaison           {code:<14} {email}"
 
 
 def _at(today: dt.date, days: int, hour: int) -> dt.datetime:
@@ -83,11 +81,11 @@ def _questions(session, settings, today):
                 name="李明", email="liming@example.edu.cn", home_member="SEU")
     njau = _actor(session, "NJAU")
     liaison.claim(session, rice["id"], njau, now=_at(today, -1, 11), settings=settings)
-    liaison.answer(session, rice["id"], njau, "<p>推荐阅读《土壤学》相关章节，并可检索本馆农学数据库。</p>",
+    liaison.answer(session, rice["id"], njau, "推荐阅读**《土壤学》**相关章节，并可检索本馆农学数据库。",
                    now=_at(today, -1, 15), settings=settings)
     preview = knowledge.preview(session, rice["id"], njau)
     knowledge.publish(session, rice["id"], njau, title=preview["title"], question_text=preview["question_text"],
-                      answer_html=preview["answer_html"], now=_at(today, -1, 16))
+                      answer_md=preview["answer_md"], now=_at(today, -1, 16))
     yield "answered and published (NJAU)"
     english = _ask(session, settings, _at(today, -2, 14), question="Where can I find recent books on machine learning "
                    "algorithms in English?", name="Anna Schmidt", email="anna@example.org", home_member="NJNU",

@@ -13,7 +13,7 @@ from consortium.catalogue.models import Holding, Work
 from consortium.catalogue.works import WORK_FIELDS
 from consortium.errors import NotFound
 from consortium.guides.models import Guide, GuideItem
-from consortium.guides.service import fits_id, guide_dates, saved_search_params
+from consortium.guides.service import fits_id, get_guide, guide_dates, saved_search_params
 
 
 def published_guides(session: Session, member: str | None = None, clc: str | None = None,
@@ -75,7 +75,15 @@ def guide_view(session: Session, guide: Guide, member: Member, search_port, toda
     published, updated = guide_dates(guide)
     items = picked_items(session, guide) if guide.kind == "picked" else search_items(search_port, guide, today)
     return {"id": guide.id, "title": guide.title, "intro_html": guide.intro_html, "clc": guide.clc,
-            "audience": guide.audience, "language": guide.language, "kind": guide.kind,
+            "audience": guide.audience, "language": guide.language, "kind": guide.kind, "state": guide.state,
             "member": member.code, "member_name": member.name, "member_name_en": member.name_en,
             "published": published, "updated": updated, "items": items,
             "search_available": items is not None}
+
+
+def draft_view(session: Session, actor, guide_id: int, search_port, today: dt.date) -> tuple[dict, Member]:
+    """A guide the actor may edit, as its public page would show it whatever its state (the
+    editor's preview: what readers will see once it is published)."""
+    guide = get_guide(session, actor, guide_id)
+    member = session.get(Member, guide.member_id)
+    return guide_view(session, guide, member, search_port, today), member

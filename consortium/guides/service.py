@@ -1,4 +1,7 @@
-"""New-arrival guides: write, pick works, publish, retract; read the published ones.
+"""New-arrival guides: write, add picked works, publish, retract.
+
+Works are found with the shared picker (``consortium.compose.picker``); the published guides
+are read through ``consortium.guides.published``.
 
 Permission: a librarian edits only their own member's guides; a consortium admin edits all.
 ``actor`` is any object with ``id``, ``member_id`` and ``is_admin`` (the web layer passes
@@ -9,12 +12,12 @@ import datetime as dt
 import markdown
 import nh3
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
-from sqlalchemy import or_, text
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.accounts.service import get_member
-from consortium.catalogue.models import Holding, Work, WorkIdentifier
+from consortium.catalogue.models import Work
 from consortium.db.columns import as_aware, utcnow
 from consortium.db.uow import UnitOfWork
 from consortium.errors import InvalidInput, NotFound, PermissionDenied
@@ -22,7 +25,6 @@ from consortium.guides import states as guide_states
 from consortium.guides.models import GUIDE_KINDS, Guide, GuideItem
 from member_sites.record.clc import normalise_clc
 from member_sites.record.fields import FORMATS
-from member_sites.record.identifiers import normalise_isbn
 from member_sites.record.language import normalise_language
 
 MAX_ITEMS = 200
@@ -78,8 +80,13 @@ def _check(value, fn) -> None:
             raise ValidationError(str(exc)) from None
 
 
+_DEFAULTED = ("intro_md", "language", "kind", "search")
+
+
 def _load(data: dict) -> dict:
     cleaned = {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in data.items()}
+    # an empty introduction (language, kind) is none given: the schema's default, not a refused null
+    cleaned = {k: v for k, v in cleaned.items() if not (v is None and k in _DEFAULTED)}
     if isinstance(cleaned.get("search"), dict):
         cleaned["search"] = {k: v for k, v in cleaned["search"].items()
                              if v is not None and not (isinstance(v, str) and not v.strip())}
@@ -240,26 +247,6 @@ def staff_guides(session: Session, actor) -> list[tuple[Guide, Member]]:
     return list(session.exec(stmt.order_by(Guide.updated_at.desc(), Guide.id.desc())).all())
 
 
-def find_works(session: Session, text: str, limit: int = 20) -> list[Work]:
-    """The picker's database search: live works by ISBN, or whose title contains ``text``."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    held = select(Holding.work_id)
-    stmt = select(Work).where(Work.merged_into_id.is_(None), Work.id.in_(held))
-    try:
-        isbn = normalise_isbn(text)
-    except ValueError:
-        isbn = None
-    if isbn:
-        ids = select(WorkIdentifier.work_id).where(WorkIdentifier.kind == "isbn", WorkIdentifier.value == isbn)
-        stmt = stmt.where(Work.id.in_(ids))
-    else:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(Work.title.ilike(pattern, escape="\\"), Work.subtitle.ilike(pattern, escape="\\")))
-    return list(session.exec(stmt.order_by(Work.id.desc()).limit(limit)).all())
-
-
 _GUIDES_VERSION = text("SELECT count(id), max(updated_at) FROM guide")
 
 
@@ -282,31 +269,3 @@ def saved_search_params(guide: Guide, today: dt.date, per_page: int = 50) -> dic
 def guide_dates(guide: Guide) -> tuple[dt.datetime, dt.datetime]:
     published = as_aware(guide.published_at) or as_aware(guide.created_at)
     return published, max(published, as_aware(guide.updated_at))
-
-
-def pick_candidates(session: Session, text: str, search_port=None, limit: int = 20) -> list[dict]:
-    """Works a librarian may pick: database matches (title, any ISBN form) first, then what the
-    search port adds when wired in. The database part also finds a record pushed a moment ago,
-    before the indexer has caught up."""
-    if not (text or "").strip():
-        return []
-    found = _database_candidates(session, text, limit)
-    if search_port is not None and len(found) < limit:
-        seen = {c["id"] for c in found}
-        answer = search_port.search({"q": text.strip(), "per_page": limit, "page": 1})
-        found += [{"id": r["id"], "title": r["title"], "authors": r.get("authors") or [], "year": r.get("year"),
-                   "members": [h.get("member") for h in r.get("holdings") or []]}
-                  for r in answer.get("results", []) if r["id"] not in seen]
-    return found[:limit]
-
-
-def _database_candidates(session: Session, text: str, limit: int) -> list[dict]:
-    works = find_works(session, text, limit)
-    members = {}
-    if works:
-        rows = session.exec(select(Holding.work_id, Member.code).join(Member, Member.id == Holding.member_id)
-                            .where(Holding.work_id.in_([w.id for w in works]))).all()
-        for work_id, code in rows:
-            members.setdefault(work_id, []).append(code)
-    return [{"id": w.id, "title": w.title, "authors": w.authors or [], "year": w.year,
-             "members": sorted(set(members.get(w.id, [])))} for w in works]

@@ -1,11 +1,17 @@
-"""Staff pages for new-arrival guides: list, write, pick works, publish, retract.
+"""Staff pages for new-arrival guides: list, write, pick works, preview, publish, retract.
 
-Thin views: a form is parsed, one service function of ``consortium.services.guides`` runs,
+Thin views: a form is parsed, one service function of ``consortium.guides.service`` runs,
 the page is rendered or redirected. Permission lives in the service (own member only).
+Works are picked with the shared picker (``consortium.compose``: the reader search's
+relevance); the preview is the public guide page rendered from the draft.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -13,15 +19,20 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from consortium.accounts import service as accounts
 from consortium.accounts.auth import roles_required
+from consortium.compose.views import pick_works, wants_picker_fragment
 from consortium.db import get_session
 from consortium.errors import ConsortiumError, InvalidInput
 from consortium.guides import service
-from consortium.guides.published import picked_items
+from consortium.guides.published import draft_view, picked_items
 from consortium.guides.states import allowed_actions
 from consortium.ports import SEARCH, get_port
 from member_sites.record.fields import FORMATS
 
 bp = Blueprint("guides", __name__, url_prefix="/staff/guides", template_folder="templates")
+# the state as a word (guides/_labels.html says the same): "published" is not the "Publish" button
+STATE_LABELS = {"draft": lazy_pgettext("guide state", "Draft"),
+                "published": lazy_pgettext("guide state", "Published"),
+                "retracted": lazy_pgettext("guide state", "Retracted")}
 
 
 def _choices(pairs) -> list:
@@ -35,7 +46,7 @@ def _choices(pairs) -> list:
 
 class GuideForm(FlaskForm):
     member = SelectField(_l("Member"), validators=[Optional()], validate_choice=False)
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(lazy_pgettext("heading", "Title"), validators=[DataRequired(), Length(max=300)])
     intro_md = TextAreaField(_l("Introduction (Markdown)"), validators=[Length(max=20000)])
     clc = StringField(_l("CLC subject"), validators=[Optional(), Length(max=64)])
     audience = StringField(_l("Audience"), validators=[Optional(), Length(max=200)])
@@ -43,7 +54,7 @@ class GuideForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices([("picked", _l("Picked works")),
                                                          ("saved_search", _l("Saved search"))]))
     search_q = StringField(_l("Search words"), validators=[Optional(), Length(max=200)])
-    search_format = SelectField(_l("Format"), choices=_choices([("", "—")] + [(f, f) for f in FORMATS]),
+    search_format = SelectField(lazy_pgettext("document type", "Format"), choices=_choices([("", "—")] + [(f, f) for f in FORMATS]),
                                 validators=[Optional()])
     search_language = StringField(_l("Language code"), validators=[Optional(), Length(max=8)])
     search_clc = StringField(_l("CLC class"), validators=[Optional(), Length(max=64)])
@@ -85,9 +96,12 @@ class StateForm(FlaskForm):
 
 
 def _show_errors(exc: ConsortiumError, form=None) -> None:
-    flash(exc.message, "error")
-    for field, messages in (exc.errors or {}).items():
-        flash(f"{field}: {'; '.join(str(m) for m in messages)}", "error")
+    """The service's refusal in the page language; field errors under the form's own labels
+    (the service's field codes are not for people)."""
+    flash(_(exc.message), "error")
+    for name, messages in (exc.errors or {}).items():
+        if form is not None and name in form._fields:
+            flash(f"{form[name].label.text}: {'; '.join(_(str(m)) for m in messages)}", "error")
 
 
 @bp.route("/")
@@ -113,7 +127,7 @@ def new():
         try:
             guide = service.create_guide(get_session(), current_user, form.data_for_service(), form.member.data)
         except ConsortiumError as exc:
-            _show_errors(exc)
+            _show_errors(exc, form)
         else:
             flash(_("Draft guide saved."), "info")
             return redirect(url_for("guides.edit", guide_id=guide.id))
@@ -131,7 +145,7 @@ def edit(guide_id):
         try:
             service.update_guide(session, current_user, guide_id, form.data_for_service())
         except ConsortiumError as exc:
-            _show_errors(exc)
+            _show_errors(exc, form)
         else:
             flash(_("Guide saved."), "info")
             return redirect(url_for("guides.edit", guide_id=guide_id))
@@ -139,10 +153,26 @@ def edit(guide_id):
         form.fill_from(guide)
 
     pick_q = request.args.get("pick", "").strip()
-    candidates = service.pick_candidates(session, pick_q, get_port(SEARCH)) if pick_q else []
+    found = pick_works(pick_q) if pick_q and guide.kind == "picked" else None
+    if wants_picker_fragment():
+        return render_template("guides/_pick_results.html", guide=guide, found=found, add_form=AddItemForm())
     return render_template("guides/staff_guide_form.html", form=form, guide=guide, items=picked_items(session, guide),
-                           pick_q=pick_q, candidates=candidates, add_form=AddItemForm(), item_form=ItemForm(),
+                           pick_q=pick_q, found=found, add_form=AddItemForm(), item_form=ItemForm(),
                            state_form=StateForm(), actions=allowed_actions(guide.state))
+
+
+@bp.route("/<int:guide_id>/preview")
+@roles_required("librarian")
+def preview(guide_id):
+    """The public guide page as readers will see it, rendered from the draft (not published)."""
+    view, member = draft_view(get_session(), current_user, guide_id, get_port(SEARCH), _today())
+    response = make_response(render_template("guides/preview.html", guide=view, member=member))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(ZoneInfo(current_user.timezone or current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 @bp.route("/<int:guide_id>/state", methods=["POST"])
@@ -155,7 +185,7 @@ def change_state(guide_id):
         except InvalidInput as exc:
             _show_errors(exc)
         else:
-            flash(_("The guide is now %(state)s.", state=_(guide.state)), "info")
+            flash(_("The guide is now %(state)s.", state=STATE_LABELS.get(guide.state, guide.state)), "info")
     return redirect(url_for("guides.edit", guide_id=guide_id))
 
 

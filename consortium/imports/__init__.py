@@ -13,6 +13,7 @@ from consortium.imports.service import run_pending_imports
 from consortium.jobs import get_jobs
 from consortium.web.api import get_api
 from consortium.web.nav import add_nav
+from member_sites.readers.source import Limits
 
 DEFAULTS = {
     # Where uploaded export files are kept until imported; None means <instance>/imports.
@@ -21,6 +22,11 @@ DEFAULTS = {
     "MEMBER_SITES_IMPORT_INTERVAL": 5.0,
     # Records per catalogue transaction during an import (at most 1,000, the push API's batch).
     "MEMBER_SITES_IMPORT_BATCH": 1000,
+    # Bytes a compressed upload may unpack to; past it the import fails with a clear message
+    # (a small gzip can hold gigabytes of nothing).
+    "MEMBER_SITES_IMPORT_MAX_UNPACKED": 1 << 30,
+    # Bytes one record (or CSV/KBART line) may take before it is reported and skipped.
+    "MEMBER_SITES_IMPORT_MAX_RECORD": 1 << 20,
 }
 
 
@@ -38,6 +44,8 @@ def init_app(app) -> None:
 def run_imports(app) -> int:
     """One pass of the ``imports`` job: import every queued file; returns how many ran."""
     with new_session(app) as session:
+        limits = Limits(max_unpacked=int(app.config["MEMBER_SITES_IMPORT_MAX_UNPACKED"]),
+                        max_record=int(app.config["MEMBER_SITES_IMPORT_MAX_RECORD"]))
         return run_pending_imports(session, app.config["MEMBER_SITES_IMPORT_DIR"],
                                    batch=min(int(app.config["MEMBER_SITES_IMPORT_BATCH"]), 1000),
-                                   on_commit=lambda: get_jobs(app).wake("indexer"))
+                                   on_commit=lambda: get_jobs(app).wake("indexer"), limits=limits)

@@ -5,6 +5,7 @@ Librarians see and upload for their own member only; consortium admins for any m
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -35,7 +36,7 @@ FORMAT_LABELS = (("marc21", _l("MARC21 (binary .mrc)")), ("marcxml", _l("MARCXML
 
 class UploadForm(FlaskForm):
     file = FileField(_l("Export file"), validators=[FileRequired(_l("Choose a file to upload."))])
-    format = SelectField(_l("Format"), choices=[SelectChoice(v, label) for v, label in FORMAT_LABELS], default="marc21")
+    format = SelectField(lazy_pgettext("file format", "Format"), choices=[SelectChoice(v, label) for v, label in FORMAT_LABELS], default="marc21")
     member = SelectField(_l("Member"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Upload and import"))
 
@@ -68,6 +69,13 @@ def history():
                 get_session(), _upload_member(form), filename=form.file.data.filename, fmt=form.format.data,
                 stream=form.file.data.stream, import_dir=app.config["MEMBER_SITES_IMPORT_DIR"],
                 uploaded_by=current_user.id, on_commit=lambda: get_jobs(app).wake("imports"))
+        except imports.FormatMismatch as exc:
+            if exc.readable:
+                flash(_("The file looks like %(detected)s, not %(declared)s: choose %(detected)s as its format "
+                        "and upload it again.", detected=exc.detected, declared=exc.declared), "error")
+            else:
+                flash(_("The file looks like %(detected)s, not %(declared)s: upload the member's export file "
+                        "instead.", detected=exc.detected, declared=exc.declared), "error")
         except ConsortiumError as exc:
             flash(_(exc.message), "error")  # the domain messages a form can trigger are in the catalogue
         else:

@@ -7,6 +7,7 @@ batches. After each batch the import's progress (records done) and the batch's p
 committed, so an import interrupted by a restart resumes at the next batch (re-sending at most
 one batch, which the idempotent upsert turns into "unchanged").
 """
+import itertools
 import logging
 import os
 import uuid
@@ -24,6 +25,8 @@ from consortium.imports.models import Import, ImportProblem
 from member_sites.errors import MemberSitesError
 from member_sites.readers import FORMATS as readable
 from member_sites.readers import read_records
+from member_sites.readers.sniff import LABELS, sniff_stream
+from member_sites.readers.source import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
 FORMATS = ("marc21", "marcxml", "cnmarc", "csv", "kbart")
@@ -32,6 +35,18 @@ BATCH = 1000
 
 class ImportFailed(ConsortiumError):
     """The file of an import could not be read at all (wrong format, missing columns...)."""
+
+
+class FormatMismatch(InvalidInput):
+    """The uploaded file's bytes show another format than the one chosen for it."""
+
+    def __init__(self, declared: str, detected: str):
+        self.declared, self.detected = LABELS[declared], LABELS[detected]
+        self.readable = detected in readable
+        hint = (f"choose {self.detected} as its format and upload it again" if self.readable
+                else "upload the member's export file instead")
+        super().__init__(f"The file looks like {self.detected}, not {self.declared}: {hint}.",
+                         {"format": [f"the file looks like {self.detected}, not {self.declared}"]})
 
 
 def _check_format(fmt: str) -> str:
@@ -55,6 +70,7 @@ def create_import(session: Session, member: Member, *, filename: str, fmt: str, 
     if size == 0:
         path.unlink()
         raise InvalidInput("The uploaded file is empty.", {"file": ["empty"]})
+    _check_contents(path, fmt)
     try:
         with UnitOfWork(session) as uow:
             record = Import(member_id=member.id, uploaded_by=uploaded_by, filename=shown, format=fmt,
@@ -66,6 +82,18 @@ def create_import(session: Session, member: Member, *, filename: str, fmt: str, 
         path.unlink(missing_ok=True)  # no row, no file
         raise
     return record
+
+
+def _check_contents(path: Path, fmt: str) -> None:
+    """Refuse (deleting the stored file) a file whose first bytes show another format."""
+    try:
+        with open(path, "rb") as fh:
+            detected = sniff_stream(fh)
+    except MemberSitesError:
+        detected = None  # unreadable heads are the reader's to report, record by record
+    if detected is not None and detected != fmt:
+        path.unlink(missing_ok=True)
+        raise FormatMismatch(fmt, detected)
 
 
 def _write(stream, path: Path) -> int:
@@ -107,6 +135,7 @@ def report(session: Session, record: Import) -> dict:
             for p in problems]
     return {
         "id": record.id, "status": record.status, "filename": record.filename, "format": record.format,
+        "format_label": LABELS.get(record.format, record.format),
         "size": record.size, "total": record.total, "done": record.done, "accepted": record.accepted,
         "unchanged": record.unchanged, "rejected": record.rejected, "warnings": record.warnings,
         "message": record.message, "created_at": as_aware(record.created_at),
@@ -116,7 +145,8 @@ def report(session: Session, record: Import) -> dict:
     }
 
 
-def run_pending_imports(session: Session, import_dir: str, *, batch: int = BATCH, on_commit=None) -> int:
+def run_pending_imports(session: Session, import_dir: str, *, batch: int = BATCH, on_commit=None,
+                        limits: Limits = DEFAULT_LIMITS) -> int:
     """Import every queued (or interrupted) file, oldest first; returns how many were run."""
     count = 0
     while True:
@@ -124,24 +154,30 @@ def run_pending_imports(session: Session, import_dir: str, *, batch: int = BATCH
                               .order_by(Import.id)).first()
         if record is None:
             return count
-        run_import(session, record, import_dir, batch=batch, on_commit=on_commit)
+        run_import(session, record, import_dir, batch=batch, on_commit=on_commit, limits=limits)
         count += 1
 
 
-def run_import(session: Session, record: Import, import_dir: str, *, batch: int = BATCH, on_commit=None) -> None:
-    """Read one import's file and ingest it batch by batch, resuming after ``record.done``."""
+def run_import(session: Session, record: Import, import_dir: str, *, batch: int = BATCH, on_commit=None,
+               limits: Limits = DEFAULT_LIMITS) -> None:
+    """Read one import's file and ingest it batch by batch, resuming after ``record.done``.
+
+    The file is streamed twice, never held: once to count its records (the progress bar's
+    total; a file too large to unpack fails here, before anything is ingested), then batch by
+    batch into the catalogue."""
     with UnitOfWork(session):
         record.status, record.started_at = "running", record.started_at or utcnow()
         session.add(record)
+    path = Path(import_dir) / record.stored_path
     try:
-        results = _read(Path(import_dir) / record.stored_path, record.format)
+        total = _reading(path, record.format, limits, lambda results: sum(1 for _ in results))
         member = session.get(Member, record.member_id)
         with UnitOfWork(session):
-            record.total = len(results)
+            record.total = total
             session.add(record)
-        for start in range(record.done, len(results), batch):
-            _ingest_chunk(session, record, member, results[start:start + batch], start, on_commit)
-        _finish(session, record, "done", None)
+        _reading(path, record.format, limits,
+                 lambda results: _ingest_all(session, record, member, results, batch, on_commit))
+        _finish(session, record, "done", _empty_message(record))
     except ConsortiumError as exc:
         session.rollback()
         _finish(session, record, "failed", exc.message)
@@ -151,15 +187,29 @@ def run_import(session: Session, record: Import, import_dir: str, *, batch: int 
         _finish(session, record, "failed", f"Internal error while importing ({type(exc).__name__}); it has been logged.")
 
 
-def _read(path: Path, fmt: str) -> list:
+def _empty_message(record: Import) -> str | None:
+    if record.total:
+        return None
+    return f"The file holds no record that can be read as {LABELS[record.format]}; is it in that format?"
 
+
+def _reading(path: Path, fmt: str, limits: Limits, consume):
+    """``consume(results)`` over the file's read results; reading failures become ImportFailed."""
     try:
         with open(path, "rb") as fh:
-            return list(read_records(fh, fmt))
+            return consume(read_records(fh, fmt, limits))
     except MemberSitesError as exc:
-        raise ImportFailed(str(exc)) from None
+        raise ImportFailed(f"The file cannot be imported: {exc}") from None
     except OSError as exc:
         raise ImportFailed(f"The stored file cannot be read: {exc.strerror}.") from None
+
+
+def _ingest_all(session, record: Import, member: Member, results, batch: int, on_commit) -> None:
+    start = record.done
+    results = itertools.islice(results, start, None)  # an interrupted import resumes after its last batch
+    while chunk := list(itertools.islice(results, batch)):
+        _ingest_chunk(session, record, member, chunk, start, on_commit)
+        start += len(chunk)
 
 
 def _ingest_chunk(session, record: Import, member: Member, chunk: list, start: int, on_commit) -> None:
@@ -172,7 +222,7 @@ def _ingest_chunk(session, record: Import, member: Member, chunk: list, start: i
         for r in chunk:
             local_id = r.record.get("local_id") if r.record else None
             if not r.ok:
-                _problem(session, record, r.position, local_id, "reader", r.problems or ["unreadable record"])
+                _problem(session, record, r.position, local_id, "reader", r.reasons or ["unreadable record"])
                 record.rejected += 1
             for message in (r.problems if r.ok else []):
                 _problem(session, record, r.position, local_id, "warning", [message])

@@ -12,13 +12,13 @@ in ``<instance>/config.py`` or as environment variables (``CONSORTIUM_MAIL_SERVE
 """
 from consortium.config import apply_defaults
 from consortium.jobs import get_jobs
-from consortium.mail.delivery import DeliveryReport, deliver_pending, retry_delay, run_mail_job
+from consortium.mail.delivery import DeliveryReport, deliver_pending, forget_delivered, retry_delay, run_mail_job
 from consortium.mail.errors import DeliveryFailed, InvalidMailConfig, InvalidRecipient, MailError, UnknownMailBackend
 from consortium.mail.models import OutboxMail
-from consortium.mail.outbox import queue_mail, requeue
+from consortium.mail.outbox import forget_mails, queue_mail, requeue
 
 __all__ = ["queue_mail", "deliver_pending", "DeliveryReport", "OutboxMail", "init_app", "wake_mailer",
-           "requeue", "retry_delay", "run_mail_job", "MailError", "InvalidRecipient", "InvalidMailConfig",
+           "requeue", "forget_mails", "forget_delivered", "retry_delay", "run_mail_job", "MailError", "InvalidRecipient", "InvalidMailConfig",
            "UnknownMailBackend", "DeliveryFailed", "DEFAULTS"]
 
 DEFAULTS = {
@@ -54,7 +54,9 @@ DEFAULTS = {
     "MAIL_JOB_INTERVAL_SECONDS": 30,
     "MAIL_BATCH_SIZE": 100,
     # Days a delivered or given-up mail is kept (for "was it sent?" questions); after that the
-    # job deletes it, so readers' addresses and message bodies do not outlive their use.
+    # job deletes it (and the folder backend's .eml files), so readers' addresses do not outlive
+    # their use. A sent mail's body is blanked when it is sent; a question's retention scrub
+    # deletes its mails at once (``forget_mails``, ``forget_delivered``).
     "MAIL_KEEP_DAYS": 30,
 }
 

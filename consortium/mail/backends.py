@@ -1,22 +1,40 @@
 """Where mail goes: an SMTP server, or a folder of .eml files (the embedded default).
 
-A backend is a context manager with ``send(message)``; it raises ``DeliveryFailed`` with
-``permanent=True`` when the server refuses for good (5xx for the recipient or the content)
+A backend is a context manager with ``send(message, ref=None)``; it raises ``DeliveryFailed``
+with ``permanent=True`` when the server refuses for good (5xx for the recipient or the content)
 and ``permanent=False`` when a retry may help (connection refused, timeout, 4xx, login).
+``forget(refs)`` erases the copies a backend keeps of mails about ``refs`` (the folder's
+files; SMTP keeps none) and ``purge(before)`` those written before a time.
 """
 import os
+import re
 import smtplib
 import socket
 import ssl
 import tempfile
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 
 from consortium.mail.errors import DeliveryFailed, UnknownMailBackend
 
 
+def ref_slug(ref: str | None) -> str:
+    """A mail's ``ref`` ("question:42") as a file-name prefix ("question-42--"), or ""."""
+    return f"{_UNSAFE.sub('-', ref)}--" if ref else ""
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+
+
 class FolderBackend:
-    """Writes each message as ``<folder>/<Message-ID key>.eml`` (atomically, UTF-8 bytes)."""
+    """Writes each message as ``<folder>/[<ref>--]<Message-ID key>.eml`` (atomically, UTF-8 bytes).
+
+    The folder stands in for the recipients' mailboxes in the embedded default, so it holds
+    what a reader was sent (addresses, the status link): the file name carries the mail's
+    ``ref`` so that the retention scrub of a question can erase its mails (``forget``), and the
+    mail job erases files older than ``MAIL_KEEP_DAYS`` (``purge``).
+    """
 
     name = "folder"
 
@@ -30,15 +48,42 @@ class FolderBackend:
     def __exit__(self, *exc) -> None:
         return None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, ref: str | None = None) -> None:
         key = message["Message-ID"].strip("<>").split("@")[0]
         try:
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(message.as_bytes(policy=SMTP))
-            os.replace(tmp, os.path.join(self.folder, f"{key}.eml"))
+            os.replace(tmp, os.path.join(self.folder, f"{ref_slug(ref)}{key}.eml"))
         except OSError as exc:
             raise DeliveryFailed(f"cannot write to the mail folder {self.folder}: {exc}", affects_all=True) from exc
+
+    def forget(self, refs) -> int:
+        """Delete the files of mails about ``refs``; returns how many."""
+        if not os.path.isdir(self.folder):
+            return 0
+        prefixes = tuple(ref_slug(ref) for ref in refs if ref)
+        gone = 0
+        for entry in os.scandir(self.folder):
+            if prefixes and entry.name.startswith(prefixes) and entry.name.endswith(".eml"):
+                gone += _unlink(entry.path)
+        return gone
+
+    def purge(self, before: datetime) -> int:
+        """Delete the files written before ``before`` (and temporary files a crash left)."""
+        if not os.path.isdir(self.folder):
+            return 0
+        cutoff = before.timestamp()
+        return sum(_unlink(entry.path) for entry in os.scandir(self.folder)
+                   if entry.name.endswith((".eml", ".tmp")) and entry.stat().st_mtime < cutoff)
+
+
+def _unlink(path: str) -> int:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:  # another worker's purge was first
+        return 0
+    return 1
 
 
 class SmtpBackend:
@@ -62,7 +107,7 @@ class SmtpBackend:
     def __exit__(self, *exc) -> None:
         self._close()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage, ref: str | None = None) -> None:
         try:
             conn = self._connection()
             refused = conn.send_message(message)
@@ -81,6 +126,13 @@ class SmtpBackend:
                                  affects_all=True) from exc
         if refused:
             raise DeliveryFailed(f"recipient refused: {_describe(refused)}", permanent=True)
+
+    def forget(self, refs) -> int:
+        """Sent mail is in the recipients' mailboxes; this backend keeps no copy."""
+        return 0
+
+    def purge(self, before: datetime) -> int:
+        return 0
 
     def _connection(self) -> smtplib.SMTP:
         if self._conn is None:

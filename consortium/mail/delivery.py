@@ -1,4 +1,10 @@
-"""Delivering due outbox rows with retries and exponential backoff."""
+"""Delivering due outbox rows with retries and exponential backoff, and erasing what was sent.
+
+A sent row keeps its recipient, subject, kind and ref for ``MAIL_KEEP_DAYS`` ("was it sent?")
+but not its body: bodies carry readers' questions and, in the first mail to a reader, the
+status link whose token is otherwise kept only as a hash, so the body is blanked in the same
+update that marks the row sent.
+"""
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -72,8 +78,10 @@ def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
     """The ``mail`` job: full batches of ``MAIL_BATCH_SIZE`` until the due mail is out
     (at most ``max_batches`` per run, so one run never monopolises its thread)."""
     batch = app.config["MAIL_BATCH_SIZE"]
+    now = utcnow()
     with open_session(app) as session:
-        purge_finished(session, utcnow(), app.config["MAIL_KEEP_DAYS"])
+        purge_finished(session, now, app.config["MAIL_KEEP_DAYS"])
+    make_backend(app.config, app.instance_path).purge(now - timedelta(days=app.config["MAIL_KEEP_DAYS"]))
     total = DeliveryReport()
     for _ in range(max_batches):
         report = deliver_pending(app, batch)
@@ -81,6 +89,12 @@ def run_mail_job(app, max_batches: int = 10) -> DeliveryReport:
         if report.handled < batch:
             break
     return total
+
+
+def forget_delivered(app, refs) -> int:
+    """Erase the copies the configured backend keeps of mails about ``refs`` (the folder
+    backend's files); call it after the commit that deleted their rows (``forget_mails``)."""
+    return make_backend(app.config, app.instance_path).forget(list(refs))
 
 
 def _deliver_rows(session: Session, backend, rows: list[OutboxMail], sender: str, config, clock,
@@ -100,11 +114,12 @@ def _deliver_one(session: Session, backend, row: OutboxMail, sender: str, config
     if not mark_sending(session, row, now):
         return None
     try:
-        backend.send(build_message(row, sender))
+        backend.send(build_message(row, sender), ref=row.ref)
     except DeliveryFailed as exc:
         _record_failure(session, row, exc, config, now, report)
         return exc if exc.affects_all else None
-    _finish(session, row, "sending", status="sent", sent_at=utcnow(), last_error=None, claim_token=None)
+    _finish(session, row, "sending", status="sent", sent_at=utcnow(), last_error=None, claim_token=None,
+            text_body="", html_body=None)
     report.sent += 1
     return None
 

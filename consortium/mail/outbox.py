@@ -119,6 +119,17 @@ def requeue(session: Session, ids: list[int], now: datetime | None = None) -> in
     return result.rowcount
 
 
+def forget_mails(session: Session, refs) -> int:
+    """Delete every outbox row about ``refs`` ("question:42"), whatever its state, in the
+    caller's transaction (a retention scrub: nothing about the reader may stay); returns how
+    many. A row being sent meanwhile is simply not marked sent (the update finds no row)."""
+    refs = [ref for ref in refs if ref]
+    if not refs:
+        return 0
+    result = session.exec(delete(OutboxMail).where(OutboxMail.ref.in_(refs)))
+    return result.rowcount or 0
+
+
 def purge_finished(session: Session, now: datetime, keep_days: int) -> int:
     """Delete sent and failed mails finished more than ``keep_days`` ago; returns how many.
 

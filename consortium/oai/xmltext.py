@@ -3,15 +3,14 @@
 Pushed records are untrusted text; a stray control character (common in ILS exports) would
 make the whole OAI response unparseable for the harvester, so it is removed, never emitted.
 """
-import re
 from xml.sax.saxutils import escape, quoteattr
 
-_ILLEGAL = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from member_sites.record.xmlchars import strip_forbidden
 
 
 def clean(text) -> str:
     """``text`` as a string with every character XML 1.0 forbids removed."""
-    return _ILLEGAL.sub("", str(text))
+    return strip_forbidden(str(text))
 
 
 def element(tag: str, text=None, attrs: dict | None = None) -> str:

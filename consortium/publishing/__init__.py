@@ -31,6 +31,8 @@ DEFAULTS = {
     # Rendered feeds kept per process, and how long one may be reused (see feeds/cache.py).
     "FEEDS_CACHE_SIZE": 512,
     "FEEDS_CACHE_SECONDS": 30,
+    # Works per page of the new-arrivals page (/new-arrivals).
+    "NEW_ARRIVALS_PAGE_SIZE": 20,
     # Most entries an embedded widget, fragment or iframe may show.
     "FEEDS_EMBED_MAX_COUNT": 30,
 }

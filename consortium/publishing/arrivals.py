@@ -181,7 +181,77 @@ def arrival_dates(holding, member_timezone: str) -> tuple[dt.datetime, dt.dateti
 
 def _arrival(key: str, work: dict, holding: dict, member: Member) -> Arrival:
     published, updated = arrival_dates(holding, member.timezone)
+    # A batch's holdings share one first-seen moment; a feed reader needs each entry's
+    # ``updated`` distinct and in the feed's order (id descending): the holding id's last three
+    # digits in microseconds do that, and stay the same on every request.
+    updated += dt.timedelta(microseconds=holding["id"] % 1000)
     shown = {"member": member.code, "member_name": member.name, "member_name_en": member.name_en,
              "call_number": holding["call_number"], "location": holding["location"], "format": holding["format"],
              "acquired_on": holding["acquired_on"].isoformat() if holding["acquired_on"] else None}
     return Arrival(key=key, work=work, holding=shown, published=published, updated=updated)
+
+
+@dataclass
+class WorkArrival:
+    """One work new in the window with every member that newly holds it (newest first)."""
+
+    work: dict
+    holders: list[dict]
+    newest: dt.date
+
+
+def grouped_arrivals(session: Session, query: ArrivalQuery, limit: int, offset: int = 0) -> list[WorkArrival]:
+    """New arrivals grouped by work, newest first, paged by work (``limit + 1`` shows a next page).
+
+    ``member`` keeps works new at that member, ``format`` and ``clc`` filter as the feeds do;
+    each work lists all its holders new in the window, the chosen member first.
+    """
+    members = _members(session)
+    new_on = _new_on()
+    newest = func.max(new_on).label("newest")
+    stmt = select(Holding.work_id, newest).join(Work, Work.id == Holding.work_id)
+    stmt = _work_filters(stmt, query)
+    stmt = _holding_filters(stmt, query, members, new_on)
+    stmt = stmt.group_by(Holding.work_id).order_by(newest.desc(), Holding.work_id.desc()).limit(limit).offset(offset)
+    page = session.exec(stmt).all()
+    if not page:
+        return []
+    ids = [work_id for work_id, _newest in page]
+    rows = session.exec(select(*_columns()).join(Work, Work.id == Holding.work_id)
+                        .where(Holding.work_id.in_(ids), new_on >= (query.since or dt.date.min))).all()
+    works, holders = {}, {}
+    for work, holding in (_split(row) for row in rows):
+        works[work["id"]] = work
+        holders.setdefault(work["id"], []).append(_arrival("", work, holding, members[holding["member_id"]]).holding)
+    chosen = query.member
+    return [WorkArrival(works[w], sorted(holders[w], key=lambda h: (h["member"] != chosen, h["member"])), _day(day))
+            for w, day in page if w in works]
+
+
+def _holding_filters(stmt, query: ArrivalQuery, members: dict, new_on):
+    if query.scope == "consortium" and query.since:
+        older = aliased(Holding)
+        stmt = stmt.where(~select(older.id).where(older.work_id == Holding.work_id,
+                                                  _new_on_of(older) < query.since).exists())
+    if query.member:
+        stmt = stmt.where(Holding.member_id == _member_id(members, query.member))
+    if query.format:
+        stmt = stmt.where(Holding.format == query.format)
+    if query.since:
+        stmt = stmt.where(new_on >= query.since)
+    return stmt
+
+
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def subject_counts(session: Session, since: dt.date | None, member: str | None = None) -> list[tuple[str, int]]:
+    """New works per CLC main class in the window (most first): the portal's subject shortcuts."""
+    members = _members(session)
+    main = func.substr(Work.clc, 1, 1)
+    stmt = select(main, func.count(func.distinct(Holding.work_id))).join(Work, Work.id == Holding.work_id)
+    stmt = _work_filters(stmt, ArrivalQuery()).where(Work.clc.is_not(None))
+    stmt = _holding_filters(stmt, ArrivalQuery(member=member, since=since), members, _new_on())
+    rows = session.exec(stmt.group_by(main).order_by(func.count(func.distinct(Holding.work_id)).desc(), main)).all()
+    return [(cls, n) for cls, n in rows if cls]

@@ -34,7 +34,10 @@ def _member_for_embed():
     member = get_member(get_session(), options.member)
     origin = request.headers.get("Origin")
     if origin and not origin_allowed(member, origin) and origin != request.host_url.rstrip("/"):
-        raise ForeignOrigin(f"{origin} is not a registered site of member {member.code}.")
+        raise ForeignOrigin(f"{origin} is not a registered site of member {member.code}: a librarian of "
+                            f"{member.code} adds it under 'Embed on your site' ({request.host_url}embed/builder).",
+                            {"origin": [origin], "member": [member.code],
+                             "register_at": [f"{request.host_url}embed/builder"]})
     return member, options, origin
 
 
@@ -103,4 +106,8 @@ def _json_error(exc):
     """Embeds are read by scripts: errors are the contract's JSON payload (never HTML)."""
     response = json_error(exc)
     response.headers["Vary"] = "Origin"
+    if isinstance(exc, ForeignOrigin):
+        # The refused page may read why (the error alone, no member data), so the widget can
+        # tell the site how to register its origin instead of "could not be loaded".
+        _cors(response, request.headers.get("Origin"))
     return response

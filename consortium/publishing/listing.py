@@ -2,7 +2,7 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -78,7 +78,7 @@ def _search_feed(session, params, answer, lang, ctx) -> Feed:
             q["page"] = p
         return f"{ctx.base_url}/feeds/search.atom" + (f"?{urlencode(q)}" if q else "")
 
-    links = Links(self=url(page), alternate=ctx.base_url + "/", first=url(1),
+    links = Links(self=url(page), alternate=url(page).replace("/feeds/search.atom", "/search", 1), first=url(1),
                   next=url(page + 1) if page * per_page < total else None,
                   previous=url(page - 1) if page > 1 else None, hub=ctx.hub)
     phrase = params.get("q") or _("everything")
@@ -111,7 +111,7 @@ def opml_document(session: Session, args, ctx: FeedContext) -> FeedDocument:
     suffix = "&lang=en" if lang == "en" else ""
     with force_locale("en" if lang == "en" else "zh_CN"):
         kinds = [("new", _("New arrivals"), "/new-arrivals"), ("guides", _("New-arrival guides"), "/guides"),
-                 ("answers", _("Answered questions"), "/")]
+                 ("answers", pgettext("feed name", "Answered questions"), "/answers")]
         groups = [(_("Whole consortium"), _outlines(ctx, kinds, None, suffix, _("Whole consortium")))]
         for m in members:
             name = m.name_en if lang == "en" and m.name_en else m.name
@@ -126,4 +126,4 @@ def _outlines(ctx, kinds, code, suffix, owner) -> list[dict]:
     query = f"?member={code}{suffix}" if code else ("?" + suffix[1:] if suffix else "")
     page_query = f"?member={code}" if code else ""
     return [{"title": f"{label} · {owner}", "xml_url": f"{ctx.base_url}/feeds/{kind}.atom{query}",
-             "html_url": ctx.base_url + page + (page_query if page != "/" else "")} for kind, label, page in kinds]
+             "html_url": ctx.base_url + page + page_query} for kind, label, page in kinds]

@@ -1,13 +1,15 @@
-"""The public new-arrivals page: the newest arrivals with the filters the feeds take.
+"""The public new-arrivals page: works new at member libraries, grouped by work with every new
+holder, paged, filtered by member, CLC class and format (and the window and scope the feeds take).
 
-The page links its feeds (Atom, RSS, JSON Feed) and advertises them with
-``<link rel="alternate">`` so browsers and feed readers find them.
+The page links its feeds (Atom, RSS, JSON Feed; those stay one entry per holding) and
+advertises them with ``<link rel="alternate">`` so browsers and feed readers find them.
 """
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from consortium.accounts import service as accounts
 from consortium.db import get_session
 from consortium.publishing import arrivals, service
+from consortium.publishing.service import FORMATS
 from consortium.publishing.views import feed_context
 from feeds import filters
 from feeds.errors import FeedsError
@@ -15,21 +17,28 @@ from feeds.errors import FeedsError
 bp = Blueprint("reading", __name__, template_folder="templates")
 
 
+def arrival_query(wanted, today) -> arrivals.ArrivalQuery:
+    """The database query for parsed feed filters."""
+    return arrivals.ArrivalQuery(member=wanted.member, clc=wanted.clc, format=wanted.format, language=wanted.language,
+                                 since=filters.since_date(wanted, today), scope=wanted.scope)
+
+
 @bp.route("/new-arrivals")
 def new_arrivals():
-    """The newest arrivals (first feed page) with the filters the feeds take."""
+    """One page of new works with their new holders, with the filters the feeds take."""
     session = get_session()
     ctx = feed_context()
-    error, rows, wanted = None, [], None
+    per_page = current_app.config["NEW_ARRIVALS_PAGE_SIZE"]
+    error, works, wanted = None, [], None
     try:
         wanted = service.parse(session, "new", request.args, ctx)
     except FeedsError as exc:
-        error = exc.message
+        error = {"message": exc.message, "fields": sorted(getattr(exc, "errors", None) or {})}
     if wanted is not None:
-        query = arrivals.ArrivalQuery(member=wanted.member, clc=wanted.clc, format=wanted.format,
-                                      language=wanted.language, since=filters.since_date(wanted, ctx.today),
-                                      scope=wanted.scope)
-        rows = arrivals.new_arrivals(session, query, ctx.page_size)
+        works = arrivals.grouped_arrivals(session, arrival_query(wanted, ctx.today), per_page + 1,
+                                          (wanted.page - 1) * per_page)
+    has_next = len(works) > per_page
     feed_query = wanted.query(page=1) if wanted is not None else {}
-    return render_template("publishing/new_arrivals.html", rows=rows, error=error, wanted=wanted,
-                           feed_query=feed_query, members=accounts.list_members(session)), 400 if error else 200
+    return render_template("publishing/new_arrivals.html", works=works[:per_page], error=error, wanted=wanted,
+                           has_next=has_next, feed_query=feed_query, formats=FORMATS,
+                           members=accounts.list_members(session)), 400 if error else 200

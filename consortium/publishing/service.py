@@ -6,7 +6,7 @@ bytes with their validators; the views only add HTTP headers and answer 304s.
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import force_locale
+from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -138,14 +138,14 @@ def _entries(session: Session, wanted: filters.Filters, ctx: FeedContext):
 
 
 def _title_and_page(session: Session, wanted: filters.Filters, ctx: FeedContext) -> tuple[str, str]:
-    names = {"new": _("New arrivals"), "guides": _("New-arrival guides"), "answers": _("Answered questions")}
+    names = {"new": _("New arrivals"), "guides": _("New-arrival guides"), "answers": pgettext("feed name", "Answered questions")}
     if wanted.kind == "new" and wanted.scope == "consortium":
         names["new"] = _("New to the consortium")
     title = names[wanted.kind]
     if wanted.member:
         member = session.exec(select(Member).where(Member.code == wanted.member)).one()
         title += " · " + (member.name_en if wanted.lang == "en" and member.name_en else member.name)
-    pages = {"new": "/new-arrivals", "guides": "/guides", "answers": "/"}
+    pages = {"new": "/new-arrivals", "guides": "/guides", "answers": "/answers"}
     alternate = ctx.base_url + pages[wanted.kind]
     if wanted.member and wanted.kind != "answers":
         alternate += f"?member={wanted.member}"

@@ -10,6 +10,7 @@ port), ``liaison`` and ``queue`` (claim, answer, clarify, transfer, return, clos
 ``api`` (JSON); ``cli`` holds ``consortium sweep`` and ``consortium reference``.
 """
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from consortium.config import apply_defaults
 from consortium.jobs import get_jobs
@@ -36,6 +37,12 @@ DEFAULTS = {
     # Calendar for members without a reference profile, and for the consortium-wide 7-day rule.
     "REFERENCE_DEFAULT_HOURS": "mon-fri 08:30-17:30",
     "REFERENCE_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    # Retention (consortium.reference.sweep): days a closed question keeps the reader's data when
+    # its member has no reference profile (a profile's retention_days wins), and days without
+    # any activity after which the sweep closes a question nobody closed (answered, waiting for
+    # the reader, never claimed), so that its retention clock starts.
+    "REFERENCE_RETENTION_DAYS": 365,
+    "REFERENCE_ABANDON_AFTER_DAYS": 180,
     # Seconds between runs of the "sweep" background job (reminders, escalation, retention).
     "REFERENCE_SWEEP_INTERVAL_SECONDS": 300,
 }
@@ -50,5 +57,6 @@ def init_app(app) -> None:
     app.extensions[ANSWERS] = KnowledgeAnswers(app)
     get_jobs(app).register("sweep", lambda: run_sweep(app), app.config["REFERENCE_SWEEP_INTERVAL_SECONDS"])
     add_nav(app, "reference.ask", _l("Ask a librarian"))
-    add_nav(app, "reference.answers", _l("Answered questions"))
+    add_nav(app, "reference.answers", lazy_pgettext("knowledge base", "Answered questions"))
     add_nav(app, "reference_staff.queue", _l("Question queue"), staff=True, roles=("liaison",))
+    add_nav(app, "reference_staff.canned", _l("Canned answers"), staff=True, roles=("librarian", "liaison"))

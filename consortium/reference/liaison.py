@@ -2,8 +2,10 @@
 
 Every action goes through the pure state table (``question_states.transition``) and appends
 a history event; a liaison acts only on questions of their own member (or claims from the
-pool), and a claim locks the question against colleagues.
+pool), and a claim locks the question against colleagues. Staff write Markdown: it is kept
+(``body_md``) beside the sanitised HTML every reader-facing place shows (``body_html``).
 """
+import html
 from datetime import datetime
 
 from sqlalchemy import update
@@ -17,7 +19,7 @@ from consortium.reference.common import Actor, ReferenceSettings, record_event, 
 from consortium.reference.models import Question, QuestionMessage
 from consortium.reference.placement import decide, member_id_for
 from consortium.reference.states import transition
-from consortium.web.markup import clean_html, clean_text_to_html, looks_like_html
+from consortium.web.markup import render_markdown
 
 MAX_BODY = 20000
 
@@ -100,35 +102,40 @@ def unclaim(session: Session, question_id: int, actor: Actor, *, now: datetime) 
     return question
 
 
-def _body(body: str) -> str:
+def _body(body: str) -> tuple[str, str]:
+    """The staff member's Markdown, checked, and its sanitised HTML."""
     body = (body or "").strip()
     if not body or len(body) > MAX_BODY:
         raise InvalidInput("Please write a text (at most 20,000 characters).", {"body": ["Length 1–20000."]})
-    cleaned = clean_html(body) if looks_like_html(body) else clean_text_to_html(body)
+    cleaned = render_markdown(body)
     if not cleaned:
         raise InvalidInput("Nothing is left of this text after removing unsafe markup.", {"body": ["Empty."]})
-    return cleaned
+    return body, cleaned
 
 
 def _cited(session: Session, work_ids) -> list[int]:
-    ids = []
+    """The picked works' ids, checked, in the order they were picked."""
+    ids: list[int] = []
     for raw in work_ids or ():
-        try:
-            work_id = int(raw)
-        except (TypeError, ValueError):
-            raise InvalidInput("Cited works are given by their numbers.", {"cited_work_ids": [str(raw)]}) from None
-        if session.get(Work, work_id) is None:
-            raise InvalidInput(f"There is no work {work_id} to cite.", {"cited_work_ids": [str(work_id)]})
-        ids.append(work_id)
-    return sorted(set(ids))
+        text = str(raw).strip()
+        if not text.isdigit() or not 0 < int(text) < 2**31:  # ids are 32-bit: a larger one names nothing
+            raise InvalidInput("Cited works are chosen with the work picker.", {"cited_work_ids": [text[:20]]})
+        if session.get(Work, int(text)) is None:
+            raise InvalidInput("A cited work is not in the catalogue.", {"cited_work_ids": [text]})
+        if int(text) not in ids:
+            ids.append(int(text))
+    return ids
 
 
 def citation_html(session: Session, work_ids: list[int]) -> str:
+    """The cited works under an answer: title, authors and year, each linking its record page."""
     items = []
     for work_id in work_ids:
         work = session.get(Work, work_id)
-        title = clean_text_to_html(work.title)[3:-4]  # escaped, without the <p> wrapper
-        items.append(f'<li><a href="/works/{work_id}">{title}</a></li>')
+        title = html.escape(work.title)
+        byline = "、".join(work.authors or [])
+        facts = html.escape(" · ".join(str(part) for part in (byline, work.year) if part))
+        items.append(f'<li><a href="/works/{work_id}">{title}</a>' + (f" — {facts}" if facts else "") + "</li>")
     return f'<ul class="cited-works">{"".join(items)}</ul>' if items else ""
 
 
@@ -138,17 +145,19 @@ def answer(session: Session, question_id: int, actor: Actor, body: str, *, now: 
     question = load_question(session, question_id, actor)
     _require_handler(question, actor, "answer")
     cited = _cited(session, cited_work_ids)
-    html = _body(body) + citation_html(session, cited)
+    markdown_text, body_html = _body(body)
+    body_html += citation_html(session, cited)
     with UnitOfWork(session):
         _move(question, "answer", now)
         question.paused_at = None
         question.first_response_at = question.first_response_at or now
         question.answered_at = question.answered_at or now
         session.add(QuestionMessage(question_id=question.id, kind="answer", author_user_id=actor.user_id,
-                                    member_id=actor.member_id, body_html=html, cited_work_ids=cited, created_at=now))
+                                    member_id=actor.member_id, body_html=body_html, body_md=markdown_text,
+                                    cited_work_ids=cited, created_at=now))
         record_event(session, question, "answered", now, actor=actor, member_id=actor.member_id,
                      reasons={"cited_work_ids": cited})
-        reference_mail.reader_answered(session, question, html)
+        reference_mail.reader_answered(session, question, body_html, settings)
     return question
 
 
@@ -157,15 +166,16 @@ def ask_clarification(session: Session, question_id: int, actor: Actor, body: st
     """Ask the reader for more detail; the response clock pauses until they reply."""
     question = load_question(session, question_id, actor)
     _require_handler(question, actor, "ask about")
-    html = _body(body)
+    markdown_text, body_html = _body(body)
     with UnitOfWork(session):
         _move(question, "clarify", now)
         question.paused_at = now
         question.first_response_at = question.first_response_at or now
         session.add(QuestionMessage(question_id=question.id, kind="clarification", author_user_id=actor.user_id,
-                                    member_id=actor.member_id, body_html=html, created_at=now))
+                                    member_id=actor.member_id, body_html=body_html, body_md=markdown_text,
+                                    created_at=now))
         record_event(session, question, "clarification", now, actor=actor, member_id=actor.member_id)
-        reference_mail.reader_clarification(session, question, html)
+        reference_mail.reader_clarification(session, question, body_html)
     return question
 
 
@@ -174,9 +184,10 @@ def add_note(session: Session, question_id: int, actor: Actor, body: str, *, now
     question = load_question(session, question_id, actor)
     if not (actor.is_admin or handles(question, actor)):
         raise PermissionDenied("Only the handling member's liaisons may add notes.")
+    markdown_text, body_html = _body(body)
     with UnitOfWork(session):
         note = QuestionMessage(question_id=question.id, kind="note", author_user_id=actor.user_id,
-                               member_id=actor.member_id, body_html=_body(body), created_at=now)
+                               member_id=actor.member_id, body_html=body_html, body_md=markdown_text, created_at=now)
         session.add(note)
     return note
 
@@ -214,6 +225,7 @@ def transfer(session: Session, question_id: int, actor: Actor, reason: str, *, n
         record_event(session, question, "transferred", now, actor=actor, member_id=target, from_member_id=from_member,
                      reasons={"reason": reason, "suggested": suggestion["chosen"]})
         reference_mail.liaisons_routed(session, question, settings, "reference.transferred")
+        reference_mail.reader_moved(session, question, from_member)
     return question
 
 

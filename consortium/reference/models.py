@@ -1,5 +1,5 @@
 """The federated reference queue: member profiles, questions, their history and conversation,
-published knowledge-base entries and the intake rate-limit window."""
+published knowledge-base entries. (Intake rate limits are Flask-Limiter's, not a table.)"""
 from datetime import datetime
 
 from sqlalchemy import Index
@@ -97,6 +97,8 @@ class QuestionMessage(SQLModel, table=True):
     author_user_id: int | None = Field(default=None, foreign_key="staff_user.id")
     member_id: int | None = Field(default=None, foreign_key="member.id")
     body_html: str  # sanitised with nh3 before it is stored
+    # the staff member's Markdown the HTML was rendered from (None: readers' replies, older rows)
+    body_md: str | None = Field(default=None)
     cited_work_ids: list = Field(default_factory=list, sa_column=json_column(nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
 
@@ -111,6 +113,8 @@ class KnowledgeEntry(SQLModel, table=True):
     title: str = Field(max_length=300)
     question_html: str
     answer_html: str
+    # the reviewed Markdown ``answer_html`` was rendered from (None for entries published before)
+    answer_md: str | None = Field(default=None)
     clc: str | None = Field(default=None, max_length=64)
     language: str = Field(default="zh", max_length=8)
     published_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
@@ -119,12 +123,3 @@ class KnowledgeEntry(SQLModel, table=True):
     # set when the reader withdrew consent or a liaison took it down; the page is gone
     unpublished_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True, index=True))
 
-
-class IntakeHit(SQLModel, table=True):
-    """One question submission, counted per hashed e-mail and per hashed IP for rate limits."""
-
-    __tablename__ = "intake_hit"
-    __table_args__ = (Index("ix_intake_hit_bucket_time", "bucket", "created_at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    bucket: str = Field(max_length=80)  # "email:<sha256>" or "ip:<sha256>"
-    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))

@@ -5,24 +5,19 @@ universities read both, and a mail written in a background sweep has no page lan
 """
 import html as html_lib
 
-import nh3
 from sqlmodel import Session
 
 from consortium.accounts.models import Member
 from consortium.mail.outbox import queue_mail
 from consortium.reference.common import ReferenceSettings, liaison_emails
 from consortium.reference.models import Question
+from consortium.web.markup import absolute_links, html_to_text
 
 
-def _queue(session: Session, to: str, subject: str, text: str, kind: str, question: Question) -> None:
-
-    queue_mail(session, to, subject, text, kind=kind, ref=f"question:{question.id}")
-
-
-def html_to_text(body_html: str) -> str:
-    """Plain text of sanitised HTML for the text part of a mail."""
-    spaced = body_html.replace("</p>", "</p>\n").replace("<br>", "\n").replace("</li>", "</li>\n")
-    return html_lib.unescape(nh3.clean(spaced, tags=set())).strip()
+def _queue(session: Session, to: str, subject: str, text: str, kind: str, question: Question,
+           html: str | None = None) -> None:
+    """Every mail about a question carries its ref, so the retention scrub finds them all."""
+    queue_mail(session, to, subject, text, html=html, kind=kind, ref=f"question:{question.id}")
 
 
 def _member_name(session: Session, member_id: int | None) -> str:
@@ -59,15 +54,41 @@ def reader_clarification(session: Session, question: Question, body_html: str) -
            text, "reference.clarification", question)
 
 
-def reader_answered(session: Session, question: Question, body_html: str) -> None:
+def reader_moved(session: Session, question: Question, from_member_id: int | None) -> None:
+    """The question moved to another library (transfer or escalation): the reader is told who has it now."""
+    if not question.reader_email or question.routed_member_id is None or question.routed_member_id == from_member_id:
+        return
+    now_with = _member_name(session, question.routed_member_id)
+    was_with = _member_name(session, from_member_id)
+    text = (f"您的咨询（编号 {question.id}）已从{was_with}转至{now_with}，由其继续答复。\n"
+            "进度与预计答复时间请见您的专属进度页面（链接在确认邮件中）。\n\n"
+            f"Your question (no. {question.id}) has moved from {was_with} to {now_with}, which will answer it.\n"
+            "Your private status page (its link is in the confirmation e-mail) shows when to expect a reply.\n\n"
+            f"{question.text}\n")
+    _queue(session, question.reader_email, f"您的咨询已转至其他图书馆 / Your question moved to another library (#{question.id})",
+           text, "reference.moved", question)
+
+
+def reader_answered(session: Session, question: Question, body_html: str,
+                    settings: ReferenceSettings | None = None) -> None:
+    """The answer as the reader's status page shows it: formatted in the HTML part, as plain
+    text (lists and links spelled out, no Markdown marks) in the text part."""
     if not question.reader_email:
         return
-    text = (f"您的咨询（编号 {question.id}）已由{_member_name(session, question.routed_member_id)}答复：\n\n"
-            f"{html_to_text(body_html)}\n\n您也可以在专属进度页面查看全部对话。\n\n"
+    base_url = settings.base_url if settings else ReferenceSettings().base_url
+    answer_html = absolute_links(body_html, base_url)
+    member = _member_name(session, question.routed_member_id)
+    text = (f"您的咨询（编号 {question.id}）已由{member}答复：\n\n"
+            f"{html_to_text(answer_html)}\n\n您也可以在专属进度页面查看全部对话。\n\n"
             f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
             "your private status page.\n")
+    html = (f'<p>您的咨询（编号 {question.id}）已由{html_lib.escape(member)}答复：</p>'
+            f'<div class="answer">{answer_html}</div>'
+            "<p>您也可以在专属进度页面查看全部对话。<br>"
+            f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
+            "your private status page.</p>")
     _queue(session, question.reader_email, f"您的咨询已答复 / Your question is answered (#{question.id})",
-           text, "reference.answered", question)
+           text, "reference.answered", question, html=html)
 
 
 def liaisons_routed(session: Session, question: Question, settings: ReferenceSettings, kind: str) -> None:

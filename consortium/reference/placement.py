@@ -83,6 +83,13 @@ def declined_members(session: Session, question_id: int) -> set[int]:
     return set(rows)
 
 
+def work_holders(session: Session, work_id: int | None) -> set[int]:
+    """Member ids holding the work a question was asked about (none when no work was chosen)."""
+    if work_id is None:
+        return set()
+    return set(session.exec(select(Holding.member_id).where(Holding.work_id == work_id).distinct()).all())
+
+
 def question_clc(session: Session, text: str, work_id: int | None) -> str | None:
     """The chosen work's CLC class, else one inferred from the question's words."""
     if work_id is not None:
@@ -93,7 +100,8 @@ def question_clc(session: Session, text: str, work_id: int | None) -> str | None
 
 
 def build_candidates(session: Session, text: str, identifiers: Identifiers, now: datetime,
-                     settings: ReferenceSettings, search=None, members=None) -> list[Candidate]:
+                     settings: ReferenceSettings, search=None, members=None,
+                     holders: set[int] = frozenset()) -> list[Candidate]:
     members = members if members is not None else session.exec(select(Member)).all()
     profiles = {p.member_id: p for p in session.exec(select(ReferenceProfile)).all()}
     exact = identifier_holdings(session, identifiers)
@@ -101,10 +109,10 @@ def build_candidates(session: Session, text: str, identifiers: Identifiers, now:
     load = open_counts(session)
     answered, referred = reciprocity_counts(session)
     return [_candidate(m, profiles.get(m.id), exact[m.id], related.get(m.code, 0), load[m.id],
-                       answered[m.id], referred[m.id], now, settings) for m in members]
+                       answered[m.id], referred[m.id], now, settings, m.id in holders) for m in members]
 
 
-def _candidate(member, profile, exact, related, load, answered, referred, now, settings) -> Candidate:
+def _candidate(member, profile, exact, related, load, answered, referred, now, settings, holds=False) -> Candidate:
     calendar = calendar_for(profile, settings)
     open_now = calendar.is_open(now)
     try:
@@ -117,7 +125,7 @@ def _candidate(member, profile, exact, related, load, answered, referred, now, s
         languages=frozenset(profile.languages) if profile else frozenset({"zh"}),
         capacity=profile.capacity if profile else 10,
         open_count=load, open_now=open_now, hours_until_open=wait,
-        exact_holdings=exact, related_holdings=related,
+        exact_holdings=exact, related_holdings=related, holds_chosen_work=holds,
         answered_for_others=answered, referred_out=referred,
         accepts=profile.accepts_questions if profile else True,
     )
@@ -131,10 +139,12 @@ def decide(session: Session, question: Question, now: datetime, settings: Refere
     members = session.exec(select(Member)).all()
     codes = {m.id: m.code for m in members}
     home = codes.get(question.home_member_id)
+    holders = work_holders(session, question.work_id)
     facts = QuestionFacts(home_member=home, clc=question.clc, language=question.language,
                           has_identifiers=bool(identifiers.isbns or identifiers.issns),
+                          has_chosen_work=bool(holders),
                           excluded=frozenset(codes[i] for i in excluded_ids if i in codes))
-    candidates = build_candidates(session, question.text, identifiers, now, settings, search, members)
+    candidates = build_candidates(session, question.text, identifiers, now, settings, search, members, holders)
     return route(facts, candidates, settings.weights)
 
 

@@ -11,14 +11,15 @@ from consortium.db import get_session
 from consortium.errors import ConsortiumError, InvalidInput
 from consortium.reference import knowledge, questions
 from consortium.reference.viewhelpers import (
-    client_ip,
     handle_page_error,
     now,
+    question_rate_limits,
     search_port,
     settings,
     translated_message,
     wake_mail,
 )
+from consortium.web.converters import int_arg
 
 bp = Blueprint("reference", __name__, template_folder="templates")
 bp.register_error_handler(ConsortiumError, handle_page_error)
@@ -42,6 +43,7 @@ def _check_human(form) -> None:
 
 
 @bp.route("/ask", methods=["GET", "POST"])
+@question_rate_limits
 def ask():
     session = get_session()
     values = dict(request.form) if request.method == "POST" else {
@@ -55,7 +57,7 @@ def ask():
             data["work_id"] = request.form.get("work_id") or None
             data["consent_publish"] = request.form.get("consent_publish") == "y"
             data["language"] = data["language"] or None
-            result = questions.submit_question(session, data, now=now(), settings=settings(), ip=client_ip(),
+            result = questions.submit_question(session, data, now=now(), settings=settings(),
                                                search=search_port(), on_commit=wake_mail())
             return render_template("reference/submitted.html", result=result)
         except InvalidInput as exc:
@@ -68,10 +70,8 @@ def ask():
 
 
 def _work(session, raw):
-    try:
-        return session.get(Work, int(raw)) if raw else None
-    except (TypeError, ValueError):
-        return None
+    work_id = int_arg(raw)
+    return session.get(Work, work_id) if work_id is not None else None
 
 
 @bp.route("/questions/<token>", methods=["GET"])

@@ -1,20 +1,20 @@
 """Reader side of the reference queue: intake, the private status page, replies, consent.
 
 The reader's only way in is the status token: ``secrets.token_urlsafe`` handed out once,
-stored only as its SHA-256.
+stored only as its SHA-256. How often a reader may ask is limited in front of this service,
+by Flask-Limiter on the question endpoints (``consortium.reference.viewhelpers``).
 """
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from sqlalchemy import func
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member, User
 from consortium.catalogue.models import Work
 from consortium.db.columns import as_aware
 from consortium.db.uow import UnitOfWork
-from consortium.errors import InvalidInput, NotFound, RateLimited
+from consortium.errors import InvalidInput, NotFound
 from consortium.reference import notices as reference_mail
 from consortium.reference.common import (
     ReferenceSettings,
@@ -25,10 +25,12 @@ from consortium.reference.common import (
     record_event,
     set_due_times,
 )
-from consortium.reference.models import IntakeHit, KnowledgeEntry, Question, QuestionMessage
+from consortium.reference.models import KnowledgeEntry, Question, QuestionMessage
 from consortium.reference.placement import decide, member_id_for, question_clc
 from consortium.reference.states import transition
+from consortium.web.converters import MAX_ID
 from consortium.web.markup import clean_text_to_html
+from member_sites.record.xmlchars import strip_forbidden
 
 LANGUAGES = ("zh", "en")
 
@@ -43,9 +45,16 @@ class IntakeSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True, validate=validate.Length(max=254))
     home_member = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    work_id = fields.Integer(load_default=None, allow_none=True, strict=False)
+    work_id = fields.Integer(load_default=None, allow_none=True, strict=False, validate=validate.Range(min=1, max=MAX_ID))
     language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(LANGUAGES))
     consent_publish = fields.Boolean(load_default=False)
+
+    @pre_load
+    def _xml_safe(self, data, **_kwargs):
+        """The question reaches liaisons' mail, feeds and exports: what XML forbids goes."""
+        if not isinstance(data, dict):
+            raise ValidationError("The question must be a JSON object.", "_schema")
+        return {key: strip_forbidden(value) if isinstance(value, str) else value for key, value in data.items()}
 
 
 def validate_intake(data: dict) -> dict:
@@ -65,25 +74,9 @@ def _guess_language(text: str) -> str:
     return "zh" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
 
 
-def check_rate_limit(session: Session, email: str, ip: str | None, now: datetime, settings: ReferenceSettings) -> None:
-    """Refuse when the e-mail address or the IP has used up its window; record this hit."""
-    since = now - timedelta(seconds=settings.rate_window_seconds)
-    buckets = [(f"email:{hash_token(email.lower())}", settings.rate_per_email)]
-    if ip:
-        buckets.append((f"ip:{hash_token(ip)}", settings.rate_per_ip))
-    for bucket, limit in buckets:
-        used = session.exec(select(func.count()).select_from(IntakeHit).where(
-            IntakeHit.bucket == bucket, IntakeHit.created_at > since)).one()
-        if used >= limit:
-            raise RateLimited("Too many questions in a short time; please try again later.",
-                              settings.rate_window_seconds)
-    for bucket, _limit in buckets:
-        session.add(IntakeHit(bucket=bucket, created_at=now))
-
-
 def submit_question(session: Session, data: dict, *, now: datetime, settings: ReferenceSettings,
-                    ip: str | None = None, search=None, on_commit=None) -> dict:
-    """Validate, rate-limit, route and store a question; queue the mails; answer the status link."""
+                    search=None, on_commit=None) -> dict:
+    """Validate, route and store a question; queue the mails; answer the status link."""
     values = validate_intake(data)
     home_id = member_id_for(session, values["home_member"].strip().upper())
     if home_id is None:
@@ -92,7 +85,6 @@ def submit_question(session: Session, data: dict, *, now: datetime, settings: Re
         raise InvalidInput("Unknown work.", {"work_id": ["No such work."]})
     token = secrets.token_urlsafe(32)
     with UnitOfWork(session) as uow:
-        check_rate_limit(session, values["email"], ip, now, settings)
         question = Question(
             text=values["question"], reader_name=values["name"], reader_email=values["email"].lower(),
             home_member_id=home_id, work_id=values["work_id"], language=values["language"] or _guess_language(values["question"]),
@@ -123,21 +115,38 @@ def question_for_token(session: Session, token: str) -> Question:
 
 
 def reader_view(session: Session, token: str) -> dict:
-    """What the reader's status page shows: their question and the public conversation only."""
+    """What the reader's status page shows: the state, which library has the question and when to
+    expect a reply (the due times set by that member's working-hours clock), the public
+    conversation. ``answered_by`` is set only once an answer exists."""
     question = question_for_token(session, token)
     messages = session.exec(select(QuestionMessage).where(
         QuestionMessage.question_id == question.id, QuestionMessage.kind != "note")
         .order_by(QuestionMessage.created_at, QuestionMessage.id)).all()
     member = session.get(Member, question.routed_member_id) if question.routed_member_id else None
+    home = session.get(Member, question.home_member_id) if question.home_member_id else None
+    answers = [m for m in messages if m.kind == "answer"]
+    answered_by = session.get(Member, answers[-1].member_id) if answers and answers[-1].member_id else None
     entry = _live_entry(session, question.id)
     return {
         "id": question.id, "text": question.text, "status": question.status,
         "name": question.reader_name, "created_at": question.created_at,
-        "member": member, "consent_publish": question.consent_publish,
+        "member": member, "home": home, "answered_by": answered_by or (member if answers else None),
+        "zone": home.timezone if home else None,
+        "expected": _expected_reply(question),
+        "consent_publish": question.consent_publish,
         "published_entry_id": entry.id if entry else None,
         "can_reply": question.status in ("waiting", "answered"),
         "messages": [{"kind": m.kind, "body_html": m.body_html, "created_at": m.created_at} for m in messages],
     }
+
+
+def _expected_reply(question: Question) -> dict:
+    """When the reader may expect to hear back: nothing once answered or closed, nothing while
+    the library waits for the reader (the clock is paused), else the due times."""
+    if question.status not in ("new", "claimed"):
+        return {}
+    first = None if question.first_response_at else as_aware(question.first_response_due_at)
+    return {"first_response": first, "answer": as_aware(question.answer_due_at)}
 
 
 def _live_entry(session: Session, question_id: int) -> KnowledgeEntry | None:

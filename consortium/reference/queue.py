@@ -98,7 +98,8 @@ def _messages(session: Session, question_id: int) -> list[dict]:
     rows = session.exec(select(QuestionMessage, User).join(User, User.id == QuestionMessage.author_user_id, isouter=True)
                         .where(QuestionMessage.question_id == question_id)
                         .order_by(QuestionMessage.created_at, QuestionMessage.id)).all()
-    return [{"kind": m.kind, "body_html": m.body_html, "author": (u.display_name or u.email) if u else None,
+    return [{"kind": m.kind, "body_html": m.body_html, "body_md": m.body_md,
+             "author": (u.display_name or u.email) if u else None,
              "cited_work_ids": m.cited_work_ids, "created_at": iso(m.created_at)} for m, u in rows]
 
 

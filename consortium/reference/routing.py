@@ -17,6 +17,11 @@ Signals, each scored 0..1 and multiplied by its weight (``Weights``, configurabl
 - ``reciprocity``: members that referred out more than they answered for others score higher,
 - ``home``: the reader's own library (always shown; decisive when it can answer).
 
+A question asked about one chosen work ("ask about this title") puts the members holding that
+work first, after a home member that holds it and can answer: the chosen work names the
+collection the reader needs more plainly than any score (``QuestionFacts.has_chosen_work``,
+``Candidate.holds_chosen_work``).
+
 Members that declined the question (transferred it away) or that do not accept questions
 are excluded, never chosen.
 """
@@ -72,6 +77,7 @@ class Candidate:
     hours_until_open: float | None = None
     exact_holdings: int = 0  # works carrying an identifier named in the question
     related_holdings: int = 0  # works the search index matched with the question's words
+    holds_chosen_work: bool = False  # holds the work the reader asked about ("ask about this title")
     answered_for_others: int = 0
     referred_out: int = 0
     accepts: bool = True
@@ -83,6 +89,7 @@ class QuestionFacts:
     clc: str | None = None
     language: str = "zh"
     has_identifiers: bool = False
+    has_chosen_work: bool = False
     excluded: frozenset[str] = frozenset()
 
 
@@ -100,6 +107,7 @@ class Score:
     parts: dict
     reasons: tuple[Reason, ...]
     home_can_answer: bool = False
+    holds_chosen_work: bool = False
 
     def summary(self) -> str:
         return "; ".join(r.text for r in self.reasons)
@@ -116,7 +124,7 @@ class Decision:
     chosen: str | None
     ranking: tuple[Score, ...]
     excluded: tuple[str, ...]
-    rule: str  # "home" | "best score" | "pool"
+    rule: str  # "home" | "holds the title" | "best score" | "pool"
 
     def as_dict(self) -> dict:
         return {"chosen": self.chosen, "rule": self.rule, "excluded": list(self.excluded),
@@ -138,7 +146,7 @@ def subject_strength(strengths: Mapping[str, float], clc: str | None) -> tuple[f
 
 
 def holdings_score(candidate: Candidate) -> float:
-    if candidate.exact_holdings > 0:
+    if candidate.exact_holdings > 0 or candidate.holds_chosen_work:
         return 1.0
     if candidate.related_holdings <= 0:
         return 0.0
@@ -172,6 +180,8 @@ def home_can_answer(candidate: Candidate, facts: QuestionFacts, weights: Weights
         return False
     if candidate.capacity <= candidate.open_count:
         return False
+    if facts.has_chosen_work:
+        return candidate.holds_chosen_work
     if facts.has_identifiers and candidate.exact_holdings == 0:
         return False
     if facts.clc and candidate.exact_holdings == 0:
@@ -199,12 +209,16 @@ def score_candidate(candidate: Candidate, facts: QuestionFacts, weights: Weights
     total = sum(getattr(weights, name) * value for name, value in parts.items())
     reasons = tuple(_reasons(candidate, facts, is_home, strength, prefix))
     can = is_home and home_can_answer(candidate, facts, weights)
-    return Score(candidate.code, total, parts, reasons, can)
+    holds = facts.has_chosen_work and candidate.holds_chosen_work
+    return Score(candidate.code, total, parts, reasons, can, holds)
 
 
 def _reasons(c: Candidate, facts: QuestionFacts, is_home: bool, strength: float, prefix: str | None):
     if is_home:
         yield Reason("home", "reader's home library", {})
+    if facts.has_chosen_work:
+        yield Reason("chosen", "holds the title asked about" if c.holds_chosen_work
+                     else "does not hold the title asked about", {"holds": c.holds_chosen_work})
     if c.exact_holdings:
         yield Reason("holdings", f"holds {c.exact_holdings} requested title(s)", {"n": c.exact_holdings, "exact": True})
     elif c.related_holdings:
@@ -237,8 +251,9 @@ def route(facts: QuestionFacts, candidates: Iterable[Candidate], weights: Weight
     by_code = {c.code: c for c in candidates}
     excluded = tuple(sorted(code for code, c in by_code.items() if not _eligible(c, facts)))
     scores = [score_candidate(c, facts, weights) for code, c in sorted(by_code.items()) if code not in excluded]
-    ranking = sorted(scores, key=lambda s: (not s.home_can_answer, -s.total, s.code))
+    ranking = sorted(scores, key=lambda s: (not s.home_can_answer, not s.holds_chosen_work, -s.total, s.code))
     if not ranking:
         return Decision(None, (), excluded, "pool")
-    rule = "home" if ranking[0].home_can_answer else "best score"
+    first = ranking[0]
+    rule = "home" if first.home_can_answer else "holds the title" if first.holds_chosen_work else "best score"
     return Decision(ranking[0].code, tuple(ranking), excluded, rule)

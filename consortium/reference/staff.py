@@ -1,12 +1,21 @@
 """Liaison workspace pages: queue tabs, one question with its actions, publishing, statistics,
-reference profiles. Actions are plain forms (CSRF-protected by the foundation)."""
+reference profiles, canned answers. Actions are plain forms (CSRF-protected by the foundation).
+
+An answer is written in Markdown with cited works chosen by the shared picker
+(``consortium.compose``). Without JavaScript, the answer form's "search" and "preview"
+buttons post it to ``compose``, which renders the page again with the draft, the picker's
+results and the preview (nothing typed is lost); ``compose.js`` does the same in place.
+"""
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from consortium.accounts.auth import roles_required
 from consortium.accounts.service import list_members
+from consortium.compose.picker import chosen
+from consortium.compose.views import pick_works, wants_picker_fragment
 from consortium.db import get_session
 from consortium.errors import ConsortiumError, InvalidInput, NotFound, PermissionDenied
 from consortium.reference import (
@@ -31,6 +40,7 @@ from consortium.reference.viewhelpers import (
     staff_actor,
     translated_message,
 )
+from consortium.web.markup import render_markdown
 
 bp = Blueprint("reference_staff", __name__, url_prefix="/staff", template_folder="templates")
 bp.register_error_handler(ConsortiumError, handle_page_error)
@@ -49,14 +59,42 @@ def queue():
 @bp.route("/questions/<int:question_id>")
 @login_required
 def question(question_id):
+    """One question; ``?pick=`` searches works to cite (``&fragment=picker``: the results alone)."""
+    pick = request.args.get("pick", "").strip()
+    if wants_picker_fragment():
+        staff_actor()
+        return render_template("reference/_cite_results.html", found=pick_works(pick) if pick else None)
+    return _question_page(question_id, {"pick": pick, "found": pick_works(pick) if pick else None})
+
+
+@bp.route("/questions/<int:question_id>/compose", methods=["POST"])
+@login_required
+def compose(question_id):
+    """The answer form posted for a search, a preview or a canned text: the page again with the
+    draft, changing nothing."""
+    form = request.form
+    body, pick = form.get("body", ""), form.get("pick", "").strip()
+    detail_canned = form.get("canned")
+    draft = {"body": body, "pick": pick, "found": pick_works(pick) if pick else None,
+             "cited": chosen(get_session(), form.getlist("cited_work_ids")), "canned": detail_canned,
+             "preview": form.get("compose") == "preview"}
+    return _question_page(question_id, draft)
+
+
+def _question_page(question_id: int, draft: dict):
     actor = staff_actor()
     session = get_session()
     detail = liaison_queue.question_detail(session, question_id, actor, now=now())
+    if draft.get("canned"):
+        draft["body"] = next((c["body"] for c in detail["canned_answers"] if c["id"] == draft["canned"]),
+                             draft.get("body", ""))
+    if draft.get("preview"):
+        draft["preview_html"] = render_markdown(draft.get("body", ""))
     suggestion = None
     if "transfer" in detail["allowed_actions"] and (detail["handles"] or actor.is_admin):
         q = liaison.load_question(session, question_id, actor)
         suggestion = liaison.suggest_transfer(session, q, now(), settings(), search_port())
-    return render_template("reference/question.html", q=detail, suggestion=suggestion,
+    return render_template("reference/question.html", q=detail, suggestion=suggestion, draft=draft,
                            members=list_members(session))
 
 
@@ -79,7 +117,18 @@ def act(question_id, action):
 @bp.route("/questions/<int:question_id>/publish")
 @login_required
 def publish_preview(question_id):
+    """Review the redacted Markdown of a question and its answer before publishing."""
     preview = knowledge.preview(get_session(), question_id, staff_actor())
+    return render_template("reference/publish.html", p=preview)
+
+
+@bp.route("/questions/<int:question_id>/publish/preview", methods=["POST"])
+@login_required
+def publish_review(question_id):
+    """The review form posted for a preview: the edited Markdown rendered, nothing published."""
+    preview = knowledge.preview(get_session(), question_id, staff_actor())
+    preview.update({key: request.form.get(key, preview[key]) for key in ("title", "question_text", "answer_md")})
+    preview["answer_html"] = render_markdown(preview["answer_md"])
     return render_template("reference/publish.html", p=preview)
 
 
@@ -116,7 +165,7 @@ def profiles():
     if request.method == "POST":
         try:
             reference_profiles.set_profile(session, request.form.get("code", ""), _profile_values(request.form),
-                                           now=now())
+                                           now=now(), actor=current_user)
             flash(_("Profile saved."), "info")
         except ConsortiumError as exc:
             flash(translated_message(exc), "error")
@@ -140,3 +189,48 @@ def _profile_values(form) -> dict:
         }
     except ValueError:
         raise InvalidInput(_("Numbers are whole numbers."), {"capacity": ["number"]}) from None
+
+
+@bp.route("/reference/canned", methods=["GET", "POST"])
+@roles_required("librarian", "liaison")
+def canned():
+    """A member's canned answers (own member; admins choose one), and the form adding one."""
+    code = (request.values.get("member") or "").strip().upper() or None
+    status = 200
+    if request.method == "POST":
+        try:
+            reference_profiles.add_canned(get_session(), current_user, code, request.form.get("title", ""),
+                                          request.form.get("body", ""), now=now())
+        except (PermissionDenied, NotFound):
+            raise
+        except ConsortiumError as exc:
+            flash(translated_message(exc), "error")
+            status = 422
+        else:
+            flash(_("Canned answer saved."), "success")
+            return redirect(url_for("reference_staff.canned", member=code))
+    member, rows = (None, []) if current_user.is_admin and not code else \
+        reference_profiles.canned_answers(get_session(), current_user, code)
+    return render_template("reference/canned.html", member=member, rows=rows, members=list_members(get_session()),
+                           values=request.form if status != 200 else {}), status
+
+
+@bp.route("/reference/canned/<canned_id>", methods=["POST"])
+@roles_required("librarian", "liaison")
+def canned_edit(canned_id):
+    """Save or remove one canned answer."""
+    code = (request.values.get("member") or "").strip().upper() or None
+    try:
+        if request.form.get("action") == "remove":
+            reference_profiles.remove_canned(get_session(), current_user, code, canned_id, now=now())
+        else:
+            reference_profiles.change_canned(get_session(), current_user, code, canned_id, now=now(),
+                                             title=request.form.get("title", ""), body=request.form.get("body", ""))
+    except (PermissionDenied, NotFound):
+        raise
+    except ConsortiumError as exc:
+        flash(translated_message(exc), "error")
+    else:
+        flash(_("Canned answer removed.") if request.form.get("action") == "remove" else _("Canned answer saved."),
+              "success")
+    return redirect(url_for("reference_staff.canned", member=code))

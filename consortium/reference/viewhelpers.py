@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 from flask import current_app, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consortium.errors import InvalidTransition, PermissionDenied, Unauthenticated
@@ -10,6 +11,7 @@ from consortium.mail import wake_mailer
 from consortium.ports import SEARCH, get_port
 from consortium.reference.common import Actor, ReferenceSettings
 from consortium.web.errors import handle_domain_error
+from consortium.web.limits import body_value, hashed, limiter
 
 LIAISON_ROLES = ("liaison", "consortium_admin")
 
@@ -39,6 +41,33 @@ def staff_actor() -> Actor:
 def client_ip() -> str | None:
     """The peer address (a proxy in front must be configured with ProxyFix to pass the reader's)."""
     return request.remote_addr
+
+
+def _window(name: str):
+    """A Flask-Limiter limit from the reference settings, read per request (tests change them)."""
+    return lambda: (f"{current_app.config[name]} per "
+                    f"{current_app.config['REFERENCE_RATE_LIMIT_WINDOW_SECONDS']} seconds")
+
+
+def _counts(response) -> bool:
+    """Only questions that were taken count against the limits (a form with errors does not)."""
+    return response.status_code in (200, 201)
+
+
+_TOO_MANY = _l("Too many questions in a short time; please try again later.")
+
+
+def question_rate_limits(view):
+    """Per reader e-mail address (hashed) and per client address, shared by the question form
+    and ``POST /api/v1/questions``: REFERENCE_RATE_LIMIT_PER_EMAIL / _PER_IP per window."""
+    per_email = limiter.shared_limit(
+        _window("REFERENCE_RATE_LIMIT_PER_EMAIL"), scope="question-email", methods=["POST"],
+        key_func=lambda: hashed("question-email", body_value("email")), deduct_when=_counts,
+        error_message=lambda: str(_TOO_MANY))
+    per_ip = limiter.shared_limit(
+        _window("REFERENCE_RATE_LIMIT_PER_IP"), scope="question-ip", methods=["POST"],
+        deduct_when=_counts, error_message=lambda: str(_TOO_MANY))
+    return per_ip(per_email(view))
 
 
 def wake_mail():

@@ -26,12 +26,14 @@ DEFAULTS = {
     # A writer behind a busy push stream catches up in fewer, larger segments.
     "SEARCH_INDEX_BATCH": 4000,
     # Seconds a change-log id missing below the checkpoint (PostgreSQL commit order) is
-    # waited for before it is taken as a rolled-back transaction.
+    # waited for before it is taken as a rolled-back transaction, when the database cannot
+    # tell sooner (a gap closes at once when every transaction that could hold it has ended).
     "SEARCH_INDEX_GAP_TTL": 600.0,
     # Largest page size, and the deep-paging cap (results beyond it cannot be paged to).
     "SEARCH_INDEX_MAX_PER_PAGE": 100,
     "SEARCH_INDEX_MAX_RESULTS": 1000,
-    # Suggest a spelling when a query has fewer hits than this.
+    # Suggest a spelling when a query has fewer hits than this (a query with none is answered
+    # with its suggestion's results when those exist, unless the reader asks for exact=true).
     "SEARCH_INDEX_SUGGEST_BELOW": 3,
     # Writer processes of `consortium index rebuild` (the whoosh backend; whoosh-plain uses
     # one), and the memory (MB) each may use to sort postings before it spills sorted runs to

@@ -80,9 +80,12 @@ def _apply_batch(engine, writer, batch_size, gap_ttl, hooks, report) -> bool:
     """One batch; True when there may be more to do."""
     with Session(engine, expire_on_commit=False) as session:
         progress = load_progress(session)
+        before = source.transaction_horizon(session)
         new, late = source.changes_after(session, progress.last_id, sorted(progress.gaps), batch_size)
         if not new and not late and not progress.gaps:
             return False
+        after = source.transaction_horizon(session)
+        horizon = cp.Horizon(before.finished_below, after.running_below, before.concurrent)
         work_ids = sorted({row.entity_id for row in new + late if row.entity == "work"})
         docs = source.load_documents(session, work_ids)
     if docs:
@@ -95,7 +98,7 @@ def _apply_batch(engine, writer, batch_size, gap_ttl, hooks, report) -> bool:
         report.removed += len(deleted)
     seen = [row.id for row in new + late]
     with Session(engine, expire_on_commit=False) as session:
-        save_progress(session, cp.advance(progress, seen, time.time(), gap_ttl))
+        save_progress(session, cp.advance(progress, seen, time.time(), gap_ttl, horizon))
     report.changes += len(seen)
     report.batches += 1
     return len(new) == batch_size
@@ -111,10 +114,11 @@ def rebuild_index(engine: Engine, writer: SearchWriter, progress=None) -> Rebuil
         with Session(engine) as session:
             head = source.max_change_id(session)
             present = source.change_ids_between(session, max(0, head - LATE_WINDOW), head)
+            horizon = source.transaction_horizon(session)
         count = writer.rebuild(source.CatalogueSource(engine.url.render_as_string(hide_password=False)), progress)
-        late = {i: time.time() for i in range(max(0, head - LATE_WINDOW) + 1, head + 1) if i not in present}
+        late = [i for i in range(max(0, head - LATE_WINDOW) + 1, head + 1) if i not in present]
         with Session(engine, expire_on_commit=False) as session:
-            save_progress(session, cp.Progress(head, late))
+            save_progress(session, cp.late_ids(head, late, time.time(), horizon))
     finally:
         writer.close()
     return RebuildReport(count, time.perf_counter() - started, head)

@@ -12,6 +12,7 @@ from consortium.errors import InvalidInput
 from consortium.i18n import localized_name
 from consortium.ports import ANSWERS, SEARCH, get_port
 from consortium.search.views import HOME_COOKIE, search_args
+from consortium.web.redirects import safe_next_or
 
 bp = Blueprint("search_pages", __name__, template_folder="templates")
 LIST_FILTERS = ("member", "format", "language")
@@ -19,7 +20,10 @@ CITATIONS = {
     "ris": (citations.to_ris, "application/x-research-info-systems"),
     "bib": (citations.to_bibtex, "application/x-bibtex"),
     "xml": (citations.to_marcxml, "application/marcxml+xml"),
+    # GB/T 7714-2015, what Chinese readers are asked to cite with: plain text shown in the browser
+    "gbt7714": (citations.to_gbt7714, "text/plain"),
 }
+INLINE_CITATIONS = ("gbt7714",)
 
 
 def member_names() -> dict[str, str]:
@@ -83,21 +87,26 @@ def related_answers(q: str | None, limit: int = 3) -> list[dict]:
 def record(work_id):
     """One work with every member's holdings (home member first) and how to get at it."""
     work = works.get_work(get_session(), work_id, home_member())
+    permalink = url_for("search_pages.record", work_id=work["id"], _external=True)
     return render_template("search/record.html", work=work, names=member_names(), home=home_member(),
-                           access_for=access_for, args=request.args,
-                           permalink=url_for("search_pages.record", work_id=work["id"], _external=True))
+                           access_for=access_for, args=request.args, permalink=permalink,
+                           gbt7714=citations.to_gbt7714(work, permalink))
 
 
 @bp.route("/works/<int:work_id>/cite.<kind>")
 def cite(work_id, kind):
-    """Citation export of one work: RIS, BibTeX or MARCXML."""
+    """Citation export of one work: RIS, BibTeX, MARCXML or GB/T 7714 (plain text)."""
     if kind not in CITATIONS:
-        raise InvalidInput("Citations are offered as .ris, .bib or .xml.", {"kind": ["Must be ris, bib or xml."]})
+        raise InvalidInput("Citations are offered as .ris, .bib, .xml or .gbt7714.",
+                           {"kind": ["Must be ris, bib, xml or gbt7714."]})
     work = works.get_work(get_session(), work_id)
     build, mimetype = CITATIONS[kind]
     body = build(work, url_for("search_pages.record", work_id=work["id"], _external=True))
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="daodu-{work["id"]}.{kind}"'
+    if kind in INLINE_CITATIONS:
+        response.headers["Content-Disposition"] = f'inline; filename="daodu-{work["id"]}-{kind}.txt"'
+    else:
+        response.headers["Content-Disposition"] = f'attachment; filename="daodu-{work["id"]}.{kind}"'
     return response
 
 
@@ -105,10 +114,7 @@ def cite(work_id, kind):
 def choose_home_member():
     """Remember the reader's home member in a cookie (an empty choice forgets it)."""
     code = (request.args.get("code") or "").strip().upper()
-    target = request.args.get("next") or url_for("search_pages.search")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("search_pages.search")
-    response = redirect(target)
+    response = redirect(safe_next_or(request.args.get("next"), url_for("search_pages.search")))
     if code and code in member_names():
         response.set_cookie(HOME_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     else:

@@ -10,7 +10,7 @@ def answer_body(answer: SearchAnswer) -> dict:
     return {"total": answer.total, "page": answer.page, "per_page": answer.per_page,
             "results": [hit_body(hit) for hit in answer.hits],
             "facets": {name: [facet_row(row) for row in rows] for name, rows in answer.facets.items()},
-            "suggestion": answer.suggestion}
+            "suggestion": answer.suggestion, "corrected_from": answer.corrected_from}
 
 
 def hit_body(hit: Hit) -> dict:
@@ -20,6 +20,9 @@ def hit_body(hit: Hit) -> dict:
     body["holdings"] = [{name: getattr(holding, name) for name in HOLDING_FIELDS} for holding in hit.holdings]
     body["acquired_on"] = hit.acquired_on
     body["highlight"] = dict(hit.highlight)
+    variant = hit.variant
+    body["variant"] = ({"member": variant.member, "title": variant.title, "subtitle": variant.subtitle}
+                       if variant else None)
     return body
 
 

@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
 from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.catalogue.works import WORK_FIELDS
 from consortium.db.engine import as_stored_text, decode_json_texts, make_engine
+from consortium.search.checkpoint import SERIAL_WRITERS, Horizon
 from search_index.ports import IndexDocument, IndexedHolding
 
 _W, _H, _M = Work.__table__.c, Holding.__table__.c, Member.__table__.c
@@ -25,9 +26,15 @@ _JSON_LISTS = ("authors", "isbns", "issns", "subjects")
 _WORK_COLUMNS = [as_stored_text(_W[name]) if name in _JSON_LISTS else _W[name]
                  for name in WORK_FIELDS] + [_W.merged_into_id]
 _WORK_NAMES = tuple(column.name for column in _WORK_COLUMNS)
-# the acquisition date as stored: SQLite's text is already the ISO date the index wants
+# the acquisition date as stored: SQLite's text is already the ISO date the index wants;
+# the member's own title, subtitle, authors and identifiers read out of its stored record
+# (the record's other fields, a summary among them, stay in the database)
+_RECORD_TEXTS = ("title", "subtitle")
+_RECORD_LISTS = ("authors", "isbns", "issns")
 _HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
-                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on))
+                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on),
+                    *(_H.record[name].as_string().label(f"record_{name}") for name in _RECORD_TEXTS),
+                    *(_H.record[name].label(f"record_{name}") for name in _RECORD_LISTS))
 
 
 def load_documents(session: Session, work_ids: list[int]) -> dict[int, IndexDocument | None]:
@@ -71,12 +78,14 @@ def _decode_lists(work: dict) -> dict:
 
 
 _HOLDING_KEYS = ("work_id", "member", "local_id", "call_number", "location", "copies", "available", "url", "access",
-                 "acquired_on")
+                 "acquired_on", *_RECORD_TEXTS, *_RECORD_LISTS)
 
 
 def _holding(row) -> IndexedHolding:
     holding = dict(zip(_HOLDING_KEYS, row))
     del holding["work_id"]
+    for name in _RECORD_LISTS:
+        holding[name] = tuple(holding[name] or ())
     acquired = holding["acquired_on"]
     if acquired is not None and not isinstance(acquired, str):  # a driver's date object
         holding["acquired_on"] = acquired.isoformat()
@@ -130,6 +139,19 @@ def changes_after(session: Session, last_id: int, gap_ids: list[int], limit: int
     if gap_ids:
         late = session.exec(select(*columns).where(ChangeLog.id.in_(gap_ids))).all()
     return list(new), list(late)
+
+
+_SNAPSHOT = text("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() AS s")
+
+
+def transaction_horizon(session: Session) -> Horizon:
+    """The transaction horizon now (``checkpoint.Horizon``): on PostgreSQL the current
+    snapshot's xmin (every transaction below it has ended) and xmax (every running one is
+    below it); SQLite serialises its writers."""
+    if session.get_bind().dialect.name != "postgresql":
+        return SERIAL_WRITERS
+    xmin, xmax = session.exec(_SNAPSHOT).one()
+    return Horizon(finished_below=int(xmin), running_below=int(xmax))
 
 
 def max_change_id(session: Session) -> int:

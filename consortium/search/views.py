@@ -24,6 +24,8 @@ PARAMETERS = [
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "newest", "year", "title"]}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    {"name": "exact", "in": "query", "schema": {"type": "boolean"},
+     "description": "search exactly what was typed: a query that finds nothing is not answered with its suggestion"},
     {"name": "home_member", "in": "query", "schema": {"type": "string"},
      "description": "reader's home member (listed first in holdings); default: the home_member cookie"},
 ]
@@ -37,6 +39,14 @@ class HoldingSchema(Schema):
     copies = fields.Integer(allow_none=True)
     url = fields.String(allow_none=True)
     access = fields.String(allow_none=True)
+
+
+class VariantSchema(Schema):
+    """A member's own title of the work, when the reader's words matched it."""
+
+    member = fields.String()
+    title = fields.String()
+    subtitle = fields.String(allow_none=True)
 
 
 class ResultSchema(Schema):
@@ -55,6 +65,7 @@ class ResultSchema(Schema):
     acquired_on = fields.String(allow_none=True)
     holdings = fields.List(fields.Nested(HoldingSchema))
     highlight = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True))
+    variant = fields.Nested(VariantSchema, allow_none=True)
 
 
 class SearchAnswerSchema(Schema):
@@ -64,6 +75,7 @@ class SearchAnswerSchema(Schema):
     results = fields.List(fields.Nested(ResultSchema))
     facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
     suggestion = fields.String(allow_none=True)
+    corrected_from = fields.String(allow_none=True)
 
 
 def search_args() -> dict:

@@ -38,7 +38,17 @@ def is_api_request() -> bool:
 
 def error_payload(status: int, message: str, errors: dict | None = None) -> dict:
     """The contract's error body, the one place it is built: ``{"code", "status", "message", "errors"}``."""
-    return {"code": status, "status": HTTPStatus(status).phrase, "message": message, "errors": errors or {}}
+    return {"code": status, "status": HTTPStatus(status).phrase, "message": message, "errors": _keyed_by_text(errors or {})}
+
+
+def _keyed_by_text(errors):
+    """Field names as text: a form field webargs could not name comes back keyed ``None``,
+    and JSON (sorted keys) cannot mix ``None`` with text."""
+    if isinstance(errors, dict):
+        return {("" if key is None else str(key)): _keyed_by_text(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_keyed_by_text(item) for item in errors]
+    return errors
 
 
 def json_error_response(status: int, message: str, errors: dict | None = None, headers: dict | None = None):

@@ -11,7 +11,9 @@ Fields read:
   → ``title_romanized``; $f/$g statements of responsibility only when there is no 7XX name.
 - 210 (or 214) $c publisher, $d date; 330 $a summary; 606 (and 600/601/607) subjects with $x $y $z.
 - 690 $a CLC (中图法); 700/701/702 personal names ($a + $b), 710/711/712 corporate names.
-- 856 $u URL; leader/06-07 → format (serial → journal, electronic → ebook/ejournal).
+- 205 $a $b edition statement → ``edition``.
+- 856 $u URL; leader/06-07 → format (serial → journal, electronic → ebook/ejournal), with the
+  200 $b material designation and 215 extent ("[电子资源]" electronic, "录音制品" → av).
 - 905 local holdings as used in CALIS union cataloguing: $a holding library code, $b accession
   number/barcode, $c shelving location, $d class number and $e book number (together the call
   number, "$d/$e"), $f volume. Each 905 is one copy; location is "$c" (else "$a").
@@ -24,9 +26,15 @@ from pymarc import Record
 
 from member_sites.readers import ReadResult
 from member_sites.readers.marc import pymarc_problems, read_iso2709
+from member_sites.readers.marc_flavour import WRONG_FOR_CNMARC, looks_marc21
+from member_sites.readers.source import DEFAULT_LIMITS, Limits
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
 
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
+# 200 $b general material designation / 215 $a extent: "[电子资源]", "录音制品", "sound recording"
+_GMD_ELECTRONIC = re.compile(r"电子资源|电子出版物|electronic resource|computer file|online resource", re.IGNORECASE)
+_GMD_AV = re.compile(r"录音|录像|音像|光盘.*(音|视)|sound recording|videorecording|sound discs?|videodiscs?",
+                     re.IGNORECASE)
 
 
 def _sub(field, *codes) -> str | None:
@@ -117,7 +125,11 @@ def _holdings(record, out: dict) -> None:
 def _format(record) -> str:
     leader = str(record.leader)
     kind, level = leader[6:7], leader[7:8]
-    electronic = kind == "l" or any(f.get_subfields("u") for f in record.get_fields("856"))
+    designation = " ".join(v for f in record.get_fields("200", "215") for v in f.get_subfields("b", "a"))
+    electronic = kind == "l" or any(f.get_subfields("u") for f in record.get_fields("856")) \
+        or bool(_GMD_ELECTRONIC.search(designation))
+    if kind in ("a", "b") and level != "s" and _GMD_AV.search(designation):
+        return "av"
     if kind in ("a", "b", "l"):
         if level == "s":
             return "ejournal" if electronic else "journal"
@@ -146,25 +158,30 @@ def map_unimarc(record) -> dict:
     urls = [u.strip() for f in record.get_fields("856") for u in f.get_subfields("u")]
     out["url"] = next((u for u in urls if u.lower().startswith(("http://", "https://"))), None)
     out["format"] = _format(record)
+    edition = record.get("205")
+    out["edition"] = strip_isbd(_sub(edition, "a", "b")) if edition is not None else None
     _holdings(record, out)
     return out
 
 
 def record_from_unimarc(record, position: str, problems: list[str]) -> ReadResult:
     """Map one decoded CNMARC/UNIMARC record to a ReadResult."""
+    if looks_marc21(record):
+        return ReadResult(position, None, [WRONG_FOR_CNMARC] + problems)
     out = map_unimarc(record)
     control = record.get("001")
     out["local_id"] = clean(control.data) if control is not None else None
-    if not out["local_id"]:
+    derived = not out["local_id"]
+    if derived:
         out["local_id"] = content_id("cnmarc", out.get("title"), out.get("authors"), out.get("year"), out.get("isbns"))
         problems.append("no 001 record identifier; local id derived from the record's content "
                         "(editing the record will create a new holding)")
     if not out.get("title"):
-        problems.append("unusable: no title (200 $a)")
+        problems.insert(0, "unusable: no title (200 $a)")
         return ReadResult(position, None, problems)
-    return finish(position, out, problems)
+    return finish(position, out, problems, derived_id=derived)
 
 
-def read_cnmarc(stream: BinaryIO) -> Iterator[ReadResult]:
+def read_cnmarc(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Read CNMARC/UNIMARC ISO 2709 records (plain or gzip); every record yields a ReadResult, in file order."""
-    return read_iso2709(stream, decode_unimarc, record_from_unimarc)
+    return read_iso2709(stream, decode_unimarc, record_from_unimarc, limits)

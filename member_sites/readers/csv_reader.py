@@ -8,8 +8,9 @@ case; ``local_id`` and ``title`` are required, every other column is optional::
 
 List columns (``authors``, ``isbns``, ``issns``, ``subjects``) hold several values separated
 by ``;`` or ``|``. ``year``, ``copies`` and ``available`` are whole numbers. An empty cell
-means "no value". The file is UTF-8 (with or without a byte-order mark) or GB18030 (what
-Excel saves on a Chinese Windows); a tab-separated file with the same header is read too.
+means "no value". The file is UTF-8 or GB18030 (what Excel saves on a Chinese Windows), with
+or without a byte-order mark, or UTF-16 with one (Excel's "Unicode text"); a tab-separated
+file with the same header is read too. It is streamed (``member_sites.readers.source``).
 
 Unknown columns are reported once (on the first record) and ignored. A row the reader cannot
 use is reported with its line number and the reason, and the rest are read. Business rules
@@ -17,13 +18,14 @@ use is reported with its line number and the reason, and the rest are read. Busi
 obviously unusable (no title, no local id, a number that is not one).
 """
 import csv
-import io
+import itertools
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from member_sites.errors import EmptyFile, MissingColumns
 from member_sites.readers import ReadResult
+from member_sites.readers.source import DEFAULT_LIMITS, Limits, size_text, text_lines
 from member_sites.record.fields import FIELD_NAMES, REQUIRED_NAMES, names_of_kind
 
 FIELDS = FIELD_NAMES
@@ -31,32 +33,25 @@ REQUIRED = REQUIRED_NAMES
 LIST_FIELDS = names_of_kind("list")
 INT_FIELDS = names_of_kind("int")
 _LIST_SPLIT = re.compile(r"[;|]")
+ENCODINGS = ("utf-8", "gb18030")
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (BOM stripped) when it decodes, else GB18030."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        # Neither decodes cleanly: keep going, bad bytes become U+FFFD, and say so per row.
-        return data.decode("utf-8", errors="replace"), "utf-8 (with undecodable bytes)"
-
-
-def read_csv(stream: BinaryIO) -> Iterator[ReadResult]:
+def read_csv(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Read a CSV export (see the module docstring for the header)."""
-    text, encoding = decode_bytes(stream.read())
-    rows = csv.reader(io.StringIO(text, newline=""), dialect=_dialect(text))
-    header, header_problems = _read_header(rows)
-    replaced = "\ufffd" in text and encoding.startswith("utf-8 (")
-    return _read_rows(rows, header, header_problems, replaced)
+    lines = text_lines(stream, ENCODINGS, limits)
+    try:
+        first = next(iter(lines), "")
+        rows = csv.reader(itertools.chain([first], lines), dialect=_dialect(first))
+        header, header_problems = _read_header(rows)
+        yield from _read_rows(rows, header, header_problems, lines)
+    finally:
+        lines.close()
+    if lines.damage:
+        yield ReadResult(f"after line {lines.number}", None, [
+            f"unusable: compressed file is damaged ({lines.damage}); reading stopped after line {lines.number}"])
 
 
-def _dialect(text: str):
-    first = text.split("\n", 1)[0]
+def _dialect(first: str):
     return csv.excel_tab if "\t" in first and "," not in first else csv.excel
 
 
@@ -67,12 +62,14 @@ def _read_header(rows) -> tuple[list[str | None], list[str]]:
             break
     else:
         raise EmptyFile("The CSV file is empty: it needs a header line naming the record fields.")
-    names = [c.strip().lower().replace(" ", "_").replace("-", "_") for c in cells]
+    names = [c.strip().lstrip("\ufeff").lower().replace(" ", "_").replace("-", "_") for c in cells]
     missing = [f for f in REQUIRED if f not in names]
     if missing:
+        shown = [ascii(c)[1:-1] if not c.isprintable() else c for c in names if c]
         raise MissingColumns(
             f"The CSV header lacks the required column(s) {', '.join(missing)}; "
-            f"it has {', '.join(c for c in names if c) or 'none'}. Required: {', '.join(REQUIRED)}.")
+            f"it has {', '.join(shown[:30]) or 'none'}. Required: {', '.join(REQUIRED)}. "
+            "Is the file a CSV export with a header line, in UTF-8, UTF-16 or GB18030?")
     problems, seen, header = [], set(), []
     for name in names:
         if name in FIELDS and name not in seen:
@@ -87,7 +84,7 @@ def _read_header(rows) -> tuple[list[str | None], list[str]]:
     return header, problems
 
 
-def _read_rows(rows, header, header_problems, replaced) -> Iterator[ReadResult]:
+def _read_rows(rows, header, header_problems, lines) -> Iterator[ReadResult]:
     pending = list(header_problems)
     line = rows.line_num + 1
     while True:
@@ -99,12 +96,15 @@ def _read_rows(rows, header, header_problems, replaced) -> Iterator[ReadResult]:
             yield ReadResult(f"line {line}", None, [f"unreadable CSV row: {exc}"])
             line = rows.line_num + 1
             continue
-        position = f"line {line}"
+        position, first_line = f"line {line}", line
         line = rows.line_num + 1
         if not any(c.strip() for c in cells):
             continue
+        if any(n in lines.overlong for n in range(first_line, line)):
+            yield ReadResult(position, None, [f"unusable: line longer than {size_text(lines.max_chars)}; skipped"])
+            continue
         result = parse_row(position, cells, header)
-        if replaced and any("\ufffd" in c for c in cells):
+        if lines.replaced and any("\ufffd" in c for c in cells):
             result.problems.append("bytes that are neither UTF-8 nor GB18030 were replaced by \ufffd")
         if pending:
             result.problems[:0] = pending

@@ -1,8 +1,8 @@
 """KBART (Phase II, also Phase I files) reader: one e-resource per title row.
 
-The file is read whole (KBART lists are at most tens of MB; gzip-compressed files are
-decompressed). Encoding: a UTF-8 or UTF-16 BOM decides; else UTF-8, else Windows-1252, else
-Latin-1 (the fallback is reported on the first row). Line ends CR, LF and CRLF all work.
+The file is streamed (gzip unpacked on the fly, bounded by ``Limits``). Encoding: a UTF-8,
+UTF-16 or GB18030 BOM decides; else UTF-8, else Windows-1252, else Latin-1 (the fallback is
+reported on the first row). Line ends CR, LF and CRLF all work.
 Values may be wrapped in double quotes (some providers quote every cell); the quotes are removed.
 
 Header quirks: names are matched case-insensitively, RP1 ``coverage_notes`` counts as ``notes``,
@@ -16,15 +16,17 @@ kept); ``title_url`` → url; ``first_author``/``first_editor`` → authors; ``p
 year from ``date_monograph_published_online`` (else ``_print``) for monographs;
 ``access_type`` F → open, P → consortium; ``coverage`` from first/last issue online, embargo,
 coverage depth and notes. ``local_id``: ``title_id``, else ``online_identifier``, else
-``print_identifier``, else a content hash of title and URL (reported).
+``print_identifier``, else a content hash of title and URL (reported). Consecutive rows with
+the same id are one title listed once per coverage range: they become one record whose
+coverage lists every range (reported on the record); a row with another title and identifier
+under the same id (a title history) gets the local id ``<id>|<its ISSN or ISBN>``.
 """
-import gzip
 import re
-import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from member_sites.readers import ReadResult
+from member_sites.readers.source import DEFAULT_LIMITS, Limits, size_text, text_lines
 from member_sites.readers.values import clean, content_id, finish
 
 KBART_COLUMNS = (
@@ -38,22 +40,9 @@ KBART_COLUMNS = (
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _ISSN_SHAPE = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 _ACCESS = {"F": "open", "P": "consortium"}
-
-
-def decode_text(data: bytes) -> tuple[str, str | None]:
-    """(text, problem or None) of uncompressed bytes: BOM first, then UTF-8, Windows-1252, Latin-1."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace"), None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", "replace"), None
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "file is not UTF-8; read as Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "file is not UTF-8; read as Latin-1"
+ENCODINGS = ("utf-8", "cp1252", "latin-1")
+_ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1", "gb18030": "GB18030"}
+_DERIVED = "no title_id or identifier; local id derived from title and URL"
 
 
 def _unquote(cell: str) -> str:
@@ -131,7 +120,7 @@ def map_row(row: dict, problems: list[str]) -> dict:
     local_id = clean(row.get("title_id")) or clean(row.get("online_identifier")) or clean(row.get("print_identifier"))
     if not local_id:
         local_id = content_id("kbart", out["title"], out["url"])
-        problems.append("no title_id or identifier; local id derived from title and URL")
+        problems.append(_DERIVED)
     out["local_id"] = local_id
     return out
 
@@ -146,31 +135,89 @@ def _cells(line: str, width: int, problems: list[str]) -> list[str]:
     return cells[:width]
 
 
-def read_kbart(stream: BinaryIO) -> Iterator[ReadResult]:
+def read_kbart(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Read a KBART file; every data row yields a ReadResult with its line number."""
-    data = stream.read()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            yield ReadResult("file", None, [f"unusable: compressed file is damaged: {type(exc).__name__}: {exc}"])
-            return
-    text, file_problem = decode_text(data)
-    lines = _LINE_END.split(text)
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None:
+    lines = text_lines(stream, ENCODINGS, limits)
+    try:
+        yield from _rows(lines, limits)
+    finally:
+        lines.close()
+    if lines.damage:
+        yield ReadResult(f"after line {lines.number}", None, [
+            f"unusable: compressed file is damaged ({lines.damage}); reading stopped after line {lines.number}: "
+            "the rest of the file cannot be unpacked, so how many rows it held is not known"])
+
+
+def _rows(lines, limits: Limits) -> Iterator[ReadResult]:
+    header, pending, held = None, [], None
+    for line in lines:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        if header is None:
+            header, pending = parse_header(text)
+            if lines.encoding != "utf-8" and not lines.replaced and lines.encoding != "utf-16":
+                pending.append(f"file is not UTF-8; read as {_ENCODING_NAMES[lines.encoding]}")
+            continue
+        number, problems, pending = lines.number, pending, []
+        if number in lines.overlong:
+            yield from _flush(held)
+            held = None
+            yield ReadResult(f"line {number}", None, problems + [
+                f"unusable: line longer than {size_text(limits.max_record)}; skipped"])
+            continue
+        row = _Row(number, dict(zip(header, _cells(text, len(header), problems))), problems)
+        if held is not None and held.shares_id(row):
+            if held.same_title(row):
+                held.merge(row)
+                continue
+            row.tell_apart(held)
+        yield from _flush(held)
+        held = row
+    yield from _flush(held)
+
+
+class _Row:
+    """A mapped row, held until the next row shows whether it continues the same title."""
+
+    def __init__(self, number: int, cells: dict, problems: list[str]):
+        self.number, self.problems = number, problems
+        self.record = map_row(cells, problems)
+        self.title_id = self.record["local_id"]  # as the file gives it, before ``tell_apart``
+        self.derived = self.problems[-1:] == [_DERIVED]
+
+    def shares_id(self, other: "_Row") -> bool:
+        return not self.derived and bool(self.record["title"]) and other.title_id == self.title_id
+
+    def same_title(self, other: "_Row") -> bool:
+        """Providers list a title once per coverage range, on consecutive rows with one title_id."""
+        keys = ("title", "isbns", "issns")  # the URL often differs per range: the first is kept
+        return all(self.record.get(k) == other.record.get(k) for k in keys)
+
+    def tell_apart(self, previous: "_Row") -> None:
+        """Another title under the previous row's title_id (a title history, as Annual Reviews
+        lists them): its own identifier keeps it a holding of its own, stably across pushes."""
+        own = next(iter(self.record.get("issns") or self.record.get("isbns") or []), None)
+        if not own or own in (previous.record.get("issns") or []) + (previous.record.get("isbns") or []):
+            return  # nothing tells them apart: reported as a repeated local id
+        local_id = f"{self.title_id}|{own}"
+        self.problems.append(f"title id {self.title_id!r} is also line {previous.number}'s "
+                             f"(another title, e.g. before a title change); local id {local_id}")
+        self.record["local_id"] = local_id
+
+    def merge(self, other: "_Row") -> None:
+        ranges = [c for c in (self.record.get("coverage"), other.record.get("coverage")) if c]
+        if len(ranges) == 2 and ranges[1] not in ranges[0]:
+            self.record["coverage"] = f"{ranges[0]}; {ranges[1]}"
+        self.problems.append(f"line {other.number} (same title id, another coverage range) merged into this one")
+        self.problems.extend(other.problems)
+
+
+def _flush(row: _Row | None) -> Iterator[ReadResult]:
+    if row is None:
         return
-    header, pending = parse_header(lines[start])
-    if file_problem:
-        pending.append(file_problem)
-    for number, line in enumerate(lines[start + 1:], start=start + 2):
-        if not line.strip():
-            continue
-        problems, pending = pending, []
-        row = dict(zip(header, _cells(line, len(header), problems)))
-        record = map_row(row, problems)
-        if not record["title"]:
-            problems.append("unusable: no publication_title")
-            yield ReadResult(f"line {number}", None, problems)
-            continue
-        yield finish(f"line {number}", record, problems)
+    if not row.record["title"]:
+        row.problems.insert(0, "unusable: no publication_title")
+        yield ReadResult(f"line {row.number}", None, row.problems)
+        return
+    yield finish(f"line {row.number}", row.record, row.problems, derived_id=row.derived)

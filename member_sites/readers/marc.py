@@ -11,14 +11,18 @@ such records are mis-flagged UTF-8 (common in exports) and are read as UTF-8, re
 
 MARCXML is parsed with defusedxml (no DTDs, entities or external references) one ``record``
 element at a time, so one malformed record is reported and the rest are read; a file that is
-not well-formed XML stops at the error, which is reported with its line.
+not well-formed XML stops at the error, which is reported with its line and the number of
+``<record>`` elements in the rest of the file that were skipped.
+
+Memory is bounded whatever the file holds (``member_sites.readers.source``): gzip is unpacked
+as it is read and stops at ``Limits.max_unpacked``; binary data running past
+``Limits.max_record`` without a record terminator is reported and skipped; a MARCXML record
+larger than four times that stops the reading.
 """
-import gzip
-import io
 import logging
+import re
 import threading
 import warnings
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -27,77 +31,55 @@ from pymarc import Field, Indicators, Leader, Record, Subfield
 
 from member_sites.readers import ReadResult
 from member_sites.readers.marc_mapping import record_from_marc
+from member_sites.readers.source import BLOCK, DEFAULT_LIMITS, Limits, damage, size_text, unpacked
 
 __all__ = ["read_marc21", "read_marcxml", "record_from_marc", "record_from_element", "chunks"]
 
 END_OF_RECORD = b"\x1d"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 _BLOCK = 1 << 20
+# a MARCXML record is about three times its ISO 2709 size
+_XML_RECORD_FACTOR = 4
+_RECORD_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?record[\s>/]")
 
 
-class _Prefixed(io.RawIOBase):
-    """A stream whose first bytes were already read (to sniff them) and are given back first."""
-
-    def __init__(self, head: bytes, stream: BinaryIO):
-        self.head, self.stream = head, stream
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.head[: len(buffer)] if self.head else self.stream.read(len(buffer))
-        self.head = self.head[len(data):] if self.head else b""
-        buffer[: len(data)] = data
-        return len(data)
-
-
-class _Gunzip:
-    """Decompressing reader that ends (remembering ``error``) instead of raising on damaged data."""
-
-    def __init__(self, raw: BinaryIO):
-        self.file = gzip.GzipFile(fileobj=raw)
-        self.error: str | None = None
-
-    def read(self, size: int = -1) -> bytes:
-        if self.error:
-            return b""
-        try:
-            return self.file.read1(size)  # what is available now, so data before damage is kept
-        except (EOFError, OSError, zlib.error) as exc:
-            self.error = f"{type(exc).__name__}: {exc}"
-            return b""
-
-
-def ungzip(stream: BinaryIO):
-    """The stream itself, or its decompressed content when it is gzip (exports are often .mrc.gz).
-
-    A damaged gzip stream reads as ending early; its ``error`` attribute says why."""
-    head = stream.read(2)
-    rest = io.BufferedReader(_Prefixed(head, stream))
-    return _Gunzip(rest) if head == b"\x1f\x8b" else rest
+class OverlongRecord(bytes):
+    """What ``chunks`` gives for data that ran past the record limit without a terminator: its
+    first bytes only (the rest was skipped, never held)."""
 
 
 def damaged(source, after: int) -> Iterator[ReadResult]:
     """A final result when decompression failed part-way (nothing when it did not)."""
-    error = getattr(source, "error", None)
+    error = damage(source)
     if error:
-        yield ReadResult(f"after record {after}", None, [f"unusable: compressed file is damaged, reading stopped: {error}"])
+        yield ReadResult(f"after record {after}", None, [
+            f"unusable: compressed file is damaged ({error}); reading stopped after record {after}: "
+            "the rest of the file cannot be unpacked, so how many records it held is not known"])
 
 
-def chunks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+def chunks(stream: BinaryIO, max_record: int = DEFAULT_LIMITS.max_record) -> Iterator[tuple[int, bytes]]:
     """(byte offset, raw record) for each 0x1D-terminated record; a trailing rest is yielded too.
 
-    Offsets count bytes of the (decompressed) MARC data."""
-    buffer, offset = b"", 0
+    Offsets count bytes of the (decompressed) MARC data. Data running past ``max_record`` bytes
+    without a terminator comes out as one ``OverlongRecord`` and is skipped up to the next
+    terminator, so memory stays bounded whatever the file holds."""
+    buffer, offset, skipping = bytearray(), 0, False
     while block := stream.read(_BLOCK):
         buffer += block
         start = 0
         while (end := buffer.find(END_OF_RECORD, start)) >= 0:
-            yield from _trimmed(offset + start, buffer[start: end + 1])
-            start = end + 1
+            if not skipping:
+                yield from _trimmed(offset + start, bytes(buffer[start: end + 1]))
+            skipping, start = False, end + 1
+        if not skipping and len(buffer) - start > max_record:
+            yield offset + start, OverlongRecord(bytes(buffer[start: start + 24]))
+            skipping = True
+        if skipping:
+            start = len(buffer)
+        del buffer[:start]
         offset += start
-        buffer = buffer[start:]
-    yield from _trimmed(offset, buffer)
+    if not skipping:
+        yield from _trimmed(offset, bytes(buffer))
 
 
 def _trimmed(offset: int, chunk: bytes) -> Iterator[tuple[int, bytes]]:
@@ -175,26 +157,31 @@ def _decode(chunk: bytes, problems: list[str]) -> Record:
     return Record(chunk, hide_utf8_warnings=True)
 
 
-def read_marc21(stream: BinaryIO) -> Iterator[ReadResult]:
+def read_marc21(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Read ISO 2709 MARC21 records (plain or gzip); every record yields a ReadResult, in file order."""
-    return read_iso2709(stream, decode_chunk, record_from_marc)
+    return read_iso2709(stream, decode_chunk, record_from_marc, limits)
 
 
-def read_iso2709(stream: BinaryIO, decode, to_result) -> Iterator[ReadResult]:
+def read_iso2709(stream: BinaryIO, decode, to_result, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Split an ISO 2709 file at record terminators and read each record on its own, so one
     wrong record length never shifts the records after it; ``decode(chunk, problems)`` builds
     a pymarc Record, ``to_result(record, position, problems)`` maps it."""
-    source, number = ungzip(stream), 0
-    for number, (offset, chunk) in enumerate(chunks(source), start=1):
+    source, number = unpacked(stream, limits), 0
+    for number, (offset, chunk) in enumerate(chunks(source, limits.max_record), start=1):
         position = f"record {number} (byte {offset})"
         problems: list[str] = []
+        if isinstance(chunk, OverlongRecord):
+            yield ReadResult(position, None, [
+                f"unusable: no record terminator within {size_text(limits.max_record)} (not ISO 2709 data, "
+                "or a damaged record); skipped to the next record terminator"])
+            continue
         if not chunk.endswith(END_OF_RECORD):
             yield ReadResult(position, None, ["unusable: truncated record (no record terminator at end of file)"])
             continue
         try:
             record = decode(chunk, problems)
         except Exception as exc:  # pymarc raises many types (ValueError, IndexError, its own) for bad bytes
-            problems.append(f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
+            problems.insert(0, f"unusable: cannot decode record: {type(exc).__name__}: {exc}".rstrip(": "))
             yield ReadResult(position, None, problems)
             continue
         yield to_result(record, position, problems)
@@ -232,13 +219,49 @@ def _attr(elem, name: str) -> str:
     return value
 
 
-def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
+class _RecordTooLarge(Exception):
+    """Raised inside the XML parser's reads: one record ran past the limit."""
+
+
+class _Metered:
+    """The parser's view of the file: counts bytes since the last complete record (to bound a
+    record's size) and every ``<record`` start tag (to say how many were skipped on a stop)."""
+
+    def __init__(self, source, max_record: int):
+        self.source, self.max_record = source, max_record
+        self.since_record, self.tags, self._tail = 0, 0, b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.source.read(BLOCK if size is None or size < 0 else size)
+        self._count(data)
+        self.since_record += len(data)
+        if self.since_record > self.max_record:
+            raise _RecordTooLarge()
+        return data
+
+    def _count(self, data: bytes) -> None:
+        window = self._tail + data
+        # a tag wholly inside the tail was counted with the previous block
+        self.tags += sum(1 for m in _RECORD_TAG.finditer(window) if m.end() > len(self._tail))
+        self._tail = window[-40:]
+
+    def record_done(self) -> None:
+        self.since_record = 0
+
+    def drain(self) -> None:
+        """Read (and count) the rest of the file after the parser stopped."""
+        while data := self.source.read(BLOCK):
+            self._count(data)
+
+
+def read_marcxml(stream: BinaryIO, limits: Limits = DEFAULT_LIMITS) -> Iterator[ReadResult]:
     """Read MARCXML (a collection, a single record, or records inside any wrapper such as SRU)."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, iterparse
 
-    source = ungzip(stream)
-    number, events = 0, iterparse(source, events=("start", "end"))
+    source = unpacked(stream, limits)
+    metered = _Metered(source, limits.max_record * _XML_RECORD_FACTOR)
+    number, events = 0, iterparse(metered, events=("start", "end"))
     root = None
     try:
         for event, elem in events:
@@ -247,17 +270,31 @@ def read_marcxml(stream: BinaryIO) -> Iterator[ReadResult]:
             if event != "end" or not _is_marc_record(elem):
                 continue
             number += 1
+            metered.record_done()
             yield _element_result(elem, f"record {number}")
             elem.clear()
             root.clear()  # records already read are not kept in memory
+    except _RecordTooLarge:
+        yield _stopped(metered, number, f"record {number + 1} is larger than "
+                       f"{size_text(metered.max_record)} of XML (or the file is not MARCXML)")
+        return
     except (ParseError, DefusedXmlException) as exc:
-        if getattr(source, "error", None):
+        if damage(source):
             yield from damaged(source, number)
             return
-        yield ReadResult(f"after record {number}", None, [f"unusable: XML is not well-formed, reading stopped: {exc}"])
+        yield _stopped(metered, number, f"XML is not well-formed ({exc})")
         return
     if root is not None and number == 0:
         yield ReadResult("file", None, ["unusable: no MARCXML <record> elements found"])
+
+
+def _stopped(metered: _Metered, number: int, cause: str) -> ReadResult:
+    """The result that ends a MARCXML file read part-way, saying how many records were lost."""
+    metered.drain()
+    skipped = max(0, metered.tags - number)
+    return ReadResult(f"after record {number}", None, [
+        f"unusable: {cause}; reading stopped after record {number}, "
+        f"skipping {skipped} more record{'s' if skipped != 1 else ''} in the rest of the file"])
 
 
 def _element_result(elem, position: str) -> ReadResult:

@@ -10,16 +10,18 @@ Decisions (also in README "Member data readers"):
   kept in ``authors_romanized`` and appended after all the names readers see.
 - ``clc`` only holds CLC numbers (084 with $2 clc). Without one, LCC (050) and DDC (082) numbers
   go to ``subjects`` as "LCC …" / "DDC …" so they stay searchable.
-- ``format`` from leader/06-07, 008 form of item and 007/00; electronic books/serials become
-  ebook/ejournal; a 502 dissertation note makes a thesis. Authority, holdings and
-  classification records are reported as not bibliographic.
-- Holdings: Koha 952 items (copies = items, available = items not on loan, lost, withdrawn or
-  not for loan; call number 952 $o; location 952 $a/$c) or else 852 ($b $c location, $k $h $i
-  call number, copies = number of 852 fields).
+- ``format`` from the leader, 008, 007, 245 $h, 300 and RDA 337/338 (``marc_format``).
+  Authority, holdings and classification records are reported as not bibliographic.
+- ``edition`` from 250 $a $b (its vernacular 880 when linked).
+- Holdings from the item fields of Koha (952), SirsiDynix (999/949) or Evergreen and standard
+  MARC (852): copies, availability, call number, location (``marc_holdings``).
 """
 import re
 
 from member_sites.readers import ReadResult
+from member_sites.readers.marc_flavour import WRONG_FOR_MARC21, looks_unimarc
+from member_sites.readers.marc_format import record_format
+from member_sites.readers.marc_holdings import holdings
 from member_sites.readers.values import clean, content_id, finish, strip_isbd
 
 _NOT_BIBLIOGRAPHIC = {"z": "an authority record", "u": "a holdings record", "v": "a holdings record",
@@ -174,77 +176,31 @@ def _url(record) -> str | None:
     return None
 
 
-def _is_electronic(record, leader: str) -> bool:
-    fixed = record.get("008")
-    data = fixed.data if fixed is not None and fixed.data else ""
-    form = data[23:24] if leader[6:7] in "at" else data[29:30] if leader[6:7] in "efgk" else ""
-    physical = record.get("007")
-    return form in ("o", "q", "s") or bool(physical is not None and (physical.data or "")[:1] == "c")
+def _edition(record, links) -> str | None:
+    field = record.get("250")
+    if field is None:
+        return strip_isbd(_sub(links["250"], "a", "b")) if "250" in links else None
+    return strip_isbd(_sub(_linked(field, links) or field, "a", "b"))
 
 
-def record_format(record) -> str:
-    """Push ``format`` from the leader, 008 form of item, 007 and 502."""
-    leader = str(record.leader)
-    kind, level = leader[6:7], leader[7:8]
-    if kind in ("a", "t"):
-        serial = level in ("s", "i", "b")
-        if _is_electronic(record, leader):
-            return "ejournal" if serial else "ebook"
-        if serial:
-            return "journal"
-        return "thesis" if record.get("502") is not None else "book"
-    if kind in ("g", "i", "j"):
-        return "av"
-    if kind == "m":
-        fixed = record.get("008")
-        return "database" if fixed is not None and (fixed.data or "")[26:27] == "j" else "other"
-    return "other"
-
-
-def _koha_items(record, out: dict) -> bool:
-    # Koha items carry a barcode ($p) or call number ($o); other systems use 952 for local notes
-    items = [f for f in record.get_fields("952") if f.get_subfields("p", "o")]
-    if not items:
-        return False
-    out["copies"] = len(items)
-    out["available"] = sum(1 for item in items if _item_available(item))
-    first = items[0]
-    out["call_number"] = _sub(first, "o")
-    out["location"] = clean(" ".join(filter(None, (_sub(first, "a") or _sub(first, "b"), _sub(first, "c")))))
-    return True
-
-
-def _item_available(item) -> bool:
-    if item.get_subfields("q"):  # on loan (due date)
-        return False
-    return all((item.get_subfields(code) or ["0"])[0].strip() in ("", "0") for code in ("0", "1", "7"))
-
-
-def _holdings(record, out: dict) -> None:
-    if _koha_items(record, out):
-        return
-    fields = record.get_fields("852")
-    if not fields:
-        return
-    first = fields[0]
-    out["copies"] = len(fields)
-    out["location"] = _sub(first, "b", "c")
-    out["call_number"] = _sub(first, "k", "h", "i")
-
-
-def _local_id(record, out: dict, problems: list[str]) -> None:
+def _local_id(record, out: dict, problems: list[str]) -> bool:
+    """Set ``local_id``; True when it is not the record's own 001 (035 numbers are shared by
+    the copies of one source record, so a repeat is numbered like a content hash)."""
     control = record.get("001")
     local_id = clean(control.data) if control is not None else None
-    if not local_id:
-        system = [clean(v) for f in record.get_fields("035") for v in f.get_subfields("a")]
-        local_id = next((v for v in system if v), None)
-        if local_id:
-            problems.append(f"no 001 control number; local id taken from 035: {local_id}")
-    if not local_id:
+    if local_id:
+        out["local_id"] = local_id
+        return False
+    system = [clean(v) for f in record.get_fields("035") for v in f.get_subfields("a")]
+    local_id = next((v for v in system if v), None)
+    if local_id:
+        problems.append(f"no 001 control number; local id taken from 035: {local_id}")
+    else:
         local_id = content_id("marc", out.get("title"), out.get("authors"), out.get("year"), out.get("isbns"))
         problems.append("no 001 or 035; local id derived from the record's content "
                         "(editing the record will create a new holding)")
     out["local_id"] = local_id
+    return True
 
 
 def map_fields(record) -> dict:
@@ -262,7 +218,8 @@ def map_fields(record) -> dict:
     out["summary"] = _sub(summary, "a", "b") if summary is not None else None
     out["url"] = _url(record)
     out["format"] = record_format(record)
-    _holdings(record, out)
+    out["edition"] = _edition(record, links)
+    out.update(holdings(record))
     return out
 
 
@@ -271,15 +228,18 @@ def record_from_marc(record, position: str = "record", problems: list[str] | Non
     """Map one pymarc ``Record`` to a ``ReadResult``; ``local_id`` overrides 001 (OAI harvests)."""
     problems = list(problems or [])
     kind = str(record.leader)[6:7]
+    if looks_unimarc(record):
+        return ReadResult(position, None, [WRONG_FOR_MARC21] + problems)
     if kind in _NOT_BIBLIOGRAPHIC:
-        problems.append(f"unusable: {_NOT_BIBLIOGRAPHIC[kind]} (leader/06 '{kind}'), not a bibliographic record")
+        problems.insert(0, f"unusable: {_NOT_BIBLIOGRAPHIC[kind]} (leader/06 '{kind}'), not a bibliographic record")
         return ReadResult(position, None, problems)
     out = map_fields(record)
+    derived = False
     if local_id:
         out["local_id"] = local_id
     else:
-        _local_id(record, out, problems)
+        derived = _local_id(record, out, problems)
     if not out.get("title"):
-        problems.append("unusable: no title (245 $a)")
+        problems.insert(0, "unusable: no title (245 $a, nor 246, 240, 130 or 740)")
         return ReadResult(position, None, problems)
-    return finish(position, out, problems)
+    return finish(position, out, problems, derived_id=derived)

@@ -25,7 +25,7 @@ _TRAILING_ISBD = re.compile(r"[\s/:;=,／：；＝，、]+$")
 _INITIAL_STOP = re.compile(r"(\b\w|\.\.)\.$")
 _LIST_FIELDS = names_of_kind("list")
 # Free text a reader may shorten (with "…") rather than lose; limits are the record's.
-_SHORTENED = ("title", "subtitle", "publisher", "summary", "coverage", "call_number", "location")
+_SHORTENED = ("title", "subtitle", "edition", "publisher", "summary", "coverage", "call_number", "location")
 _IDENTIFIERS = (("isbns", normalise_isbn, "ISBN"), ("issns", normalise_issn, "ISSN"))
 _CODES = (("clc", normalise_clc), ("language", normalise_language))
 
@@ -78,15 +78,16 @@ def _check_single(record: dict, problems: list[str]) -> None:
                 problems.append(f"{key} dropped: {exc}")
                 record.pop(key)
     for key in _SHORTENED:
-        limit = BY_NAME[key].max_length
-        if record.get(key) and len(record[key]) > limit:
+        limit = BY_NAME[key].max_length if key in BY_NAME else None  # edition: once the record declares it
+        if limit and record.get(key) and len(record[key]) > limit:
             problems.append(f"{key} shortened to {limit} characters")
             record[key] = record[key][: limit - 1] + "…"
 
 
-def finish(position: str, record: dict, problems: list[str]) -> ReadResult:
+def finish(position: str, record: dict, problems: list[str], derived_id: bool = False) -> ReadResult:
     """Tidy a mapped record and check it against the push record's fields; drop what would be
-    refused. Without a usable ``local_id`` or ``title`` the record itself is unusable."""
+    refused. Without a usable ``local_id`` or ``title`` the record itself is unusable.
+    ``derived_id``: the local id was derived from the content (``content_id``)."""
     record = _present(record)
     for key in _LIST_FIELDS:
         if key in record:
@@ -96,9 +97,9 @@ def finish(position: str, record: dict, problems: list[str]) -> ReadResult:
     errors = field_errors(record)
     for key in ("local_id", "title"):
         if key in errors:
-            problems.append(f"unusable: {key}: {'; '.join(errors[key])}")
+            problems.insert(0, f"unusable: {key}: {'; '.join(errors[key])}")
             return ReadResult(position, None, problems)
     for key, messages in errors.items():
         problems.append(f"{key} dropped: {'; '.join(messages)}")
         record.pop(key, None)
-    return ReadResult(position, _present(record), problems)
+    return ReadResult(position, _present(record), problems, derived_id=derived_id)

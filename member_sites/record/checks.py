@@ -5,6 +5,12 @@ loaded (an int from a non-strict number's text, a ``date`` from ISO text) or ``I
 with the same messages. Blank text counts as null, as the push API reads it. Readers use
 ``field_errors`` to drop the values the consortium would refuse; the consortium's fast loader
 uses ``check_field`` on values that already have their plain JSON type.
+
+Text that XML cannot carry is decided here, per field (``text_problems``): a lone surrogate
+is refused everywhere (it is not text); a character XML 1.0 forbids is refused in the values
+that identify something — ``local_id`` (stripping could make it another record's id) and URLs —
+and removed from free text by ``normalise_record`` (a stray control character from an ILS
+export should not cost a librarian the record).
 """
 import re
 from collections.abc import Mapping
@@ -14,6 +20,7 @@ from member_sites.record import messages
 from member_sites.record.dates import parse_date
 from member_sites.record.errors import InvalidValue, RecordError
 from member_sites.record.fields import BY_NAME, REQUIRED_NAMES, Field
+from member_sites.record.xmlchars import codepoint, first_forbidden, first_surrogate, strip_forbidden
 
 # An absolute URL: marshmallow's URL rule (require_tld, any scheme shape, then the field's
 # schemes), so a URL checked here is one the push schema's Url field takes.
@@ -32,8 +39,15 @@ def _url_pattern() -> re.Pattern:
 
 
 def is_blank(value) -> bool:
-    """None or text of whitespace only: the push API reads both as "no value"."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    """None or text of whitespace only (or of characters XML forbids, which free text loses):
+    the push API reads both as "no value"."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if not value.strip():
+        return True
+    return not value.isprintable() and first_surrogate(value) is None and not strip_forbidden(value).strip()
 
 
 def is_url(value: str, schemes) -> bool:
@@ -58,6 +72,8 @@ def check_field(field: Field, value):
     if field.kind == "list":
         if not isinstance(value, list):
             raise InvalidValue([messages.NOT_LIST])
+        if field.max_items is not None and len(value) > field.max_items:
+            raise InvalidValue([messages.TOO_MANY_ITEMS.format(max=field.max_items)])
         loaded = [_check_item(field, item) for item in value]
     else:
         loaded = _check_item(field, value)
@@ -112,7 +128,26 @@ def _typed(field: Field, value):
         return parse_date(value)
     if not isinstance(value, str):
         raise InvalidValue([messages.NOT_URL if field.url_schemes else messages.NOT_STRING])
+    problems = text_problems(field, value)
+    if problems:
+        raise InvalidValue(problems)
     return value
+
+
+def keeps_exact_text(field: Field) -> bool:
+    """Whether the field's text identifies something, so it may not be silently changed."""
+    return field.name == "local_id" or bool(field.url_schemes)
+
+
+def text_problems(field: Field, value: str) -> list[str]:
+    """Why a text value cannot be taken as it is (see the module docstring), or []."""
+    char = first_surrogate(value)
+    if char is not None:
+        return [messages.LONE_SURROGATE.format(char=codepoint(char))]
+    char = first_forbidden(value) if keeps_exact_text(field) else None
+    if char is not None:
+        return [messages.XML_FORBIDDEN.format(char=codepoint(char))]
+    return []
 
 
 def _integer(value, strict: bool) -> int:

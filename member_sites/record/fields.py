@@ -7,7 +7,8 @@ Python (readers, fast loaders) and the consortium builds its marshmallow schema 
 - ``required``: the record is refused without it; ``allow_none``: null (or blank text) is
   accepted as "no value"; ``default``: what a record that leaves the field out gets (a value,
   or a callable such as ``list`` that makes a fresh one).
-- ``min_length``/``max_length``: of the text, or of each item of a list.
+- ``min_length``/``max_length``: of the text, or of each item of a list; ``max_items``: how
+  many items a list may have (checked before its items, so a huge list costs nothing).
 - ``minimum``/``maximum`` (with ``range_error`` when the wording is the field's own): numbers.
 - ``choices``: the allowed values; ``url_schemes``: the value is an absolute URL with one of
   these schemes.
@@ -55,6 +56,7 @@ class Field:
     default: Any = NO_DEFAULT
     min_length: int | None = None
     max_length: int | None = None
+    max_items: int | None = None
     minimum: int | None = None
     maximum: int | None = None
     range_error: str | None = None
@@ -110,18 +112,18 @@ FIELDS: tuple[Field, ...] = (
           doc="The member's own id of the record; pushes upsert by (member, local_id)."),
     Field("title", "str", required=True, min_length=1, max_length=1000),
     _text("subtitle", 1000),
-    Field("authors", "list", default=list, max_length=500),
+    Field("authors", "list", default=list, max_length=500, max_items=1000),
     _text("publisher", 500),
     Field("year", "int", allow_none=True, strict=False, minimum=MIN_YEAR, maximum=MAX_YEAR,
           range_error=messages.YEAR_RANGE),
     Field("language", "str", allow_none=True, max_length=16, rule=normalise_language,
           doc="ISO 639-1 or 639-2 code; stored as ISO 639-2/B."),
     Field("format", "str", default="book", choices=FORMATS),
-    Field("isbns", "list", default=list, rule=normalise_isbn, doc="ISBN-10 or -13; stored as ISBN-13."),
-    Field("issns", "list", default=list, rule=normalise_issn, doc="Stored as NNNN-NNNC."),
+    Field("isbns", "list", default=list, max_items=100, rule=normalise_isbn, doc="ISBN-10 or -13; stored as ISBN-13."),
+    Field("issns", "list", default=list, max_items=100, rule=normalise_issn, doc="Stored as NNNN-NNNC."),
     Field("clc", "str", allow_none=True, max_length=64, rule=normalise_clc,
           doc="中图分类号, a CLC class number such as TP311.13."),
-    Field("subjects", "list", default=list, max_length=500),
+    Field("subjects", "list", default=list, max_length=500, max_items=1000),
     _text("summary", 20000),
     Field("acquired_on", "date", allow_none=True, rule=check_acquired_on,
           doc="The date the member acquired the item (YYYY-MM-DD); what makes it new."),

@@ -17,6 +17,10 @@ from member_sites.record.errors import InvalidISBN, InvalidISSN
 
 # An ISBN at the start of a value, before a qualifier such as "(pbk.)".
 _ISBN_LEAD = re.compile(r"^[\s]*([0-9Xx][0-9Xx\-\s]{8,20}[0-9Xx])")
+# An ISSN (optionally labelled "ISSN") with nothing after it but a qualifier such as "(print)",
+# "(Online)" or "[电子版]" and ISBD punctuation; a second number after it is not a qualifier.
+_ISSN_QUALIFIED = re.compile(r"^\s*(?:ISSN[:：\s]*)?(\d{4}\s*[-‐‑–]?\s*\d{3}[\dXx])"
+                             r"\s*(?:[(\[（【][^()\[\]（）【】\d]*[)\]）】])?\s*[.,;:]?\s*$", re.IGNORECASE)
 
 
 def ean13_check_digit(twelve: str) -> str:
@@ -55,8 +59,13 @@ def isbn_forms(isbn13: str) -> list[str]:
 
 @lru_cache(maxsize=16384)
 def normalise_issn(raw: str) -> str:
-    """Return the ISSN as ``NNNN-NNNC``; a bad checksum is an error."""
+    """Return the ISSN as ``NNNN-NNNC``; a bad checksum is an error.
+
+    A qualifier after the number (``1530-5309 (print)``) is ignored, as for ISBNs."""
     text = unicodedata.normalize("NFKC", str(raw)).strip()
+    match = _ISSN_QUALIFIED.match(text)
+    if match:
+        text = re.sub(r"[\s‐‑–]", "", match.group(1))
     try:
         return stdnum_issn.format(stdnum_issn.validate(text))
     except InvalidChecksum:

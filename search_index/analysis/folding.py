@@ -53,6 +53,22 @@ def fold_chinese(text: str) -> str:
     return _t2s().convert(text)
 
 
+# Simplified characters that stand for one another in catalogue records and that OpenCC's
+# t2s conversion leaves apart (or produces from a traditional phrase: 錢鍾書 → 钱锺书, while
+# most records write 钱钟书): each folded to its common form, for index and query terms alike.
+# Curated from the variant forms the 通用规范汉字表 (2013) restored for names.
+VARIANTS = {
+    "锺": "钟", "於": "于", "堃": "坤", "喆": "哲", "邨": "村", "仝": "同", "迺": "乃", "衞": "卫", "姪": "侄",
+}
+_VARIANT_TABLE = str.maketrans(VARIANTS)
+
+
+def fold_variants(text: str) -> str:
+    """Traditional → simplified (``fold_chinese``), then variant characters to their common
+    form (``VARIANTS``): 錢鍾書, 钱锺书 and 钱钟书 all give 钱钟书."""
+    return fold_chinese(text).translate(_VARIANT_TABLE)
+
+
 @lru_cache(maxsize=65536)
 def fold_key(text: str | None) -> str:
     """A comparison key: NFKC, simplified Chinese, case-folded, accents and punctuation gone.
@@ -65,3 +81,12 @@ def fold_key(text: str | None) -> str:
     text = fold_chinese(unicodedata.normalize("NFKC", text))
     text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def exact_key(text: str | None) -> str:
+    """What a title or a query is compared by for an exact match: ``fold_key`` of the
+    variant-folded text without spaces (so 钱钟书围城, 錢鍾書 围城 and "Nature." compare equal to
+    their indexed forms)."""
+    if not text:
+        return ""
+    return fold_key(fold_variants(text)).replace(" ", "")

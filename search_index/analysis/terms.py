@@ -1,11 +1,19 @@
 """Index and query terms of Chinese and Latin text, identifiers and CLC numbers.
 
-Han runs are folded traditional → simplified (``folding``) and indexed as overlapping
-character bigrams (recall: any two adjacent characters of a title find it) plus jieba
-search-mode words of three or more characters (two-character words are bigrams already). At
-query time the bigrams of a run are required and the jieba words are optional boosts. Latin
-words are lowercased, accent-folded, stop-filtered and stemmed. jieba's dictionary loads
-once per process, on the first Han text, never at import.
+Han runs are folded traditional → simplified and variant characters to one form
+(``folding``) and indexed as overlapping character bigrams (recall: any two adjacent
+characters of a title find it) plus jieba search-mode words of three or more characters
+(two-character words are bigrams already). At query time the bigrams of a run are required
+and the jieba words are optional boosts. Latin words are lowercased, accent-folded,
+stop-filtered and stemmed.
+
+Phrases without positions: each pair of Latin words that follow one another (stop words
+left out, no Han run between them) is also indexed as one term, a shingle ``"open sourc"``.
+A quoted phrase requires its words and its shingles, so ``"open source software"`` finds the
+words in that order and not a title that merely holds all three; a Han phrase requires its
+bigrams, which chain its characters in order. This keeps the index without positions (a
+fifth the size, and the fast evaluator's term arithmetic) at the price of one term per word.
+jieba's dictionary loads once per process, on the first Han text, never at import.
 
 ``index_terms`` counts a value's terms with plain functions: the fast path of the declared
 Whoosh chains in ``search_index.whoosh_common.analyzers`` (tests check the two agree).
@@ -22,11 +30,12 @@ from whoosh.support.charset import accent_map
 
 from member_sites.record.clc import clc_prefixes
 from member_sites.record.identifiers import normalise_isbn
-from search_index.analysis.folding import fold_chinese
+from search_index.analysis.folding import fold_chinese, fold_variants
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 RUNS = re.compile(rf"([{HAN}]+)|([^\W{HAN}_]+)", re.UNICODE)
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
+_HAN_START = re.compile(rf"[{HAN}]")
 _jieba = None
 _jieba_lock = threading.Lock()
 
@@ -66,7 +75,7 @@ def han_terms(raw_run: str, query: bool) -> tuple[tuple[str, int, int, bool], ..
     Cached: the same run recurs across fields of a document (title in ``title`` and
     ``text``) and across documents (publishers, names, subjects).
     """
-    return tuple(_han_terms(fold_chinese(raw_run), query))
+    return tuple(_han_terms(fold_variants(raw_run), query))
 
 
 def _han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
@@ -78,6 +87,37 @@ def _han_terms(run: str, query: bool) -> list[tuple[str, int, int, bool]]:
             if len(word) >= 3:
                 terms.append((word, start, end, query))
     return terms
+
+
+SHINGLE_SEPARATOR = " "  # never inside a word, so a shingle is never a word's term
+
+
+def shingle(first: str, second: str) -> str:
+    """The term of two index forms that follow one another."""
+    return f"{first}{SHINGLE_SEPARATOR}{second}"
+
+
+def is_han(term: str) -> bool:
+    """Whether an index term comes from a Han run (its bigrams and words)."""
+    return bool(term) and _HAN_START.match(term) is not None
+
+
+def phrase_terms(words) -> list[str]:
+    """The terms a quoted phrase requires, from its analysed query tokens in order: its
+    Latin words and Han bigrams (not jieba's optional words, which a record may segment
+    otherwise), and a shingle for each two Latin words in a row."""
+    terms, previous = [], None
+    for word in words:
+        if is_han(word):
+            previous = None
+            if len(word) <= 2:
+                terms.append(word)
+            continue
+        terms.append(word)
+        if previous is not None:
+            terms.append(shingle(previous, word))
+        previous = word
+    return list(dict.fromkeys(terms))
 
 
 def _fold(term: str) -> str:
@@ -127,14 +167,20 @@ def _count_terms(value: str, spelling: bool) -> tuple[tuple[str, int], ...]:
                 form = _spell_form(word)
                 counts[form] = get(form, 0) + 1
         return tuple(counts.items())
+    previous = None  # the last Latin form, for shingles (a Han run breaks the chain)
     for han, word in RUNS.findall(text):
         if han:
             for form in _han_index_forms(han):
                 counts[form] = get(form, 0) + 1
+            previous = None
         else:
             form = _text_form(word)
             if form is not None:
                 counts[form] = get(form, 0) + 1
+                if previous is not None:
+                    pair = shingle(previous, form)
+                    counts[pair] = get(pair, 0) + 1
+                previous = form
     return tuple(counts.items())
 
 

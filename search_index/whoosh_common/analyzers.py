@@ -8,7 +8,7 @@ yield every indexed form. ``analysis.terms.index_terms`` is the fast path of the
 """
 import unicodedata
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.support.charset import accent_map
 
 from search_index.analysis import terms as analysis_terms
@@ -93,10 +93,37 @@ class ClcTokenizer(Tokenizer):
             yield token
 
 
+class ShingleFilter(Filter):
+    """After each Latin term that follows another (no Han term between), their shingle
+    (``analysis.terms.shingle``), for phrases without positions. Index mode only: a query's
+    words stay words, and a quoted phrase asks for its shingles itself
+    (``whoosh_common.query.catalogue_phrase``)."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            if token.mode == "query":
+                yield token
+                continue
+            text = token.text
+            yield token
+            if analysis_terms.is_han(text):
+                previous = None
+                continue
+            if previous is not None:
+                token.text = analysis_terms.shingle(previous, text)
+                yield token
+            previous = text
+
+
 def text_analyzer():
-    """Titles, names, subjects, summaries: Chinese and Latin, folded and stemmed."""
+    """Titles, names, subjects, summaries: Chinese and Latin, folded and stemmed, with Latin
+    shingles for phrases."""
     return (MixedTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(minsize=1) | StemFilter(cachesize=50000))
+            | StopFilter(minsize=1) | StemFilter(cachesize=50000) | ShingleFilter())
 
 
 def spelling_analyzer():

@@ -4,24 +4,35 @@ from search_index.analysis.folding import fold_key
 from search_index.ports import IndexDocument
 from search_index.whoosh_common import facet_key as keys
 
+# Raise when ``whoosh_fields`` puts different text into a field (the index's content version
+# includes it, so an index written before is rebuilt). 2: the members' own titles, authors
+# and identifiers are indexed with the work's; exact-title keys.
+DOCUMENT_VERSION = 2
+
 
 def whoosh_fields(doc: IndexDocument) -> dict:
     """The Whoosh document of a work that at least one member holds."""
     values = documents.facet_values(doc)
-    latin = " ".join([doc.title or "", " ".join(doc.authors), " ".join(doc.subjects)])
+    payload = documents.result_payload(doc)
+    # the members' own titles, authors and identifiers are searched with the work's
+    other_titles = [_join(v["title"], v["subtitle"]) for v in payload["variants"]]
+    authors = list(doc.authors) + documents.variant_authors(doc)
+    latin = " ".join([doc.title or "", *(v["title"] for v in payload["variants"]), " ".join(authors),
+                      " ".join(doc.subjects)])
     fields = {
         "id": str(doc.id),
-        "title": _join(doc.title, doc.subtitle),
-        "authors": " ; ".join(doc.authors),
+        "title": " ; ".join([_join(doc.title, doc.subtitle), *other_titles]),
+        "authors": " ; ".join(authors),
         "subjects": " ; ".join(doc.subjects),
         "text": _join(doc.publisher, doc.summary),
         "spell": latin,
-        "isbn": " ".join(doc.isbns + doc.issns),
+        "isbn": " ".join(documents.all_identifiers(doc)),
         "clc": doc.clc or "",
         "acquired": documents.newest_acquisition(doc),
         "title_sort": fold_key(doc.title) or "~",
-        "payload": documents.encode_payload(documents.result_payload(doc)),
+        "payload": documents.encode_payload(payload),
         "tags": tags(values),
+        "exact": ",".join(documents.exact_keys(doc)),
         "facet_key": keys.facet_key(values),
     }
     if doc.year:

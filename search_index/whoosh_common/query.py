@@ -10,6 +10,8 @@ from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
 from member_sites.record.identifiers import normalise_isbn
+from search_index.analysis import terms as analysis_terms
+from search_index.analysis.folding import exact_key
 from search_index.ports import SearchParams
 from search_index.whoosh_common.fields import tag
 from search_index.whoosh_common.schema import FIELD_ALIASES
@@ -20,6 +22,9 @@ FIELD_BOOSTS = {"title": 2.0, "authors": 1.0, "subjects": 1.0, "text": 1.0}
 _ISBN_LIKE = re.compile(r"^(?:97[89][\d\-]{10,14}|[\dXx\-]{10,13})$")
 _ISSN_LIKE = re.compile(r"^\d{4}-\d{3}[\dXx]$")
 _WORDS = re.compile(r"\w+", re.UNICODE)
+# Added to the score of a work whose title (or author and title) the query equals: far above
+# any BM25F score, so such works rank first and among themselves by their scores.
+EXACT_BOOST = 1000.0
 
 
 class CatalogueParser(QueryParser):
@@ -42,8 +47,22 @@ class CatalogueParser(QueryParser):
         return base
 
 
+def catalogue_phrase(fieldname, words, slop=1, boost=1.0, char_ranges=None):
+    """A quoted phrase (the parser's ``phraseclass``): the index keeps no positions, so a
+    phrase in a text field requires its words and the shingles of its Latin words in a row
+    (``analysis.terms.phrase_terms``); in any other field, its terms."""
+    if fieldname in TEXT_FIELDS:
+        texts = analysis_terms.phrase_terms(words)
+    else:
+        texts = list(dict.fromkeys(words))
+    if not texts:
+        return query.NullQuery
+    terms = [query.Term(fieldname, text, boost=boost) for text in texts]
+    return terms[0] if len(terms) == 1 else query.And(terms)
+
+
 def make_parser(schema) -> CatalogueParser:
-    parser = CatalogueParser(None, schema)
+    parser = CatalogueParser(None, schema, phraseclass=catalogue_phrase)
     parser.add_plugin(MultifieldPlugin(DEFAULT_FIELDS, fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     return parser
@@ -76,10 +95,28 @@ def plain_words(text: str) -> str:
 
 
 def parse_text(parser, text: str):
-    """The query for the reader's text; ``Every`` for none; plain words when syntax fails."""
+    """The query for the reader's text (``Every`` for none; plain words when syntax fails),
+    with works whose title the text equals (``exact_boost``) ranked first."""
     text = spot_identifiers(text.strip())
     if not text:
         return query.Every()
+    parsed = _parse(parser, text)
+    exact = exact_boost(text)
+    if exact is None or parsed is query.NullQuery:
+        return parsed
+    return query.AndMaybe(parsed, exact)
+
+
+def exact_boost(text: str):
+    """The boost of works whose title, or author and title, equal the unfielded query; None
+    for a fielded one."""
+    if ":" in text:
+        return None
+    key = exact_key(text)
+    return query.Term("exact", key, boost=EXACT_BOOST) if key else None
+
+
+def _parse(parser, text: str):
     try:
         parsed = parser.parse(text)
         if not _has_error(parsed) and parsed is not query.NullQuery:

@@ -123,6 +123,11 @@ def _tag_items(value: str) -> tuple[tuple[str, int], ...]:
     return tuple(counts.items())
 
 
+class ExactKeys(Tags):
+    """Comma-separated keys of the titles a query must equal to rank first
+    (``documents.exact_keys``): filter-like terms, no scores of their own."""
+
+
 def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -139,6 +144,8 @@ def build_schema() -> Schema:
         # term per value (a 16-bit shift step); the newest acquisition is a column only: its
         # filter and sort read the column (``query.ColumnRange``).
         tags=Tags(),
+        # the exact-title keys (a query equal to a title, or to an author and a title)
+        exact=ExactKeys(),
         year=NUMERIC(bits=16, shift_step=16, signed=False, sortable=True),
         acquired=COLUMN(columns.NumericColumn("I")),
         title_sort=TextColumn(),

@@ -13,7 +13,8 @@ from search_index.ports import SearchAnswer, SearchParams
 from search_index.whoosh_common import facet_key, signal
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.reading import IndexReader
-from search_index.whoosh_common.suggest import suggestion_for
+from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
+from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_fast import highlight as hl
 from search_index.whoosh_fast import ranking
 from search_index.whoosh_fast.evaluate import Evaluator
@@ -27,6 +28,7 @@ class FastSearch:
         self.reader = IndexReader(index_dir)
         self.arrays = SegmentArrays()
         self.suggest_below = suggest_below
+        self.vocabularies = Vocabularies()
 
     def search(self, params: SearchParams) -> SearchAnswer:
         searcher = self.reader.searcher()
@@ -48,7 +50,7 @@ class FastSearch:
                      for docnum in docnums[start:start + params.per_page])
         suggestion = None
         if params.q and total < self.suggest_below:
-            suggestion = suggestion_for(searcher, params.q)
+            suggestion = suggestion_for(searcher, params.q, self.vocabularies)
         value_counts = ranking.facet_counts(evaluator, matches, facet_key.COLUMN)
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
                             facets=facets.facet_rows(value_counts), suggestion=suggestion)
@@ -66,4 +68,5 @@ class FastSearch:
 
 def _hit(fields, home_member, analyzer, terms):
     payload = json.loads(fields["payload"])
-    return documents.hit_from_payload(payload, home_member, hl.highlight(analyzer, payload.get("title") or "", terms))
+    return documents.hit_from_payload(payload, home_member, hl.highlight(analyzer, payload.get("title") or "", terms),
+                                      matching_variant(analyzer, payload, terms))

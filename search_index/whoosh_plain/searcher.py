@@ -9,7 +9,8 @@ from search_index.ports import SearchAnswer, SearchParams
 from search_index.whoosh_common import facet_key, signal
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.reading import IndexReader
-from search_index.whoosh_common.suggest import suggestion_for
+from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
+from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_plain.highlight import highlight_title
 
 # Newest acquisition and year descending, title ascending; ties in index order.
@@ -27,6 +28,7 @@ class PlainSearch:
     def __init__(self, index_dir: str, suggest_below: int = 3):
         self.reader = IndexReader(index_dir)
         self.suggest_below = suggest_below
+        self.vocabularies = Vocabularies()
 
     def search(self, params: SearchParams) -> SearchAnswer:
         searcher = self.reader.searcher()
@@ -42,7 +44,7 @@ class PlainSearch:
                      for hit in results[start:start + params.per_page])
         suggestion = None
         if params.q and total < self.suggest_below:
-            suggestion = suggestion_for(searcher, params.q)
+            suggestion = suggestion_for(searcher, params.q, self.vocabularies)
         key_counts = {_text(key): count for key, count in results.groups(GROUP).items()}
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
                             facets=facets.facet_rows(facet_key.split_counts(key_counts)), suggestion=suggestion)
@@ -72,7 +74,7 @@ def _run(searcher, text_query, params: SearchParams):
 def _hit(fields, home_member, analyzer, terms):
     payload = json.loads(fields["payload"])
     title = highlight_title(analyzer, payload.get("title") or "", terms)
-    return documents.hit_from_payload(payload, home_member, title)
+    return documents.hit_from_payload(payload, home_member, title, matching_variant(analyzer, payload, terms))
 
 
 def _text(key) -> str:

@@ -1,6 +1,6 @@
 """Real browser: a librarian publishes a guide; member sites on other loopback origins embed
 the widget (registered origin: it shows the newest arrivals and the guide; unregistered
-origin: CORS refuses it and the widget shows its error state)."""
+origin: it is refused, and the widget tells the site how to register its origin)."""
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,11 +136,14 @@ def test_librarian_publishes_a_guide_and_member_sites_embed_it(page, live_server
     page.wait_for_function("document.getElementById('daodu-a').offsetHeight > 40")
 
 
-def test_a_page_on_an_unregistered_origin_is_refused_by_cors(page, live_server, sites):
-    """The widget's fetch fails (no CORS header) and it shows its error state, no items."""
+def test_a_page_on_an_unregistered_origin_is_told_how_to_register(page, live_server, sites):
+    """The widget shows no items and tells the site how its member registers the origin."""
     page.goto(sites.foreign.origin + "/")
     page.wait_for_selector("daodu-feed#new[state=error]")
-    assert page.locator("daodu-feed#new .daodu-error[role=alert]").inner_text() == "暂时无法加载新书通报。"
+    refused = page.locator("daodu-feed#new .daodu-error[role=alert]").inner_text()
+    assert f"本网站（{sites.foreign.origin}）尚未登记为A的嵌入站点" in refused
+    assert "“嵌入到您的网站”页面登记此来源" in refused and f"{live_server.url}/embed/builder" in refused
     assert page.locator("daodu-feed#new li").count() == 0
     page.wait_for_selector("daodu-feed#guides[state=error]")
-    assert page.locator("daodu-feed#guides .daodu-error").inner_text() == "The feed could not be loaded."
+    english = page.locator("daodu-feed#guides .daodu-error").inner_text()
+    assert f"This site ({sites.foreign.origin}) is not registered to show A's feeds." in english

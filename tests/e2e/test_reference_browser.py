@@ -104,7 +104,8 @@ def test_reader_question_is_transferred_answered_and_mailed(page, browser, live_
     b_context.close()
 
     page.goto(f"{base}{status_path}")
-    assert "已答复" in page.inner_text("p.status")
+    assert page.inner_text(".question-status .state") == "已答复"
+    assert page.inner_text(".question-status .who") == "乙大学图书馆"
     assert "本馆总馆三楼有两册" in page.inner_text("section.conversation")
 
     from consortium.mail import deliver_pending
@@ -114,6 +115,7 @@ def test_reader_question_is_transferred_answered_and_mailed(page, browser, live_
     to_reader = [m for rcpt, m in inbox.messages if rcpt == ["zhangsan@reader.example"]]
     subjects = [m["subject"] for m in to_reader]
     assert any("已收到" in s for s in subjects) and any("已答复" in s for s in subjects)
+    assert any("已转至其他图书馆" in s for s in subjects)  # told when the question moved from C to B
     answered = next(m for m in to_reader if "已答复" in m["subject"])
     assert "本馆总馆三楼有两册" in answered.get_body(("plain",)).get_content()
     to_b = [m["subject"] for rcpt, m in inbox.messages if rcpt == ["liaison@b.example"]]

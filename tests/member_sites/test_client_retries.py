@@ -1,10 +1,12 @@
 """The push client's retries against real loopback servers that fail transiently."""
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from sqlmodel import select
+from waitress.server import create_server
 
 from consortium.catalogue.models import Holding
 from member_sites.client import ConsortiumClient, Refused, Unreachable
@@ -97,14 +99,10 @@ def test_other_4xx_are_never_retried(live_server, keys, status):
 
 def test_refused_connections_are_retried_until_the_server_starts(app, keys, members, session):
     """Nothing listens at first; the server starts during the backoff and the push succeeds."""
-    from waitress.server import create_server
-
     port = free_port()
     started = {}
 
     def start_server(_seconds):
-        import time
-
         time.sleep(0.05)
         if "server" not in started and len(sleeps) >= 2:
             server = create_server(app, host="127.0.0.1", port=port, threads=2)
@@ -119,6 +117,8 @@ def test_refused_connections_are_retried_until_the_server_starts(app, keys, memb
         answer = client.push(RECORDS)
     finally:
         if "server" in started:
+            # the handler threads first: closing under a thread still answering broke its trigger
+            started["server"].task_dispatcher.shutdown(timeout=5)
             started["server"].close()
     assert len(sleeps) == 2 and answer["accepted"] == 2
     assert sorted(session.exec(select(Holding.local_id)).all()) == ["r1", "r2"]

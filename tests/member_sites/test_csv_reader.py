@@ -6,7 +6,7 @@ import re
 import pytest
 
 from member_sites.readers import read_records
-from member_sites.readers.csv_reader import EmptyFile, MissingColumns, decode_bytes, read_csv
+from member_sites.readers.csv_reader import EmptyFile, MissingColumns, read_csv
 
 HEADER = "local_id,title,authors,publisher,year,isbns,subjects,copies\n"
 ROW = "nju-1,红楼梦,曹雪芹;高鹗,人民文学出版社,1982,7-02-000220-X|9787020002207,古典小说;清代,3\n"
@@ -26,10 +26,13 @@ def test_utf8_bom_and_gb18030_files_read_the_same_record(encoding):
         "year": 1982, "isbns": ["7-02-000220-X", "9787020002207"], "subjects": ["古典小说", "清代"], "copies": 3}
 
 
-def test_decoding_prefers_utf8_and_falls_back_to_gb18030():
-    """UTF-8 bytes decode as UTF-8; bytes that are not UTF-8 are read as GB18030."""
-    assert decode_bytes("题名".encode("utf-8")) == ("题名", "utf-8")
-    assert decode_bytes("题名".encode("gb18030")) == ("题名", "gb18030")
+@pytest.mark.parametrize("bom, encoding", [(b"", "utf-8"), (b"", "gb18030"), (b"\x84\x31\x95\x33", "gb18030"),
+                                           (b"", "utf-16"), (b"\xef\xbb\xbf", "utf-8")])
+def test_gb18030_and_utf16_files_with_or_without_a_byte_order_mark_read_the_same(bom, encoding):
+    """GB18030 with its byte-order mark (84 31 95 33) and UTF-16 read like UTF-8; the mark is no column name."""
+    (result,) = list(read_records(io.BytesIO(bom + (HEADER + ROW).encode(encoding)), "csv"))
+    assert result.ok and result.problems == [] and result.record["title"] == "红楼梦"
+    assert result.record["local_id"] == "nju-1"
 
 
 def test_header_is_case_insensitive_and_in_any_order_and_empty_cells_are_absent():

@@ -7,6 +7,7 @@ from member_sites.harvester import (
     BadOAIResponse,
     Harvester,
     HarvestHTTPError,
+    HarvestLoop,
     HarvestStateError,
     OAIError,
     WithdrawalLimitExceeded,
@@ -220,3 +221,35 @@ def test_real_dspace_records_map_from_dublin_core(oai, oai_data, tmp_path):
     record = next(r.record for r in delivered[0].results if r.ok)
     assert record["title"] and record["authors"] and 2000 <= record["year"] <= 2004
     assert delivered[0].deleted == ["hdl:1765/1160", "hdl:1765/1161"]
+
+
+def _state(tmp_path) -> dict:
+    return json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
+
+
+def test_a_resumption_token_that_comes_back_stops_with_a_clear_error_and_keeps_the_checkpoint(oai, oai_data, tmp_path):
+    """Page 2 hands out page 1's token again: the run stops, nothing is delivered, the state keeps 2 pages."""
+    first = (oai_data / "sickle/tests_xml_c1385c1/ListRecords.xml").read_bytes()
+    oai.first = first
+    oai.by_token["ListRecords2.xml"] = first  # the same page, with the same token: it never ends
+    delivered = []
+    with pytest.raises(HarvestLoop, match="sent resumptionToken 'ListRecords2.xml' again on page 2 "
+                                          r"\(first on page 1\)"):
+        harvester(oai, tmp_path).harvest(delivered.append, holdings_count=10_000)
+    assert delivered == [] and len(oai.requests) == 2
+    run = _state(tmp_path)["run"]
+    assert (run["fetched"], run["next_token"], run["delivered"], run["fetch_done"]) == (1, "ListRecords2.xml", 0, False)
+    with pytest.raises(HarvestLoop):  # a rerun resumes at the checkpoint and meets the same loop
+        harvester(oai, tmp_path).harvest(delivered.append, holdings_count=10_000)
+    assert [r.get("resumptionToken") for r in oai.requests[2:]] == ["ListRecords2.xml"]
+
+
+def test_a_longer_token_cycle_is_caught_too(oai, oai_data, tmp_path):
+    """Tokens a → b → a: the loop is caught on the third page, not followed for ever."""
+    page = (oai_data / "sickle/tests_xml_c1385c1/ListRecords.xml").read_bytes()
+    oai.first = page.replace(b"ListRecords2.xml", b"a")
+    oai.by_token["a"] = page.replace(b"ListRecords2.xml", b"b")
+    oai.by_token["b"] = page.replace(b"ListRecords2.xml", b"a")
+    with pytest.raises(HarvestLoop, match="again on page 3"):
+        harvester(oai, tmp_path).harvest(lambda page: None, holdings_count=10_000)
+    assert len(oai.requests) == 3

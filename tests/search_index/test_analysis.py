@@ -26,8 +26,29 @@ def test_jieba_words_are_optional_at_query_time():
 
 
 def test_latin_words_are_lowercased_accent_folded_stemmed_and_stopped():
-    """"The Cafés of Algorithms" → cafe, algorithm."""
-    assert texts(analysis.text_analyzer(), "The Cafés of Algorithms") == ["cafe", "algorithm"]
+    """"The Cafés of Algorithms" → cafe, algorithm, and their shingle (stop words left out)."""
+    assert texts(analysis.text_analyzer(), "The Cafés of Algorithms") == ["cafe", "algorithm", "cafe algorithm"]
+    assert texts(analysis.text_analyzer(), "The Cafés of Algorithms", "query") == ["cafe", "algorithm"]
+
+
+def test_a_han_run_breaks_the_shingle_chain():
+    """Latin words on either side of Chinese text are not one phrase."""
+    terms = texts(analysis.text_analyzer(), "open 开源 source code")
+    assert "sourc code" in terms and "open sourc" not in terms
+
+
+def test_variant_characters_fold_to_one_form_in_both_scripts():
+    """錢鍾書, 钱锺书 and 钱钟书 give the same terms, indexed and queried."""
+    a = analysis.text_analyzer()
+    for mode in ("index", "query"):
+        assert texts(a, "錢鍾書", mode) == texts(a, "钱锺书", mode) == texts(a, "钱钟书", mode)
+
+
+def test_a_phrase_requires_its_words_bigrams_and_shingles_but_not_jieba_words():
+    """The terms of a quoted phrase: words, Han bigrams and the shingles of Latin words in a row."""
+    tokens = texts(analysis.text_analyzer(), "红楼梦 open source software", "query")
+    assert analysis_terms.phrase_terms(tokens) == ["红楼", "楼梦", "open", "sourc", "open sourc", "softwar",
+                                                   "sourc softwar"]
 
 
 def test_full_width_latin_is_folded():

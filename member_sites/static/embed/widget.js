@@ -9,9 +9,13 @@
   var BASE = script && script.src ? new URL(script.src).origin : location.origin;
   var TEXT = {
     "zh-CN": {"new": "新书通报", guides: "新书导读", loading: "正在加载……", empty: "暂无新书。",
-              error: "暂时无法加载新书通报。", callNumber: "索书号", feed: "订阅"},
+              error: "暂时无法加载新书通报。", callNumber: "索书号", feed: "订阅",
+              unregistered: "本网站（{origin}）尚未登记为{member}的嵌入站点，因此不能显示其内容。" +
+                "请{member}的馆员在导读的“嵌入到您的网站”页面登记此来源：{builder}"},
     en: {"new": "New arrivals", guides: "Reading guides", loading: "Loading…", empty: "Nothing new yet.",
-         error: "The feed could not be loaded.", callNumber: "Call number", feed: "Feed"}
+         error: "The feed could not be loaded.", callNumber: "Call number", feed: "Feed",
+         unregistered: "This site ({origin}) is not registered to show {member}'s feeds. " +
+           "A librarian of {member} can register this origin under “Embed on your site” in Daodu: {builder}"}
   };
   var STYLE = ".daodu-feed{font:inherit;color:inherit}.daodu-feed .daodu-items{margin:0;padding-left:1.2em}" +
     ".daodu-feed .daodu-meta{display:block;opacity:.75;font-size:.85em}" +
@@ -28,8 +32,21 @@
     return node;
   }
 
+  var sheetAdded = false;
+
   function addStyle() {
-    if (document.getElementById("daodu-feed-style")) { return; }
+    if (sheetAdded || document.getElementById("daodu-feed-style")) { return; }
+    // A constructed style sheet is not inline style, so pages whose Content-Security-Policy
+    // forbids inline styles (ours do) still style the widget; older browsers get a <style>.
+    if (window.CSSStyleSheet && "adoptedStyleSheets" in document) {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(STYLE);
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+        sheetAdded = true;
+        return;
+      } catch (e) { /* fall back to a <style> element */ }
+    }
     var style = el("style", {id: "daodu-feed-style"});
     style.textContent = STYLE;
     (document.head || document.documentElement).appendChild(style);
@@ -67,9 +84,15 @@
       this.setAttribute("state", "loading");
       this.body.appendChild(el("p", {"class": "daodu-status", role: "status"}, text.loading));
       fetch(this.url(), {mode: "cors", credentials: "omit"})
-        .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+        .then(function (r) {
+          if (r.status === 403) {  // a refused origin is told why (the body holds no member data)
+            return r.json().then(function (body) { throw {refused: body}; });
+          }
+          if (!r.ok) { throw new Error("HTTP " + r.status); }
+          return r.json();
+        })
         .then(function (feed) { if (self.ticket === ticket) { self.render(feed, text); } })
-        .catch(function () { if (self.ticket === ticket) { self.fail(text); } });
+        .catch(function (why) { if (self.ticket === ticket) { self.fail(text, why && why.refused); } });
     }
 
     shell(lang, title) {
@@ -107,9 +130,16 @@
       this.dispatchEvent(new CustomEvent("daodu-ready", {bubbles: true, detail: {count: items.length}}));
     }
 
-    fail(text) {
+    fail(text, refused) {
+      var message = text.error;
+      if (refused && refused.errors && refused.errors.origin) {
+        var member = (refused.errors.member || [this.getAttribute("member") || ""])[0];
+        var builder = (refused.errors.register_at || [BASE + "/embed/builder"])[0];
+        message = text.unregistered.replace("{origin}", location.origin).split("{member}").join(member)
+          .replace("{builder}", builder);
+      }
       this.body.textContent = "";
-      this.body.appendChild(el("p", {"class": "daodu-error", role: "alert"}, text.error));
+      this.body.appendChild(el("p", {"class": "daodu-error", role: "alert"}, message));
       this.setAttribute("state", "error");
       this.dispatchEvent(new CustomEvent("daodu-error", {bubbles: true}));
     }

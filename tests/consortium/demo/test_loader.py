@@ -60,3 +60,17 @@ def test_load_demo_builds_the_consortium_once(app, session):
     again = list(load_demo(app))
     assert again[0].startswith("Demo consortium already loaded")
     assert session.exec(select(func.count()).select_from(Member)).one() == 5
+
+
+def test_every_demo_account_is_printed_under_the_accounts_header(app, session):
+    """The two liaisons the reference demo adds are listed with the others, below the header, and can log in."""
+    from consortium.demo.reference import EXTRA_LIAISONS
+
+    lines = list(load_demo(app))
+    header = next(i for i, line in enumerate(lines) if line.startswith("Demo staff accounts"))
+    account_lines = [i for i, line in enumerate(lines) if "@" in line and "demo.daodu.example" in line]
+    emails = [email for email, *_ in STAFF] + [email for email, *_ in EXTRA_LIAISONS]
+    assert account_lines == list(range(header + 1, header + 1 + len(emails)))
+    assert [lines[i].split()[-1] for i in account_lines] == emails
+    for email in emails:
+        assert check_login(session, email, PASSWORD) is not None

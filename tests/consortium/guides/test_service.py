@@ -107,14 +107,6 @@ def test_only_published_guides_are_public(session, members):
         public_guide(session, draft.id)
 
 
-def test_the_picker_finds_works_by_title_or_isbn(session, members, works):
-    """Title substring or any ISBN form (ISBN-10 with hyphens) finds the live work."""
-    assert [c["title"] for c in guides.pick_candidates(session, "楼")] == ["红楼梦"]
-    found = guides.pick_candidates(session, "7-02-000220-X")
-    assert [c["id"] for c in found] == [works[0]] and found[0]["members"] == ["A"]
-    assert guides.pick_candidates(session, "100%_") == []
-
-
 def test_saved_search_guides_store_their_query_and_ask_for_recent_acquisitions(session, members):
     """A saved-search guide keeps q and filters; its port parameters start N days back."""
     guide = guides.create_guide(session, actor(members["A"]), {

@@ -33,12 +33,17 @@ def test_registered_origin_reads_the_members_feed_with_cors(client, site):
     assert [i["title"] for i in items] == ["红楼梦", "史记"] and items[0]["_daodu"]["call_number"] == "I242.4/C1"
 
 
-def test_foreign_origin_is_refused_without_cors_headers(client, site):
-    """Another site, or A's site asking for B's feed, gets 403 and nothing a script may read."""
+def test_foreign_origin_is_refused_and_told_how_to_register(client, site):
+    """Another site, or A's site asking for B's feed, gets 403 with no member data: only why, and where
+    the member's librarian registers the origin (readable by that page, so its widget can say so)."""
     for origin, member in (("https://evil.example", "A"), (SITE, "B")):
         response = client.get(f"/embed/feed.json?member={member}", headers={"Origin": origin})
-        assert response.status_code == 403 and "Access-Control-Allow-Origin" not in response.headers
-        assert response.get_json()["code"] == 403
+        body = response.get_json()
+        assert response.status_code == 403 and body["code"] == 403
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+        assert set(body) == {"code", "status", "message", "errors"} and "红楼梦" not in response.get_data(as_text=True)
+        assert body["errors"]["origin"] == [origin] and body["errors"]["member"] == [member]
+        assert body["errors"]["register_at"] == ["http://localhost/embed/builder"]
 
 
 def test_requests_without_origin_are_served_for_server_side_includes(client, site):
@@ -51,11 +56,14 @@ def test_requests_without_origin_are_served_for_server_side_includes(client, sit
 
 
 def test_frame_page_may_be_framed_only_by_the_members_sites_and_reports_its_height(client, site):
-    """CSP frame-ancestors lists the registered origins; the page posts its height."""
+    """CSP frame-ancestors lists the registered origins; the page's script posts its height."""
     response = client.get("/embed/frame?member=A&frame=f1")
-    assert response.headers["Content-Security-Policy"] == f"frame-ancestors 'self' {SITE}"
+    assert f"frame-ancestors 'self' {SITE};" in response.headers["Content-Security-Policy"] + ";"
     html = response.get_data(as_text=True)
-    assert "daodu-embed-height" in html and "postMessage" in html and "红楼梦" in html
+    assert "/static/embed/frame.js" in html and "红楼梦" in html
+    with client.get("/static/embed/frame.js") as served:
+        script = served.get_data(as_text=True)
+    assert "daodu-embed-height" in script and "postMessage" in script
 
 
 @pytest.mark.parametrize("query", ["kind=new", "member=A&kind=answers", "member=A&count=0", "member=A&count=x",
@@ -135,6 +143,7 @@ def test_snippet_builder_page_manages_origins_with_csrf(client, session, site):
     client.post("/staff/login", data={"email": "lib@a.example", "password": "lib-pass-1", "csrf_token": token})
     page = client.get("/embed/builder").get_data(as_text=True)
     assert "snippet-code" in page and SITE in page and "/embed/widget.js" in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # login began a new session
     assert client.post("/embed/builder/origins", data={"member": "A", "origin": "https://new.example"}).status_code == 400
     client.post("/embed/builder/origins", data={"member": "A", "origin": "https://new.example", "action": "add",
                                                 "csrf_token": token})

@@ -15,7 +15,7 @@ def publish_one(session, liaisons, settings):
     liaison.claim(session, result["id"], liaisons["A"], now=WEDNESDAY + timedelta(hours=1), settings=settings)
     liaison.answer(session, result["id"], liaisons["A"], "<p>主要有程甲本、程乙本。</p>", now=T1, settings=settings)
     entry = knowledge.publish(session, result["id"], liaisons["A"], title="红楼梦的版本",
-                              question_text="红楼梦有哪些版本？", answer_html="<p>程甲本、程乙本</p>", now=T1)
+                              question_text="红楼梦有哪些版本？", answer_md="程甲本、程乙本", now=T1)
     return result, entry
 
 

@@ -35,7 +35,7 @@ def test_preview_redacts_name_student_number_and_phone(session, answered, liaiso
 def test_publish_redacts_again_and_the_answers_port_lists_it(session, app, answered, liaisons):
     """Personal data typed back in during review is removed again; the port serves the entry."""
     entry = knowledge.publish(session, answered["id"], liaisons["A"], title="红楼梦的版本",
-                              question_text="张三问：红楼梦有哪些版本？", answer_html="<p>程甲本、程乙本</p>", now=T1)
+                              question_text="张三问：红楼梦有哪些版本？", answer_md="程甲本、程乙本", now=T1)
     assert "张三" not in entry.question_html
     items = app.extensions[ANSWERS].published(member="A")
     assert [i["title"] for i in items] == ["红楼梦的版本"] and items[0]["url"] == f"/answers/{entry.id}"
@@ -45,7 +45,7 @@ def test_publish_redacts_again_and_the_answers_port_lists_it(session, app, answe
 def test_withdrawing_consent_unpublishes(session, app, answered, liaisons):
     """The reader's withdrawal takes the entry off the public list and the feeds' port."""
     knowledge.publish(session, answered["id"], liaisons["A"], title="红楼梦的版本", question_text="问",
-                      answer_html="<p>答</p>", now=T1)
+                      answer_md="答", now=T1)
     token = answered["status_url"].rsplit("/", 1)[1]
     assert withdraw_consent(session, token, now=T1) is True
     assert app.extensions[ANSWERS].published() == []

@@ -63,7 +63,7 @@ def test_answer_is_sanitised_cites_works_and_mails_the_reader(session, question,
 def test_citing_an_unknown_work_is_refused(session, question, liaisons, settings):
     """A cited work must exist in the catalogue."""
     liaison.claim(session, question["id"], liaisons["A"], now=T1, settings=settings)
-    with pytest.raises(InvalidInput, match="no work 99999"):
+    with pytest.raises(InvalidInput, match="not in the catalogue"):
         liaison.answer(session, question["id"], liaisons["A"], "见此书", now=T1, settings=settings, cited_work_ids=[99999])
 
 

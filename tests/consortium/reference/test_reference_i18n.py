@@ -16,20 +16,24 @@ def _catalogue():
         return read_po(fh)
 
 
-def _msgids() -> set[str]:
-    ids = {msg for _f, _l, msg, _c, _x in extract_from_dir(ROOT / "reference/templates/reference",
-                                                              method_map=[("**.html", "jinja2")])}
+def _msgids() -> set[tuple[str, str | None]]:
+    """(msgid, context) pairs: pgettext calls carry a context, plain gettext calls None."""
+    ids = {(msg if isinstance(msg, str) else msg[0], context)
+           for _f, _l, msg, _c, context in extract_from_dir(ROOT / "reference/templates/reference",
+                                                            method_map=[("**.html", "jinja2")])}
     for name in PY_FILES:
-        ids.update(re.findall(r'\b_l?\("([^"]+)"', (ROOT / name).read_text(encoding="utf-8")))
-    ids.update(ACTION_WORDS.values())
-    ids.update(STATE_WORDS.values())
-    return {i for i in ids if isinstance(i, str)}
+        ids.update((m, None) for m in re.findall(r'\b_l?\("([^"]+)"', (ROOT / name).read_text(encoding="utf-8")))
+        ids.update((m, c) for c, m in re.findall(r'\blazy_pgettext\("([^"]+)", "([^"]+)"', (ROOT / name).read_text(encoding="utf-8")))
+    ids.update((w, None) for w in ACTION_WORDS.values())
+    ids.update((w, None) for w in STATE_WORDS.values())
+    return {(i, c) for i, c in ids if isinstance(i, str)}
 
 
 def test_every_reference_page_string_is_translated_to_chinese():
-    """No msgid used by the reference templates or views lacks a msgstr."""
+    """No msgid used by the reference templates or views lacks a msgstr (in its context, if any)."""
     catalogue = _catalogue()
-    missing = sorted(i for i in _msgids() if not (catalogue.get(i) and catalogue.get(i).string))
+    missing = sorted(f"{c}|{i}" if c else i for i, c in _msgids()
+                     if not (catalogue.get(i, context=c) and catalogue.get(i, context=c).string))
     assert missing == []
 
 

@@ -169,3 +169,31 @@ def test_a_home_member_that_can_answer_is_always_chosen(facts, candidates):
         assert decision.chosen == facts.home_member and decision.rule == "home"
     for score in decision.ranking:
         assert all(0.0 <= v <= 1.0 for v in score.parts.values())
+
+
+@settings(max_examples=300)
+@given(facts_st, st.lists(candidate_st, min_size=1, max_size=6).map(_unique), st.data())
+def test_a_member_holding_the_chosen_work_comes_before_any_score(facts, candidates, data):
+    """Asking about one title: unless the home library holds it and can answer, a holder of it is chosen."""
+    from dataclasses import replace
+
+    holders = data.draw(st.sets(st.sampled_from([c.code for c in candidates]), min_size=1))
+    candidates = [replace(c, holds_chosen_work=c.code in holders) for c in candidates]
+    facts = replace(facts, has_chosen_work=True)
+    decision = route(facts, candidates)
+    eligible_holders = [s for s in decision.ranking if s.holds_chosen_work]
+    if decision.rule == "home":
+        assert decision.chosen == facts.home_member and decision.chosen in holders
+    elif eligible_holders:
+        assert decision.chosen in holders and decision.rule == "holds the title"
+
+
+def test_title_only_c_holds_goes_to_c_over_a_stronger_home_member():
+    """A reader of A asking about a work only C holds is routed to C, though A is strong in its class."""
+    facts = QuestionFacts(home_member="A", clc="I242", has_chosen_work=True)
+    a = Candidate("A", strengths={"I": 0.9}, languages=frozenset({"zh"}), open_now=True)
+    b = Candidate("B", strengths={"I": 0.8}, languages=frozenset({"zh"}), open_now=True, related_holdings=40)
+    c = Candidate("C", strengths={}, languages=frozenset({"zh"}), holds_chosen_work=True)
+    decision = route(facts, [a, b, c])
+    assert decision.chosen == "C" and decision.rule == "holds the title"
+    assert "holds the title asked about" in decision.ranking[0].summary()

@@ -116,14 +116,3 @@ def test_the_claimer_is_reminded_before_the_answer_falls_due(session, question, 
     assert sweep(session, now=due - timedelta(minutes=10), settings=settings).reminded == 0
     mail = session.exec(select(OutboxMail).where(OutboxMail.kind == "reference.reminder")).one()
     assert mail.recipient == "liaison@a.example" and "答复期限" in mail.text_body
-
-
-def test_sweep_forgets_rate_limit_hits_older_than_the_window(session, question, settings):
-    """Hashed e-mail/IP hits are kept only as long as they can count."""
-    from consortium.reference.models import IntakeHit
-
-    assert len(session.exec(select(IntakeHit)).all()) == 1
-    sweep(session, now=WEDNESDAY + timedelta(minutes=30), settings=settings)
-    assert len(session.exec(select(IntakeHit)).all()) == 1
-    sweep(session, now=WEDNESDAY + timedelta(hours=2), settings=settings)
-    assert session.exec(select(IntakeHit)).all() == []

@@ -2,7 +2,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium.search.checkpoint import Progress, advance, from_row, to_row
+from consortium.search.checkpoint import SERIAL_WRITERS, Horizon, Progress, advance, from_row, to_row
 
 
 def test_contiguous_ids_move_the_checkpoint_without_gaps():
@@ -44,3 +44,57 @@ def test_no_committed_id_is_ever_skipped(batches):
         for i in range(1, progress.last_id + 1):
             assert i in seen or i in progress.gaps
     assert visible <= seen
+
+
+def test_a_gap_closes_once_every_transaction_that_could_hold_it_has_ended():
+    """A gap first missed while transactions below xid 50 ran closes when the oldest running
+    transaction is 50 or later, long before the ttl."""
+    after = advance(Progress(), [1, 3], now=100, ttl=600, horizon=Horizon(finished_below=40, running_below=50))
+    assert after.gaps == {2: 100} and after.horizons == {2: 50}
+    assert advance(after, [], now=101, ttl=600, horizon=Horizon(49, 60)).gaps == {2: 100}
+    assert advance(after, [], now=101, ttl=600, horizon=Horizon(50, 60)) == Progress(3, {}, {})
+
+
+def test_serialised_writers_leave_no_gaps():
+    """On SQLite a missing id can never commit later: no gap is kept."""
+    assert advance(Progress(), [1, 3], now=0, ttl=600, horizon=SERIAL_WRITERS) == Progress(3)
+
+
+def test_row_round_trip_keeps_horizons_and_reads_old_rows():
+    """Gaps with horizons survive the JSON row; a row of plain times (older versions) still reads."""
+    progress = Progress(9, {3: 1.5, 7: 2.0}, {7: 123})
+    assert from_row(*to_row(progress)) == progress
+    assert from_row(9, {"3": 1.5}) == Progress(9, {3: 1.5})
+
+
+@given(st.lists(st.tuples(st.sampled_from(["begin", "commit", "rollback", "pass"]), st.integers(0, 5)),
+                max_size=40))
+def test_with_horizons_no_committed_id_is_skipped_and_no_gap_outlives_its_transaction(events):
+    """Transactions take ids and xids, commit or roll back in any order, passes read what is
+    committed with the horizon the database would give: every committed id is applied, and
+    once no transaction runs one more pass leaves no gap."""
+    next_id, next_xid, running, committed = 1, 1, {}, set()
+    progress, applied = Progress(), set()
+
+    def one_pass():
+        nonlocal progress
+        finished = min([xid for xid, _ in running.values()], default=next_xid)
+        read = sorted(i for i in committed if i > progress.last_id or i in progress.gaps)
+        progress = advance(progress, read, now=0, ttl=1e9, horizon=Horizon(finished, next_xid))
+        applied.update(read)
+
+    for kind, pick in events:
+        if kind == "begin":
+            running[next_xid] = (next_xid, next_id)
+            next_id, next_xid = next_id + 1, next_xid + 1
+        elif kind in ("commit", "rollback") and running:
+            xid = sorted(running)[pick % len(running)]
+            _, taken = running.pop(xid)
+            if kind == "commit":
+                committed.add(taken)
+        elif kind == "pass":
+            one_pass()
+    for xid in list(running):
+        committed.add(running.pop(xid)[1])
+    one_pass()
+    assert committed <= applied and progress.gaps == {}

@@ -14,17 +14,19 @@ RECORD = {"local_id": "d-1", "title": "数据结构", "authors": ["严蔚敏", "
 
 
 def test_documents_read_from_either_database_carry_iso_dates_and_lists(app, session, members, backend):
-    """The index reads works' JSON lists and holdings' dates as stored (text on SQLite, native
-    values on PostgreSQL): the documents come out the same on both."""
+    """The index reads works' JSON lists, holdings' dates and each holding's own title,
+    authors and identifiers as stored (text on SQLite, native values on PostgreSQL): the
+    documents come out the same on both."""
     work_id = ingest_batch(session, members["A"], [RECORD]).works[0]["work_id"]
     ingest_batch(session, members["B"], [dict(RECORD, local_id="d-2", acquired_on=None)])
     doc = source.load_documents(session, [work_id])[work_id]
     assert isinstance(doc, IndexDocument)
     assert doc.authors == ("严蔚敏", "吴伟民") and doc.isbns == ("9787302023685",) and doc.issns == ()
     assert doc.subjects == ("数据结构", "算法") and doc.language == "chi"
+    own = {"title": "数据结构", "authors": ("严蔚敏", "吴伟民"), "isbns": ("9787302023685",)}
     assert tuple(sorted(doc.holdings, key=lambda h: h.member)) == (
-        IndexedHolding(member="A", local_id="d-1", copies=2, available=1, acquired_on="2026-03-05"),
-        IndexedHolding(member="B", local_id="d-2", copies=2, available=1))
+        IndexedHolding(member="A", local_id="d-1", copies=2, available=1, acquired_on="2026-03-05", **own),
+        IndexedHolding(member="B", local_id="d-2", copies=2, available=1, **own))
     fields = whoosh_fields(doc)
     assert fields["acquired"] == 20260305 and fields["authors"] == "严蔚敏 ; 吴伟民"
     assert fields["isbn"] == "9787302023685"

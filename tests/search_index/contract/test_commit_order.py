@@ -6,7 +6,7 @@ from consortium.catalogue.models import ChangeLog, Work
 from consortium.catalogue.service import ingest_batch
 from consortium.db import get_engine
 from consortium.ports import SEARCH
-from consortium.search.operations import check, sync_index
+from consortium.search.operations import check, status, sync_index
 from tests.search_index.conftest import push_books
 
 pytestmark = [pytest.mark.postgres, pytest.mark.needs_search]
@@ -39,3 +39,28 @@ def test_a_change_committed_after_a_later_one_is_still_indexed(app, session, mem
     sync_index(app)
     assert port.search({"q": "story stone"})["total"] == 1
     assert check(app).clean
+
+
+def test_a_gap_left_by_a_killed_transaction_closes_at_the_next_pass(app, session, members):
+    """A transaction that took a change-log id keeps its gap open while it runs; once it is
+    killed (as by a SIGKILL of its worker) PostgreSQL says every transaction that could hold
+    the id has ended, and the next pass closes the gap without waiting for the gap timeout."""
+    push_books(session, members)
+    sync_index(app)
+    engine = get_engine(app)
+    doomed = Session(engine)
+    doomed.add(ChangeLog(entity="work", entity_id=1, action="upsert", payload={}))
+    doomed.flush()  # the id is taken
+    pid = doomed.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    ingest_batch(session, members["C"], [{"local_id": "c6", "title": "又一本书", "format": "book"}])
+    sync_index(app)
+    assert status(app)["open_gaps"] == 1
+    sync_index(app)
+    assert status(app)["open_gaps"] == 1  # it may still commit
+    with engine.connect() as admin:
+        # waits (up to 10 s) until the backend has exited and its transaction aborted
+        assert admin.exec_driver_sql(f"SELECT pg_terminate_backend({pid}, 10000)").scalar()
+        admin.commit()
+    doomed.invalidate()
+    sync_index(app)
+    assert status(app)["open_gaps"] == 0 and check(app).clean
