@@ -23,7 +23,6 @@ from search_index import analysis, ports
 from search_index.whoosh_fast import rebuild
 from search_index.whoosh_plain import indexing
 from tests.search_index.conftest import BOOKS, push_books
-from tests.search_index.contract.conftest import WHOOSH_FAMILY
 
 pytestmark = pytest.mark.needs_search
 BOOKS_A1 = BOOKS["A"][0]
@@ -70,12 +69,8 @@ def single_process_rebuilds(app) -> None:
     backend.settings = dataclasses.replace(backend.settings, rebuild_procs=1)
 
 
-def test_push_withdraw_and_merge_reach_the_index(app, session, members, search_backend, request):
+def test_push_withdraw_and_merge_reach_the_index(app, session, members):
     """Indexed works follow pushes, withdrawals and merges; merged-away ids leave the index."""
-    if search_backend in WHOOSH_FAMILY:
-        # whoosh_common.reading refreshes a searcher with reuse=, which keeps a reused segment's
-        # old deletions: the merged-away work is still found in this process after the sync
-        request.applymarker(pytest.mark.xfail(strict=True, reason="Whoosh reader refresh misses deletions"))
     ids = push_books(session, members)
     operations.sync_index(app)
     port = app.extensions[SEARCH]
