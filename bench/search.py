@@ -45,7 +45,8 @@ from consortium.search.checkpoint import Progress
 from consortium.search.indexer import save_progress
 from consortium.search.operations import get_backend, prepare_writer_process, rebuild_index, sync_index
 from consortium.server import tune_collector
-from search_index.whoosh_common.suggest import Vocabularies, closest_word, suggestion_for
+from search_index.spelling import closest_word
+from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
 
 BACKENDS = ("whoosh", "whoosh-plain")
 # Targets of the opensearch backend on this machine (issue #17): catch-up works/s, rebuild
