@@ -1,11 +1,13 @@
 """The index on the cluster: its settings, its mapping, its name, and the content version
 kept in the mapping's ``_meta``.
 
-Text fields hold our terms separated by spaces and are indexed with a whitespace analyser
-(nothing is lowercased, stemmed or split again: the terms are already what
-``search_index.analysis`` made); term frequencies only, like the Whoosh schema (queries are
-word sets). Facet values are keywords under ``facets``; the result body is kept in
-``_source`` (the analysed texts are left out of it: nothing reads them back).
+Text fields hold our terms one per line and are indexed by an analyser that splits at line
+breaks only (nothing is lowercased, stemmed or split again: the terms are already what
+``search_index.analysis`` made, and a phrase's shingle ``"open sourc"`` holds a space);
+term frequencies only, like the Whoosh schema (queries are word sets, phrases are shingles).
+Facet values are keywords under ``facets``, the exact-title keys under ``exact``; the result
+body is kept in ``_source`` (the analysed texts and keys are left out of it: nothing reads
+them back).
 """
 import datetime as dt
 
@@ -15,8 +17,14 @@ from search_index.whoosh_common import version as whoosh_version
 # Fields holding analysed terms (the Whoosh schema's text fields, same names).
 TERM_FIELDS = ("title", "authors", "subjects", "text", "spell", "isbn", "clc")
 ANALYZER = "daodu_terms"
+# The keys a query equal to a title matches (``documents.exact_keys``): keywords that
+# score only through the exact-title boost (``query.to_dsl``).
+EXACT_FIELD = "exact"
+# What separates the terms of a text field's value (never inside a term).
+TERM_SEPARATOR = "\n"
 # Raise when the way documents are laid out on the cluster changes (rebuilds the index).
-LAYOUT_VERSION = 1
+# 2: terms one per line (shingles hold a space), exact-title keys.
+LAYOUT_VERSION = 2
 
 
 def facet_field(name: str) -> str:
@@ -33,10 +41,11 @@ def mappings() -> dict:
         "year": {"type": "integer"},
         "acquired": {"type": "integer"},
         "title_sort": {"type": "keyword"},
+        EXACT_FIELD: {"type": "keyword", "norms": False},
         "facets": {"properties": {name: {"type": "keyword"} for name in ports.FACET_NAMES}},
         "payload": {"type": "keyword", "index": False, "doc_values": False},
     })
-    return {"dynamic": "strict", "_source": {"excludes": list(TERM_FIELDS)},
+    return {"dynamic": "strict", "_source": {"excludes": [*TERM_FIELDS, EXACT_FIELD]},
             "_meta": {"content_version": content_version()}, "properties": properties}
 
 
@@ -51,7 +60,9 @@ def index_settings(shards: int, replicas: int, result_window: int, building: boo
         # fsynced per request when live; a rebuild that dies is started again anyway
         "translog": {"durability": "async" if building else "request"},
         "analysis": {
-            "tokenizer": {ANALYZER: {"type": "whitespace", "max_token_length": 1024}},
+            # a module of the distribution (analysis-common), no plugin
+            "tokenizer": {ANALYZER: {"type": "char_group", "tokenize_on_chars": [TERM_SEPARATOR],
+                                     "max_token_length": 1024}},
             "analyzer": {ANALYZER: {"type": "custom", "tokenizer": ANALYZER}},
         },
     }
@@ -78,7 +89,7 @@ def content_parts() -> dict:
     stored result body, and this backend's own layout (module attributes read at call time)."""
     return {
         "terms": whoosh_version.content_parts(),
-        "layout": {"version": LAYOUT_VERSION, "term_fields": list(TERM_FIELDS),
+        "layout": {"version": LAYOUT_VERSION, "term_fields": list(TERM_FIELDS), "exact": EXACT_FIELD,
                    "facets": list(ports.FACET_NAMES), "multi_valued": list(facets.MULTI_VALUED),
                    "result": list(documents.RESULT_FIELDS)},
     }

@@ -5,11 +5,14 @@ the filters, the sorts and the facet aggregations. Pure.
 
 The translation keeps Whoosh's meaning: ``And`` every child, ``Or`` any (scores summed in
 both), ``AndMaybe`` the first with the second as a boost, ``Not`` everything else. Our fields
-keep no positions (like the Whoosh schema), so a quoted phrase needs all its words.
+keep no positions (like the Whoosh schema): the shared parser turns a quoted phrase into its
+words and shingles (``whoosh_common.query.catalogue_phrase``), plain terms here. The
+exact-title key scores the parser's boost as a constant (a keyword's BM25 would vary with how
+many works share the title, and the boost must stay far above any text score).
 """
 from whoosh import query as wq
 
-from search_index.opensearch.mapping import facet_field
+from search_index.opensearch.mapping import EXACT_FIELD, facet_field
 from search_index.ports import FACET_NAMES, SearchParams
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.schema import build_schema
@@ -46,6 +49,8 @@ def to_dsl(node) -> dict:
         return MATCH_NONE
     if isinstance(node, wq.Every):
         return MATCH_ALL
+    if isinstance(node, wq.Term) and node.fieldname == EXACT_FIELD:
+        return {"constant_score": {"filter": {"term": {EXACT_FIELD: _text(node.text)}}, "boost": boost}}
     if isinstance(node, wq.Term):
         return {"term": {node.fieldname: _boosted({"value": _text(node.text)}, boost)}}
     if isinstance(node, wq.AndMaybe):
@@ -79,7 +84,7 @@ def _leaf(node, boost: float) -> dict:
         if node.end is not None:
             bounds["lt" if node.endexcl else "lte"] = _text(node.end)
         return {"range": {node.fieldname: _boosted(bounds, boost)}}
-    if isinstance(node, wq.Phrase):  # no positions are indexed: every word of the phrase
+    if isinstance(node, wq.Phrase):  # not made by the shared parser; without positions, its words
         return _bool({"must": [{"term": {node.fieldname: {"value": _text(w)}}} for w in node.words]}, boost)
     terms = [{"term": {field: {"value": _text(text)}}} for field, text in node.iter_all_terms()]
     return _bool({"must": terms}, boost) if terms else MATCH_NONE

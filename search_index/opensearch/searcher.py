@@ -1,24 +1,27 @@
 """The read port of ``opensearch``: one search request per reader search — the query with
 its filters, the page in the sort's order, every facet as a terms aggregation and, for a
-query with few hits, a term suggester over the unstemmed ``spell`` field.
+query with few hits, did-you-mean (``suggest``: the shared rules of ``search_index.spelling``
+over the cluster's terms).
 
 Pages within the index's result window are read with ``from``/``size``; a page beyond it
 walks there with ``search_after`` on the sort's keys (ties broken by work id), so any page a
 deployment allows can be read. Titles are highlighted here from the query's terms with the
-shared analysis (the cluster holds terms, not the offsets in the title they came from).
+shared analysis (the cluster holds terms, not the offsets in the title they came from), and
+so is the member's own title the query matched (``whoosh_common.variants``).
 """
 import json
 import threading
 
 from opensearchpy import exceptions as engine
 
-from search_index import documents, facets
+from search_index import documents, facets, spelling
 from search_index.opensearch import query as dsl
 from search_index.opensearch import signal, suggest
 from search_index.opensearch.connection import Options, cluster_errors, make_client
 from search_index.ports import FacetCount, SearchAnswer, SearchParams
 from search_index.whoosh_common import analyzers
 from search_index.whoosh_common import query as qmod
+from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_fast import highlight
 
 # Rows read per request when walking beyond the result window.
@@ -58,7 +61,7 @@ class ClusterSearch:
         total = response["hits"]["total"]["value"]
         terms = qmod.query_terms(text_query, ("title", "text"))
         hits = tuple(_hit(row, params.home_member, terms) for row in rows)
-        suggestion = self._suggestion(params.q) if params.q and total < self.suggest_below else None
+        suggestion = self.suggestion(params.q) if params.q and total < self.suggest_below else None
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
                             facets=_facets(response.get("aggregations", {})), suggestion=suggestion)
 
@@ -71,13 +74,14 @@ class ClusterSearch:
         except engine.NotFoundError:  # no index yet: no results
             return None
 
-    def _suggestion(self, text: str) -> str | None:
-        words = suggest.latin_words(text)
-        if not words:
-            return None
+    def suggestion(self, text: str) -> str | None:
+        """Did-you-mean for ``text`` alone (also timed so by the bench), or None."""
+        lookups = suggest.Lookups(lambda body: self.client.search(index=self.options.alias, body=body))
         with cluster_errors("suggest a spelling"):
-            answer = self.client.search(index=self.options.alias, body=suggest.request(words))
-        return suggest.suggestion(text, words, answer)
+            try:
+                return spelling.suggestion(text, lookups.frequencies, lookups.tables_for)
+            except engine.NotFoundError:  # no index yet: nothing to suggest from
+                return None
 
     def _step(self) -> int:
         return min(WALK_STEP, self.options.result_window)
@@ -115,7 +119,7 @@ _TITLE_ANALYZER = analyzers.text_analyzer()
 def _hit(row: dict, home_member: str | None, terms: set[str]):
     payload = json.loads(row["_source"]["payload"])
     title = highlight.highlight(_TITLE_ANALYZER, payload.get("title") or "", terms)
-    return documents.hit_from_payload(payload, home_member, title)
+    return documents.hit_from_payload(payload, home_member, title, matching_variant(_TITLE_ANALYZER, payload, terms))
 
 
 def _facets(aggregations: dict) -> dict[str, tuple[FacetCount, ...]]:

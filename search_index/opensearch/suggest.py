@@ -1,45 +1,76 @@
-"""Did-you-mean on the cluster: the term suggester over the unstemmed ``spell`` field, with
-the rules of Whoosh's corrector in ``whoosh_common.suggest``: each Latin word of three or
-more letters that no work holds is replaced by the closest indexed word (two edits at most;
-nearer first, then more frequent). Pure: builds the request and reads its answer.
+"""Did-you-mean on the cluster: the two lookups ``search_index.spelling`` asks (which holds the
+rules, shared with the Whoosh backends), answered by search requests.
+
+The term dictionary comes from the index itself, not a side list: the words near a misspelt
+one are the term suggester's candidates over the unstemmed ``spell`` field (Lucene's direct
+spell checker walks the field's terms within two edits), and every count — whether a word
+or a title pair is indexed, how often a candidate is — is a document count over the whole
+index (a filters aggregation: a shard's own suggester counts only its shard). The shared
+rules then choose among the candidates as Whoosh chooses among its segments' words. Pure:
+``Lookups`` builds the requests and reads the answers; ``ask`` sends one.
 """
-import re
+from collections.abc import Callable
 
-# The words ``whoosh_common.suggest`` corrects: Latin, three letters or more, not fielded.
-LATIN_WORD = re.compile(r"(?<![:\w])([A-Za-z\u00C0-\u024F]{3,})(?![\w:])")
+from search_index import spelling
 
-
-def latin_words(text: str) -> list[str]:
-    """The words of ``text`` that may be corrected, lowercased, each once."""
-    return list(dict.fromkeys(match.group(1).lower() for match in LATIN_WORD.finditer(text or "")))
+# Candidates asked per misspelt word (the direct spell checker inspects five times as many).
+CANDIDATES = 25
 
 
-def request(words: list[str]) -> dict:
-    """Which words some work holds (counted over the whole index: a shard's own suggester
-    knows only its shard), and each word's closest indexed words."""
-    known = {f"w{k}": {"term": {"spell": word}} for k, word in enumerate(words)}
-    return {
-        "size": 0, "track_total_hits": False,
-        "query": {"bool": {"should": list(known.values())}},
-        "aggs": {"known": {"filters": {"filters": known}}},
-        "suggest": {f"w{k}": {"text": word, "term": {"field": "spell", "suggest_mode": "always", "max_edits": 2,
-                                                     "prefix_length": 0, "min_word_length": 3, "size": 1,
-                                                     "sort": "score", "string_distance": "levenshtein"}}
-                    for k, word in enumerate(words)},
-    }
+class Lookups:
+    """``spelling.Frequencies`` and ``spelling.TablesFor`` over ``ask(body) -> answer``.
+    The first count of ``spell`` words also asks their candidates (one round trip for a
+    query of Latin words), kept for ``tables_for``."""
+
+    def __init__(self, ask: Callable[[dict], dict]):
+        self.ask = ask
+        self._near: dict[str, list[str]] = {}
+
+    def frequencies(self, field: str, terms: list[str]) -> dict[str, int]:
+        body = count_request(field, terms)
+        near = field == spelling.SPELL_FIELD
+        if near:
+            body["suggest"] = near_request(terms)
+        answer = self.ask(body)
+        if near:
+            self._near.update(near_words(terms, answer))
+        return counts(terms, answer)
+
+    def tables_for(self, words: list[str]) -> list[dict]:
+        """One word table of every word near ``words``, with document counts."""
+        missing = [word for word in words if word not in self._near]
+        if missing:
+            self._near.update(near_words(missing, self.ask({"size": 0, "suggest": near_request(missing)})))
+        candidates = list(dict.fromkeys(found for word in words for found in self._near[word]))
+        if not candidates:
+            return []
+        found = counts(candidates, self.ask(count_request(spelling.SPELL_FIELD, candidates)))
+        return [spelling.word_table((word, found[word]) for word in candidates if found[word])]
 
 
-def suggestion(text: str, words: list[str], answer: dict) -> str | None:
-    """The text with each word no work holds replaced by its best option, or None."""
-    known = answer.get("aggregations", {}).get("known", {}).get("buckets", {})
-    fixes = {}
-    for k, word in enumerate(words):
-        if known.get(f"w{k}", {}).get("doc_count"):
-            continue
-        entries = answer.get("suggest", {}).get(f"w{k}") or []
-        options = entries[0]["options"] if entries else []
-        if options:
-            fixes[word] = options[0]["text"]
-    if not fixes:
-        return None
-    return LATIN_WORD.sub(lambda match: fixes.get(match.group(1).lower(), match.group(1)), text)
+def count_request(field: str, terms: list[str]) -> dict:
+    """How many works hold each of ``terms`` in ``field``."""
+    return {"size": 0, "track_total_hits": False, "query": {"terms": {field: terms}},
+            "aggs": {"known": {"filters": {"filters": {f"t{k}": {"term": {field: term}}
+                                                       for k, term in enumerate(terms)}}}}}
+
+
+def counts(terms: list[str], answer: dict) -> dict[str, int]:
+    buckets = answer.get("aggregations", {}).get("known", {}).get("buckets", {})
+    return {term: buckets.get(f"t{k}", {}).get("doc_count", 0) for k, term in enumerate(terms)}
+
+
+def near_request(words: list[str]) -> dict:
+    """The term suggester's indexed words within ``spelling.MAX_DISTANCE`` edits of each word
+    (whatever their similarity: the shared rule decides, so ``accuracy`` lets all through)."""
+    return {f"w{k}": {"text": word, "term": {"field": spelling.SPELL_FIELD, "suggest_mode": "always",
+                                             "max_edits": spelling.MAX_DISTANCE, "prefix_length": 0,
+                                             "min_word_length": 1, "accuracy": 0.0, "size": CANDIDATES,
+                                             "string_distance": "levenshtein"}}
+            for k, word in enumerate(words)}
+
+
+def near_words(words: list[str], answer: dict) -> dict[str, list[str]]:
+    suggested = answer.get("suggest", {})
+    return {word: [option["text"] for entry in suggested.get(f"w{k}") or () for option in entry["options"]]
+            for k, word in enumerate(words)}
