@@ -122,10 +122,10 @@ class ClusterWriter:
             self._delete_quietly(index)
 
     def _aliased(self) -> list[str]:
-        try:
-            return sorted(self.client.indices.get_alias(name=self.options.alias))
-        except engine.NotFoundError:
-            return []
+        # no alias yet (no index) is an answer, not a failed request for the client to log
+        # (its warning would land in ``index status --json``'s output)
+        found = self.client.indices.get_alias(name=self.options.alias, ignore=404)
+        return sorted(index for index, info in found.items() if isinstance(info, dict) and "aliases" in info)
 
     def _drop_unused(self) -> None:
         """Versioned indices of this prefix the alias does not point at (a rebuild that died)."""
