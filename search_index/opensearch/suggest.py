@@ -6,7 +6,9 @@ one are the term suggester's candidates over the unstemmed ``spell`` field (Luce
 spell checker walks the field's terms within two edits), and every count — whether a word
 or a title pair is indexed, how often a candidate is — is a document count over the whole
 index (a filters aggregation: a shard's own suggester counts only its shard). The shared
-rules then choose among the candidates as Whoosh chooses among its segments' words. Pure:
+rules then choose among the candidates as Whoosh chooses among its segments' words, with one
+difference: at two edits Lucene's checker keeps the first letter, so a word mistyped in its
+first letter is corrected here only within one edit (Whoosh: two). Pure:
 ``Lookups`` builds the requests and reads the answers; ``ask`` sends one.
 """
 from collections.abc import Callable
