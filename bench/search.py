@@ -1,5 +1,7 @@
 """Search benchmarks (``python -m bench --only search [--size small|full]``): the same
-workload on every search backend (``whoosh`` and ``whoosh-plain``), side by side in one run.
+workload on every search backend (``whoosh`` and ``whoosh-plain``, and ``opensearch`` when
+``CONSORTIUM_OPENSEARCH_URL`` names a cluster: ``eval "$(bash .ci/opensearch.sh)"``), side by
+side in one run.
 
 Deterministic synthetic consortium (Chinese and English titles) held by five members with
 overlapping holdings. For each backend:
@@ -7,6 +9,8 @@ overlapping holdings. For each backend:
 * ingest: records/s end to end — pushed through the real HTTP push API into the database while
   the backend's writer follows the change log in its own process — and the writer's catch-up
   alone;
+* catch-up: the indexer following the change log of the whole catalogue from an empty index
+  (up to ``DAODU_BENCH_CATCH_UP_MAX`` works, 100,000 by default);
 * rebuild: the full rebuild of the index from the database by the backend, in a process of its
   own (``whoosh`` with ``SEARCH_INDEX_REBUILD_PROCS`` writer processes, ``whoosh-plain`` in
   one), with its peak memory;
@@ -27,18 +31,27 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
+from opensearchpy import OpenSearch
 from tqdm import tqdm
 
 from bench import search_data
 from consortium import create_app
+from consortium.db import new_session
 from consortium.demo.synthetic import EN_WORDS, isbn13
 from consortium.ports import SEARCH
-from consortium.search.operations import get_backend, rebuild_index
+from consortium.search.checkpoint import Progress
+from consortium.search.indexer import save_progress
+from consortium.search.operations import get_backend, prepare_writer_process, rebuild_index, sync_index
 from consortium.server import tune_collector
-from search_index.whoosh_common.suggest import Vocabularies, closest_word, suggestion_for
+from search_index.spelling import closest_word
+from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
 
 BACKENDS = ("whoosh", "whoosh-plain")
+# Targets of the opensearch backend on this machine (issue #17): catch-up works/s, rebuild
+# of 1M works (s), search p95 with facets at 1M (ms).
+OPENSEARCH_TARGETS = {"catch_up": 5000, "rebuild_1m": 300, "p95_1m": 50}
 QUERIES = [
     {"q": "数据"}, {"q": "计算机网络"}, {"q": "中國歷史"}, {"q": "经济学 管理"},
     {"q": "algorithms"}, {"q": "data structures"}, {"q": "modern history"}, {"q": "quantum theory"},
@@ -63,27 +76,35 @@ def sizes_for(options) -> list[int]:
 
 
 def backends() -> tuple[str, ...]:
-    """Both backends; DAODU_BENCH_SEARCH_BACKENDS=whoosh measures one."""
-    override = os.environ.get("DAODU_BENCH_SEARCH_BACKENDS")
-    return tuple(override.split(",")) if override else BACKENDS
+    """The Whoosh backends, and ``opensearch`` when a cluster is configured
+    (``CONSORTIUM_OPENSEARCH_URL``); ``DAODU_BENCH_SEARCH_BACKENDS=a,b`` chooses."""
+    chosen = os.environ.get("DAODU_BENCH_SEARCH_BACKENDS")
+    if chosen:
+        return tuple(name.strip() for name in chosen.split(","))
+    return BACKENDS + (("opensearch",) if os.environ.get(search_data.OPENSEARCH_URL_ENV) else ())
 
 
 def run(options) -> list[dict]:
     rows = []
     push = os.environ.get("DAODU_BENCH_SEARCH_PUSH")
     push_count = int(push) if push else (2_000 if options.size == "small" else 10_000)
+    catch_up_most = int(os.environ.get("DAODU_BENCH_CATCH_UP_MAX") or 100_000)
     for backend in backends() if push_count else ():
         rows += search_data.measure_ingest(push_count, backend)
     for size in sizes_for(options):
         with tempfile.TemporaryDirectory(prefix="daodu-bench-search-") as tmp:
             search_data.bulk_fill(search_data.make_app(tmp), size)
             searches = {}
-            for backend in backends():
-                rows += measure_rebuild(tmp, backend, size)
-                searches[backend] = in_child(_probe, tmp, backend)
-                rows += search_rows(backend, size, searches[backend])
-            if len(searches) == len(BACKENDS):
-                rows += comparison_rows(size, searches)
+            try:
+                for backend in backends():
+                    if size <= catch_up_most:
+                        rows += shown(measure_catch_up(tmp, backend, size))
+                    rows += shown(measure_rebuild(tmp, backend, size))
+                    searches[backend] = in_child(_probe, tmp, backend)
+                    rows += shown(search_rows(backend, size, searches[backend]))
+            finally:
+                search_data.drop_opensearch_indices(tmp)
+            rows += comparison_rows(size, searches)
     return rows + vocabulary_rows()
 
 
@@ -116,6 +137,37 @@ def vocabulary_rows(size: int = 500_000, segments: int = 6) -> list[dict]:
             for label, pct in (("p50", 50), ("p95", 95))]
 
 
+def shown(rows: list[dict]) -> list[dict]:
+    """Rows printed as they are measured (a 1M run takes long; the table comes at the end)."""
+    for row in rows:
+        print(f"   {row['metric']}: {row['value']:,.1f} {row['unit']} ({row.get('note', '')})", flush=True)
+    return rows
+
+
+def measure_catch_up(tmp: str, backend: str, size: int) -> list[dict]:
+    """The indexer following a change log of ``size`` new works from an empty index (a
+    deployment's first start), in a process of its own as ``consortium worker`` runs it."""
+    cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
+    result = in_child(_catch_up, tmp, backend)
+    cluster_cpu = cluster_cpu_note(backend, cpu_before, max(1, result["works"]), "work")
+    target = OPENSEARCH_TARGETS["catch_up"] if backend == "opensearch" else None
+    return [{"suite": "search", "metric": f"{backend}: indexer catch-up from empty, {size:,} works",
+             "value": result["works"] / result["seconds"], "unit": "works/s", "target": target,
+             "note": f"{result['seconds']:.1f} s, {result['batches']} batches; CPU of the writer "
+                     f"{result['cpu']:,.0f}s{cluster_cpu} ({os.getloadavg()[0]:.1f} load)"}]
+
+
+def _catch_up(tmp: str, backend: str, queue) -> None:
+    app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
+    with new_session(app) as session:  # from the start of the change log (another backend may have run)
+        save_progress(session, Progress())
+    prepare_writer_process()
+    cpu_before, started = _cpu_seconds(), time.perf_counter()
+    report = sync_index(app)
+    queue.put({"works": report.updated, "seconds": time.perf_counter() - started, "batches": report.batches,
+               "cpu": _cpu_seconds() - cpu_before})
+
+
 def in_child(target, *args) -> dict:
     """``target(*args, queue)`` in a fresh process; what it put on the queue."""
     context = multiprocessing.get_context("spawn")
@@ -130,18 +182,67 @@ def in_child(target, *args) -> dict:
 
 
 def measure_rebuild(tmp: str, backend: str, size: int) -> list[dict]:
+    cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
     result = in_child(_rebuild, tmp, backend, size)
-    target = 600 if size >= 1_000_000 and backend == "whoosh" else None
+    cluster_cpu = cluster_cpu_note(backend, cpu_before, result["works"], "work")
+    target = None
+    if size >= 1_000_000:
+        target = {"whoosh": 600, "opensearch": OPENSEARCH_TARGETS["rebuild_1m"]}.get(backend)
+    cluster = f"; cluster {cluster_memory()}" if backend == "opensearch" else ""
     return [{"suite": "search", "metric": f"{backend}: full rebuild, {size:,} works ({result['procs']} procs)",
              "value": result["seconds"], "unit": "s", "target": target,
-             "note": f"{result['works'] / result['seconds']:,.0f} works/s; CPU {result['cpu']:,.0f}s in all processes; "
-                     f"largest process {result['peak_mb']:,.0f} MB ({os.getloadavg()[0]:.1f} load)"}]
+             "note": f"{result['works'] / result['seconds']:,.0f} works/s; CPU {result['cpu']:,.0f}s in our processes; "
+                     f"largest process {result['peak_mb']:,.0f} MB{cluster}{cluster_cpu} ({os.getloadavg()[0]:.1f} load)"}]
+
+
+def cluster_cpu_ms() -> float:
+    """CPU milliseconds the cluster's nodes have used so far (a difference of two readings is
+    what an operation cost the cluster, whatever else the machine was running)."""
+    client = OpenSearch(os.environ[search_data.OPENSEARCH_URL_ENV].split(","), timeout=60)
+    try:
+        return sum(n["process"]["cpu"]["total_in_millis"] for n in client.nodes.stats(metric="process")["nodes"].values())
+    finally:
+        client.close()
+
+
+def cluster_cpu_note(backend: str, before: float | None, count: int, per: str) -> str:
+    if backend != "opensearch" or before is None:
+        return ""
+    return f"; cluster CPU {(cluster_cpu_ms() - before) / count:,.2f} ms per {per}"
+
+
+def cluster_memory() -> str:
+    """The OpenSearch nodes' heap in use and the indices' size on disk (primaries and replicas)."""
+    client = OpenSearch(os.environ[search_data.OPENSEARCH_URL_ENV].split(","), timeout=60)
+    try:
+        nodes = client.nodes.stats(metric="jvm,indices")["nodes"].values()
+        heap = sum(n["jvm"]["mem"]["heap_used_in_bytes"] for n in nodes) / 2**20
+        heap_max = sum(n["jvm"]["mem"]["heap_max_in_bytes"] for n in nodes) / 2**20
+        store = sum(n["indices"]["store"]["size_in_bytes"] for n in nodes) / 2**20
+    finally:
+        client.close()
+    return (f"{len(nodes)} nodes, heap {heap:,.0f} of {heap_max:,.0f} MB, resident {node_rss_mb():,.0f} MB, "
+            f"indices on disk {store:,.0f} MB")
+
+
+def node_rss_mb() -> float:
+    """Resident memory of the test cluster's JVMs (.ci/opensearch.sh's pid files; 0 when the
+    cluster is not that one)."""
+    folder = Path(os.environ.get("OPENSEARCH_DATA_DIR", "/tmp/daodu-opensearch"))
+    total = 0.0
+    for pid_file in folder.glob("node-*.pid"):
+        try:
+            status = Path(f"/proc/{pid_file.read_text().strip()}/status").read_text()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+    return total
 
 
 def _rebuild(tmp: str, backend: str, size: int, queue) -> None:
     """A rebuild as ``consortium index rebuild`` runs it, in this process (and its writers)."""
     app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
-    procs = app.config["SEARCH_INDEX_REBUILD_PROCS"] if backend == "whoosh" else 1
+    procs = app.config["SEARCH_INDEX_REBUILD_PROCS"] if backend in ("whoosh", "opensearch") else 1
     bar = tqdm(total=size, unit="works", desc=f"{backend} rebuild {size:,}", file=sys.stderr, mininterval=2)
     cpu_before = _cpu_seconds()
     report = rebuild_index(app, progress=lambda done, total: bar.update(done - bar.n))
@@ -164,28 +265,42 @@ def _probe(tmp: str, backend: str, queue) -> None:
     app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
     before = memory_mb()
     port = app.extensions[SEARCH]
+    cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
     wall, cpu = _timed(lambda params: port.search(dict(params, per_page=20)))
+    cluster_cpu = cluster_cpu_note(backend, cpu_before, len(wall) + len(QUERIES), "search")
+    cluster = cluster_memory() if backend == "opensearch" else None
     suggest = _time_suggestions(get_backend(app).reader())
-    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb(), **suggest})
+    queue.put({"wall": wall, "cpu": cpu, "before": before, "after": memory_mb(), "cluster": cluster,
+               "cluster_cpu": cluster_cpu, **suggest})
 
 
 def _time_suggestions(reader) -> dict:
     """Milliseconds of did-you-mean alone for each misspelling (after the first call, which
-    reads each segment's words once per process: timed apart)."""
-    searcher = reader.reader.searcher()
+    reads each segment's words once per process on Whoosh: timed apart)."""
+    suggest, fresh = _suggester(reader)
     started = time.perf_counter()
-    first = suggestion_for(searcher, MISSPELT[0], Vocabularies())
+    first = fresh(MISSPELT[0])
     first_ms = (time.perf_counter() - started) * 1000
     for typed in MISSPELT:  # warm-up: the homophone table loads once per process
-        suggestion_for(searcher, typed, reader.vocabularies)
+        suggest(typed)
     times, fixed = [], 0
     for _round in range(ROUNDS):
         for typed in MISSPELT:
             started = time.perf_counter()
-            fixed += suggestion_for(searcher, typed, reader.vocabularies) is not None
+            fixed += suggest(typed) is not None
             times.append((time.perf_counter() - started) * 1000)
     return {"suggest": times, "suggest_first": first_ms, "suggest_fixed": fixed / ROUNDS,
             "suggest_example": f"{MISSPELT[0]} → {first}"}
+
+
+def _suggester(reader):
+    """``(suggest, first)``: did-you-mean of the backend's reader, and the same with nothing
+    cached yet (the cluster's reader caches nothing: each call asks the cluster)."""
+    if hasattr(reader, "vocabularies"):  # the Whoosh backends
+        searcher = reader.reader.searcher()
+        return (lambda text: suggestion_for(searcher, text, reader.vocabularies),
+                lambda text: suggestion_for(searcher, text, Vocabularies()))
+    return reader.suggestion, reader.suggestion
 
 
 def memory_mb() -> dict[str, float]:
@@ -218,10 +333,11 @@ def _pct(samples: list[float], pct: int) -> float:
 
 
 def search_rows(backend: str, size: int, result: dict) -> list[dict]:
-    target = 50 if size < 1_000_000 else 150
+    target = 50 if size < 1_000_000 or backend == "opensearch" else 150
     rows = [{"suite": "search", "metric": f"{backend}: search {label}, {size:,} works, facets ({len(QUERIES)} queries)",
              "value": _pct(result["wall"], pct), "unit": "ms", "target": target if label == "p95" else None,
-             "note": f"CPU {_pct(result['cpu'], pct):.1f} ms; load {os.getloadavg()[0]:.1f}"}
+             "note": f"CPU {_pct(result['cpu'], pct):.1f} ms{result.get('cluster_cpu') or ''}; "
+                     f"load {os.getloadavg()[0]:.1f}"}
             for label, pct in (("p50", 50), ("p95", 95))]
     rows += [{"suite": "search", "metric": f"{backend}: did-you-mean {label}, {size:,} works ({len(MISSPELT)} misspellings)",
               "value": _pct(result["suggest"], pct), "unit": "ms", "target": 50 if label == "p95" else None,
@@ -233,12 +349,15 @@ def search_rows(backend: str, size: int, result: dict) -> list[dict]:
     rows.append({"suite": "search", "metric": f"{backend}: web process memory after the queries, {size:,} works",
                  "value": after["RssAnon"], "unit": "MB anon",
                  "note": f"mapped files (RssFile) {after['RssFile']:,.0f} MB; app built, before the first query: "
-                         f"anon {before['RssAnon']:,.0f} MB, files {before['RssFile']:,.0f} MB"})
+                         f"anon {before['RssAnon']:,.0f} MB, files {before['RssFile']:,.0f} MB"
+                         + (f"; cluster {result['cluster']}" if result.get("cluster") else "")})
     return rows
 
 
 def comparison_rows(size: int, searches: dict) -> list[dict]:
-    fast, plain = searches["whoosh"], searches["whoosh-plain"]
-    return [{"suite": "search", "metric": f"whoosh-plain / whoosh search {label}, {size:,} works",
-             "value": _pct(plain["wall"], pct) / _pct(fast["wall"], pct), "unit": "x"}
+    """Each backend's p50/p95 against ``whoosh``'s, when both ran."""
+    fast = searches.get("whoosh")
+    return [{"suite": "search", "metric": f"{backend} / whoosh search {label}, {size:,} works",
+             "value": _pct(result["wall"], pct) / _pct(fast["wall"], pct), "unit": "x"}
+            for backend, result in searches.items() if fast and backend != "whoosh"
             for label, pct in (("p50", 50), ("p95", 95))]

@@ -2,14 +2,17 @@
 catalogues, and push ingest with the backend's writer following in its own process."""
 import datetime as dt
 import gc
+import hashlib
 import json
 import multiprocessing
+import os
 import sys
 import tempfile
 import threading
 import time
 
 import requests
+from opensearchpy import OpenSearch
 from tqdm import tqdm
 from waitress.server import create_server
 
@@ -23,15 +26,40 @@ from consortium.demo.synthetic import synthetic_records
 from consortium.search.operations import prepare_writer_process, sync_index
 from consortium.server import tune_collector
 
+OPENSEARCH_URL_ENV = "CONSORTIUM_OPENSEARCH_URL"
 MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 CHUNK = 5_000
 LANGUAGE = {"zh": "chi", "en": "eng"}
 
 
 def app_config(tmp: str, backend: str, **more) -> dict:
-    """The config of a benchmark app: the instance's SQLite file, its index, one backend."""
-    return {"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": f"{tmp}/index",
-            "SEARCH_BACKEND": backend, **more}
+    """The config of a benchmark app: the instance's SQLite file, its index, one backend
+    (``opensearch``: the cluster of ``CONSORTIUM_OPENSEARCH_URL``, an index prefix of this
+    instance's own, ``DAODU_BENCH_OPENSEARCH_SHARDS`` shards with one replica each)."""
+    config = {"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": f"{tmp}/index",
+              "SEARCH_BACKEND": backend}
+    if backend == "opensearch":
+        config.update(OPENSEARCH_URL=os.environ[OPENSEARCH_URL_ENV], OPENSEARCH_INDEX_PREFIX=opensearch_prefix(tmp),
+                      OPENSEARCH_SHARDS=int(os.environ.get("DAODU_BENCH_OPENSEARCH_SHARDS", "3")),
+                      OPENSEARCH_REPLICAS=1)
+    return dict(config, **more)
+
+
+def opensearch_prefix(tmp: str) -> str:
+    """The index prefix of a benchmark instance (every process of it derives the same)."""
+    return f"bench-{hashlib.sha1(tmp.encode()).hexdigest()[:10]}-"
+
+
+def drop_opensearch_indices(tmp: str) -> None:
+    """Remove a benchmark instance's indices from the cluster (when one is configured)."""
+    url = os.environ.get(OPENSEARCH_URL_ENV)
+    if not url:
+        return
+    client = OpenSearch(url.split(","), timeout=120)
+    try:
+        client.indices.delete(index=f"{opensearch_prefix(tmp)}*", params={"ignore_unavailable": "true"})
+    finally:
+        client.close()
 
 
 def make_app(tmp: str, backend: str = "whoosh", **more):
@@ -120,6 +148,7 @@ def _measure_end_to_end(count: int, backend: str) -> list[dict]:
         finally:
             server.close()
             follower.stop()
+            drop_opensearch_indices(tmp)
     return [{"suite": "search", "metric": f"{backend}: ingest end to end, push API + DB + index ({pushed:,} records)",
              "value": pushed / total, "unit": "records/s", "target": 1500,
              "note": f"writer in its own process; pushes done at {pushed / push_seconds:,.0f}/s, index caught up "
@@ -137,10 +166,14 @@ def _measure_catch_up(count: int, backend: str) -> list[dict]:
             server.close()
         prepare_writer_process()  # as ``consortium worker`` does when it starts
         started = time.perf_counter()
-        report = sync_index(app)
-        index_seconds = time.perf_counter() - started
+        try:
+            report = sync_index(app)
+            index_seconds = time.perf_counter() - started
+        finally:
+            drop_opensearch_indices(tmp)
     return [{"suite": "search", "metric": f"{backend}: indexer catch-up alone ({report.updated:,} works)",
              "value": report.updated / index_seconds, "unit": "works/s",
+             "target": 5000 if backend == "opensearch" else None,
              "note": f"{report.changes:,} changes in {report.batches} batches"}]
 
 

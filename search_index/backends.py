@@ -1,8 +1,7 @@
 """The registry of search backends: a name (``SEARCH_BACKEND``) → the module that builds it.
 
 A backend is loaded only when chosen, so a deployment never imports an engine it does not
-use. Adding one (``opensearch``) is a folder with a ``backend.open_backend(name, settings)``
-and a line here.
+use. A backend is a folder with a ``backend.open_backend(name, settings)`` and a line here.
 """
 from importlib import import_module
 
@@ -12,6 +11,7 @@ from search_index.ports import BackendSettings, SearchBackend
 BACKENDS = {
     "whoosh": "search_index.whoosh_fast.backend",
     "whoosh-plain": "search_index.whoosh_plain.backend",
+    "opensearch": "search_index.opensearch.backend",
 }
 DEFAULT = "whoosh"
 

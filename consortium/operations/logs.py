@@ -56,4 +56,7 @@ def configure_logging(fmt: str = "text", level: str | int = "INFO", stream=None)
     root.setLevel(level if isinstance(level, int) else str(level).upper())
     # Alembic tells every command which dialect it uses; `consortium init` prints its own summary.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # opensearch-py logs each request it sends (a line per search); the opensearch backend
+    # logs and maps what goes wrong, and the client's own failures stay at WARNING.
+    logging.getLogger("opensearch").setLevel(logging.WARNING)
     return handler

@@ -16,7 +16,9 @@ from search_index.ports import BackendSettings
 
 DEFAULTS = {
     # The search engine: "whoosh" (the accelerated Whoosh backend) or "whoosh-plain" (Whoosh's
-    # public API only). Both read and write the same index, so switching needs no rebuild.
+    # public API only), which read and write the same index directory, so switching between
+    # them needs no rebuild; or "opensearch" (an OpenSearch 2.x cluster, OPENSEARCH_* below:
+    # the consortium beyond one machine; `consortium index rebuild` fills it).
     "SEARCH_BACKEND": "whoosh",
     # Seconds between indexer passes when nothing wakes it (a push wakes it at once).
     "SEARCH_INDEX_INTERVAL": 5.0,
@@ -38,8 +40,26 @@ DEFAULTS = {
     # temporary files (more runs, more merging).
     "SEARCH_INDEX_REBUILD_PROCS": 2,
     "SEARCH_INDEX_REBUILD_MB": 2048,
+    # The opensearch backend. Node URLs, comma-separated (the client moves to another node
+    # when one fails; credentials may be given in the URL, https://user:pass@host:9200).
+    "OPENSEARCH_URL": "http://127.0.0.1:9200",
+    # Names on the cluster: the alias <prefix>works points at the live <prefix>works-<version>-<time>.
+    "OPENSEARCH_INDEX_PREFIX": "daodu-",
+    # Primary shards of a new index, and replicas of each (1: losing a node loses no search).
+    # A change takes effect at the next `consortium index rebuild`.
+    "OPENSEARCH_SHARDS": 3,
+    "OPENSEARCH_REPLICAS": 1,
+    # Seconds one request may take, and how long the indexer keeps retrying (with backoff)
+    # while the cluster is unreachable or rejects work (429) before it gives up the pass.
+    "OPENSEARCH_TIMEOUT": 30,
+    "OPENSEARCH_RETRY_SECONDS": 120,
+    # Works per bulk request; results a page may reach with from/size (deeper pages walk with
+    # search_after); a CA bundle for a cluster whose certificate is from a private CA.
+    "OPENSEARCH_BULK_DOCS": 1000,
+    "OPENSEARCH_RESULT_WINDOW": 10000,
+    "OPENSEARCH_CA_CERTS": None,
 }
-# Config keys a backend reads as its own options (a later backend's cluster URL and prefix).
+# Config keys a backend reads as its own options (the opensearch backend's cluster and index).
 BACKEND_OPTION_PREFIXES = ("OPENSEARCH_",)
 
 

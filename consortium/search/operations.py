@@ -7,8 +7,8 @@ and maps the search engines' errors to the consortium's (``errors.index_errors``
 import logging
 
 from consortium.db import get_engine
-from consortium.search import indexer, maintenance
-from consortium.search.errors import IndexBusy, index_errors
+from consortium.search import indexer, leader, maintenance
+from consortium.search.errors import IndexBusy, SearchUnavailable, index_errors
 from consortium.server import tune_collector
 from search_index.analysis.terms import load_dictionaries
 from search_index.ports import SearchBackend
@@ -32,9 +32,9 @@ def prepare_writer_process() -> None:
 
 def sync_index(app, hooks: indexer.Hooks | None = None) -> indexer.UpdateReport:
     """Bring the index up to date with the change log now, in this thread."""
-    config = app.config
-    with index_errors():
-        return indexer.update_index(get_engine(app), get_backend(app).writer(), batch_size=config["SEARCH_INDEX_BATCH"],
+    config, engine = app.config, get_engine(app)
+    with index_errors(), leader.leadership(engine):
+        return indexer.update_index(engine, get_backend(app).writer(), batch_size=config["SEARCH_INDEX_BATCH"],
                                     gap_ttl=config["SEARCH_INDEX_GAP_TTL"], hooks=hooks)
 
 
@@ -55,6 +55,9 @@ def indexer_job(app) -> None:
     except IndexBusy:
         log.info("search index busy (rebuild or another worker); skipping this pass")
         return
+    except SearchUnavailable as exc:  # the cluster is down or busy: the next pass tries again
+        log.warning("search index not updated this pass: %s", exc.message)
+        return
     if report.changes:
         log.info("indexed %d changes: %d works updated, %d removed", report.changes, report.updated,
                  report.removed)
@@ -62,8 +65,9 @@ def indexer_job(app) -> None:
 
 def rebuild_index(app, progress=None) -> indexer.RebuildReport:
     """Rebuild the whole index from the database, then move the checkpoint."""
-    with index_errors():
-        return indexer.rebuild_index(get_engine(app), get_backend(app).writer(), progress=progress)
+    engine = get_engine(app)
+    with index_errors(), leader.leadership(engine):
+        return indexer.rebuild_index(engine, get_backend(app).writer(), progress=progress)
 
 
 def check(app) -> maintenance.CheckReport:

@@ -7,11 +7,15 @@ from consortium.search.operations import get_backend
 from search_index.backends import BACKENDS, open_backend
 from search_index.errors import UnknownBackend
 from search_index.ports import BackendSettings
+from tests.search_index.opensearch import cluster
 
 
 def test_every_registered_backend_opens_with_both_ports(tmp_path):
     for name in BACKENDS:
-        backend = open_backend(name, BackendSettings(index_dir=str(tmp_path / name)))
+        options = {}
+        if name == "opensearch":  # a cluster it can ask (nothing is created on it here)
+            options = {"OPENSEARCH_URL": cluster.cluster_url(), "OPENSEARCH_INDEX_PREFIX": cluster.unique_prefix()}
+        backend = open_backend(name, BackendSettings(index_dir=str(tmp_path / name), options=options))
         assert backend.name == name
         reader, writer = backend.reader(), backend.writer()
         assert callable(reader.search) and callable(reader.count_matching) and callable(writer.apply)
