@@ -90,6 +90,11 @@ PAGES = [
     Page("admin-users", "/staff/admin/users/", role="admin"),
     Page("admin-user", "/staff/admin/users/{invited_id}", role="admin"),
     Page("set-password", "/staff/password/{invite_token}"),
+    Page("feedback", "/staff/feedback", role="liaison"),
+    Page("scorecards", "/staff/scorecards", role="admin"),
+    Page("scorecard", "/staff/scorecards/SEU", role="liaison"),
+    Page("annual-report", "/staff/scorecards/report", role="admin"),
+    Page("targets", "/staff/targets", role="admin"),
 ]
 
 # GET endpoints that are no page for a person (feeds, files, redirects, APIs): they need no
@@ -98,6 +103,7 @@ NOT_PAGES = {
     "static", "feeds.feed", "feeds.opml", "feeds.search_feed", "embed.widget", "embed.feed_json", "oai.endpoint",
     "search_pages.opensearch", "search_pages.cite", "search_pages.choose_home_member", "pages.switch_language",
     "compose.preview", "admin.index", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
+    "management.export_csv",
 }
 
 
