@@ -52,6 +52,12 @@ def nice_max(value: float) -> float:
     return step * 10
 
 
+def intervals(top: float) -> int:
+    """Axis divisions giving round ticks: quarters of 2 × 10ⁿ (0, 5, 10, 15, 20), fifths of
+    1 or 5 × 10ⁿ (0, 1, 2, 3, 4, 5)."""
+    return 4 if f"{top:e}".startswith("2") else 5
+
+
 def fmt(value: float | None) -> str:
     if value is None:
         return "—"
@@ -75,5 +81,6 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], target: flo
     bars = tuple(Bar(label, value, fmt(value), round(LEFT + i * slot + slot * 0.15, 1),
                      y_of(value or 0), round(slot * 0.7, 1), round(baseline - y_of(value or 0), 1))
                  for i, (label, value) in enumerate(zip(labels, values)))
-    ticks = tuple(Tick(y_of(top * k / 4), fmt(top * k / 4)) for k in range(5))
+    steps = intervals(top)
+    ticks = tuple(Tick(y_of(top * k / steps), fmt(top * k / steps)) for k in range(steps + 1))
     return Chart(width, height, bars, ticks, y_of(target) if target is not None else None, baseline)

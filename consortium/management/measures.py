@@ -205,8 +205,13 @@ def target_for(measure: Measure, targets: Mapping, period: Period) -> float | No
     if measure.per == "term":
         return value * period.terms
     if measure.per == "year":
-        return round(value * period.terms / 2, 1)
+        return whole(round(value * period.terms / 2, 1))
     return value
+
+
+def whole(value: float) -> float | int:
+    """12.0 → 12: a count's target reads as a count."""
+    return int(value) if float(value).is_integer() else value
 
 
 def is_met(measure: Measure, value, target) -> bool | None:
@@ -278,7 +283,7 @@ def consortium_card(facts: Facts, members: Iterable[str], targets: Mapping[str, 
     for measure in MEASURES:
         if measure.per in ("term", "year"):
             row = card.measures[measure.name]
-            row["target"] = sum(target_for(measure, targets.get(code, {}), period) for code in codes)
+            row["target"] = whole(sum(target_for(measure, targets.get(code, {}), period) for code in codes))
             row["met"] = is_met(measure, row["value"], row["target"])
     card.measures["reciprocity_balance"].update(target=None, met=None)
     card.met = sum(1 for row in card.measures.values() if row["met"])

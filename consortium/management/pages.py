@@ -65,7 +65,7 @@ def overview():
     report = _report()
     comparison = {name: charts.bar_chart([c.member for c in report.members],
                                          [c.measures[name]["value"] for c in report.members])
-                  for name in ("answered_within_sla_pct", "questions_answered", "reciprocity_balance")}
+                  for name in ("answered_within_sla_pct", "questions_answered", "answered_for_other_members")}
     return render_template("management/overview.html", report=report, comparison=comparison,
                            terms=TERMS, measures=BY_NAME)
 
@@ -82,8 +82,11 @@ def member_card(code):
 
 
 def _trends(report, card) -> dict:
+    """Monthly bars; a share's target (the same every month) drawn as a line."""
     labels = month_labels(report.months)
-    return {name: charts.bar_chart(labels, card.months[name]) for name in card.months}
+    return {name: charts.bar_chart(labels, card.months[name],
+                                   target=card.measures[name]["target"] if BY_NAME[name].per == "fixed" else None)
+            for name in card.months}
 
 
 @bp.route("/staff/scorecards.csv")

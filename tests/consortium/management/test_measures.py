@@ -117,3 +117,13 @@ def test_bars_stay_inside_the_chart_and_the_tallest_reaches_no_higher_than_the_t
 def test_the_axis_top_is_round_and_above_the_value(value):
     top = nice_max(value)
     assert top >= value and top >= 1
+
+
+@given(st.floats(min_value=0, max_value=1e6))
+def test_axis_ticks_are_round_numbers(value):
+    """Ticks step by 1, 2 or 5 times a power of ten (or a quarter of 2 × 10ⁿ), from 0 to the top."""
+    chart = bar_chart(["x"], [value])
+    texts = [t.text for t in chart.ticks]
+    assert texts[0] == "0" and float(texts[-1]) >= value
+    step = float(texts[1])
+    assert f"{step:e}"[0] in "125"
