@@ -21,6 +21,7 @@ from consortium.catalogue.models import Holding
 from consortium.db.columns import as_aware
 from consortium.demo.synthetic import synthetic_record
 from consortium.guides import service as guides
+from consortium.management import directory, notices
 from consortium.management.feedback import rate_answer
 from consortium.reference import liaison
 from consortium.reference.common import Actor, ReferenceSettings
@@ -75,9 +76,35 @@ def load(app, session, today: dt.date):
                 _guide(session, staff[code], day, subject, counts)
         if rng.random() < 0.8:
             _question(session, settings, staff, day, rng, now, counts)
+    _coordination(session, app, staff, today)
     yield (f"A year of activity: {counts['records']} records in {counts['pushes']} pushes, {counts['guides']} guides, "
            f"{counts['questions']} questions ({counts['answered']} answered, {counts['late']} late), "
            f"{counts['ratings']} ratings.")
+
+
+# the liaisons' directory entries: contact hours and subjects in their own words
+CONTACTS = {"NJU": ("025-8968 3000", "周一至周五 8:00–22:00，周末 9:00–17:00", "文学、历史、哲学"),
+            "SEU": ("025-5209 0000", "周一至周五 8:00–21:30", "建筑、土木、计算机"),
+            "NJNU": ("025-8589 8000", "周一至周五 8:30–17:30", "教育学、语言文学"),
+            "NUAA": ("025-8489 2000", "周一至周五 8:00–17:00", "航空航天、机械"),
+            "NJAU": ("025-8439 5000", "周一至周五 8:00–17:30（寒暑假周三下午）", "农学、植物保护")}
+NOTICE = ("寒假期间联合咨询台值班安排", "寒假期间（1月15日至2月20日）各馆咨询台**每周三下午**有人值班；"
+          "跨馆转交的咨询请在备注中写明原因。\n\n请阅读后点击“我已阅读此通知”。")
+
+
+def _coordination(session, app, staff: dict, today: dt.date) -> None:
+    """Every liaison's directory entry, and a notice from the admin that two members confirmed."""
+    for code, (phone, hours, subjects) in CONTACTS.items():
+        directory.set_own_contact(session, staff[code].actor, {"phone": phone, "contact_hours": hours,
+                                                               "subjects": subjects}, now=_at(today, -30))
+    admin = session.exec(select(User).where(User.role == "consortium_admin").order_by(User.id)).first()
+    if admin is None:
+        return
+    posted = _at(today - dt.timedelta(days=20), 10)
+    notice = notices.post_notice(session, Actor(admin.id, None, "consortium_admin", admin.email), *NOTICE, now=posted,
+                                 base_url=app.config["CONSORTIUM_BASE_URL"].rstrip("/"))
+    for code in ("NJU", "SEU"):
+        notices.mark_read(session, staff[code].actor, notice.id, now=posted + dt.timedelta(hours=3))
 
 
 def _staff(session, code: str) -> SimpleNamespace:

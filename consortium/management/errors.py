@@ -28,3 +28,15 @@ class NotForYou(ManagementError, PermissionDenied):
 
 class UnknownMemberCode(ManagementError, NotFound):
     """No member library has this code."""
+
+
+class InvalidContact(ManagementError, InvalidInput):
+    """A directory entry with a malformed phone number or over-long text."""
+
+
+class InvalidNotice(ManagementError, InvalidInput):
+    """A notice without a title or text, or one too long."""
+
+
+class UnknownNotice(ManagementError, NotFound):
+    """No notice has this number."""

@@ -42,7 +42,7 @@ def test_rating_before_any_answer_is_refused_with_409_and_nothing_is_stored(clie
     assert _rows(session) == []
 
 
-def test_rating_an_answer_is_201_and_a_second_rating_replaces_the_first(client, session, answered):
+def test_rating_an_answer_is_201_and_a_second_rating_replaces_the_first(client, session, answered, backend):
     """One rating per question: the second changes it, it does not add another."""
     first = _rate(client, answered["token"], {"helpful": False, "comment": "没有回答我的问题"})
     assert first.status_code == 201 and first.get_json() == {"question": answered["id"], "helpful": False,
@@ -122,7 +122,7 @@ def test_the_feedback_page_shows_the_member_s_ratings_in_both_languages(client, 
     assert client.get("/staff/feedback?member=B").status_code == 403
 
 
-def test_comments_of_scrubbed_questions_are_forgotten(client, session, answered):
+def test_comments_of_scrubbed_questions_are_forgotten(client, session, answered, backend):
     """After the retention scrub, the comment as written goes; the redacted one stays."""
     _rate(client, answered["token"], {"helpful": True, "comment": COMMENT})
     question = session.exec(select(Question)).one()

@@ -35,7 +35,7 @@ def _scorecards(client, year=2026):
     return {m["member"]: m["measures"] for m in response.get_json()["members"]}
 
 
-def test_the_api_gives_each_member_s_measures_with_their_targets(client, session, activity):
+def test_the_api_gives_each_member_s_measures_with_their_targets(client, session, activity, backend):
     """A answered 3 (2 on time: 66.7 % against 90 %), one for B's reader; B's balance is −1."""
     _admin(client)
     cards = _scorecards(client)
@@ -54,7 +54,7 @@ def test_the_api_gives_each_member_s_measures_with_their_targets(client, session
     assert sum(c["questions_answered"]["value"] for c in cards.values()) == len(answered)
 
 
-def test_a_rating_changes_the_member_s_scorecard(client, session, activity):
+def test_a_rating_changes_the_member_s_scorecard(client, session, activity, backend):
     """The reader of B rates A's late answer as unhelpful: A's count of unhelpful answers goes up."""
     _admin(client)
     assert _scorecards(client)["A"]["feedback_not_helpful"]["value"] == 0
