@@ -26,6 +26,8 @@ DEFAULTS = {
     # answered_for_other_members (a year), feedback_helpful_pct, kbart_refresh_days); the admin
     # changes one member's year in the targets page. Names left out keep the built-in values.
     "MANAGEMENT_TARGET_DEFAULTS": {},
+    # Ratings one client address may send through the API (a Flask-Limiter limit string).
+    "MANAGEMENT_FEEDBACK_RATE_LIMIT": "30 per hour",
     # Seconds between runs of the job that drops readers' comments of scrubbed questions.
     "MANAGEMENT_FORGET_INTERVAL_SECONDS": 3600,
 }

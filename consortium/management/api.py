@@ -1,5 +1,5 @@
 """Management JSON API: readers rate answers; admins read the scorecards (design.md)."""
-from flask import request
+from flask import current_app, request
 from marshmallow import Schema, fields
 
 from consortium.db import get_session
@@ -30,7 +30,7 @@ def _cap():
 
 
 @blp.route("/questions/<token>/feedback", methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["MANAGEMENT_FEEDBACK_RATE_LIMIT"], methods=["POST"])
 @blp.arguments(feedback.FeedbackSchema)
 @blp.response(201, FeedbackCreatedSchema)
 def rate(body, token):

@@ -1,10 +1,10 @@
 """Bar charts as geometry for the SVG templates: pure, no Flask, no database.
 
 Why hand-written SVG rather than a charting library: the site's Content-Security-Policy
-forbids inline styles and scripts, and the libraries we looked at (pygal, matplotlib's SVG
-backend) write both into their SVG; our charts are bars with a target line, about sixty lines
-of arithmetic, styled by class names from ``management.css`` and readable in both languages
-because every word in them comes from the page's own translated labels.
+forbids inline styles and scripts; pygal puts a ``<style>`` element and tooltip scripts in its
+SVG and matplotlib's SVG writes ``style`` attributes. Our charts are bars with a target line,
+about sixty lines of arithmetic, styled by class names from ``management.css`` and readable in
+both languages because every word in them comes from the page's own translated labels.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass

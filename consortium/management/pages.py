@@ -33,7 +33,11 @@ def rate(token):
     except InvalidInput as exc:
         flash(translated_message(exc), "error")
         view = reader_view(get_session(), token)
-        return render_template("reference/status.html", q=view, token=token, rating_form=request.form), 422
+        response = current_app.make_response((render_template("reference/status.html", q=view, token=token,
+                                                              rating_form=request.form), 422))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak, as on the status page
+        return response
     flash(_("Thank you for rating the answer."), "info")
     return redirect(url_for("reference.status", token=token, _anchor="feedback"))
 

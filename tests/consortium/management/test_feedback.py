@@ -132,3 +132,11 @@ def test_comments_of_scrubbed_questions_are_forgotten(client, session, answered,
     assert forget_scrubbed_comments(session) == 1
     (row,) = _rows(session)
     assert row.comment is None and "13812345678" not in row.comment_redacted
+
+
+def test_too_many_ratings_from_one_address_are_429(client, app, answered):
+    """The API's per-address limit (MANAGEMENT_FEEDBACK_RATE_LIMIT) answers 429 with Retry-After."""
+    app.config["MANAGEMENT_FEEDBACK_RATE_LIMIT"] = "2 per hour"
+    assert [_rate(client, answered["token"], {"helpful": True}).status_code for _ in range(2)] == [201, 201]
+    refused = _rate(client, answered["token"], {"helpful": False})
+    assert refused.status_code == 429 and refused.headers.get("Retry-After")
