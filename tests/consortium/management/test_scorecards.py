@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from consortium.catalogue.models import Holding
+from consortium.management.cli import scorecards_command
 from consortium.reference import liaison
 from consortium.reference.models import QuestionEvent
 from tests.consortium.management.conftest import WEDNESDAY, answer, ask
@@ -125,3 +126,13 @@ def test_the_admin_sets_a_member_s_targets_and_bad_numbers_change_nothing(client
     assert _scorecards(client, 2025)["A"]["answered_within_sla_pct"]["target"] == 90
     unknown = client.post("/staff/targets", data={"csrf_token": token, "member": "ZZ", "year": "2026"})
     assert unknown.status_code == 404
+
+
+def test_the_scorecards_command_prints_the_csv(runner, activity):
+    """`consortium scorecards --year 2026` prints the same rows as the page's CSV; a bad year is refused."""
+    result = runner.invoke(scorecards_command, ["--year", "2026"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert {r["member"] for r in rows} == {"A", "B", "C", "CONSORTIUM"}
+    assert next(r for r in rows if r["member"] == "A")["questions_answered"] == "3"
+    assert runner.invoke(scorecards_command, ["--year", "nineteen"]).exit_code != 0
