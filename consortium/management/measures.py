@@ -270,12 +270,12 @@ def competition_rank(values: Mapping[str, float | None], member: str, sign: int 
 
 
 def consortium_card(facts: Facts, members: Iterable[str], targets: Mapping[str, Mapping], period: Period,
-                    as_of: date) -> Card:
+                    as_of: date, defaults: Mapping | None = None) -> Card:
     """The consortium as one: counts' targets are the members' targets summed, shares' the
     defaults; questions answered for other members are every answer that crossed members
     (so the balance between members is zero for the whole, and has no target)."""
     codes = set(members)
-    card = card_for(facts, codes, "", {}, period, as_of)
+    card = card_for(facts, codes, "", defaults or {}, period, as_of)
     crossing = sum(1 for a in facts.answers if a.answered_on in period and a.member in codes
                    and a.home is not None and a.home != a.member)
     card.measures["answered_for_other_members"]["value"] = crossing

@@ -112,7 +112,7 @@ def annual_report():
     trends = {name: charts.bar_chart(labels, whole.months[name]) for name in whole.months}
     sla = charts.bar_chart([c.member for c in report.members],
                            [c.measures["answered_within_sla_pct"]["value"] for c in report.members],
-                           target=TARGET_DEFAULTS["answered_within_sla_pct"])
+                           target=whole.measures["answered_within_sla_pct"]["target"])
     return render_template("management/report.html", report=report, trends=trends, sla=sla, measures=BY_NAME,
                            generated=now())
 

@@ -64,7 +64,7 @@ def build_report(session: Session, year: int, term: str, *, today: date, setting
     targets = member_targets.targets_for_year(session, year, base)
     facts = load_facts(session, period, ZoneInfo(settings.zone))
     cards = scorecards(facts, sorted(targets), targets, period, today)
-    whole = consortium_card(facts, sorted(targets), targets, period, today)
+    whole = consortium_card(facts, sorted(targets), targets, period, today, base)
     names = {m.code: {"zh": m.name, "en": m.name_en or m.code} for m in session.exec(select(Member)).all()}
     return Report(year, term, period.months, cards, whole, targets, today, names)
 

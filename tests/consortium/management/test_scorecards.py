@@ -136,3 +136,22 @@ def test_the_scorecards_command_prints_the_csv(runner, activity):
     assert {r["member"] for r in rows} == {"A", "B", "C", "CONSORTIUM"}
     assert next(r for r in rows if r["member"] == "A")["questions_answered"] == "3"
     assert runner.invoke(scorecards_command, ["--year", "nineteen"]).exit_code != 0
+
+
+def test_configured_default_targets_apply_to_members_and_the_consortium(client, app, activity):
+    """MANAGEMENT_TARGET_DEFAULTS moves the default for every member and the consortium's row."""
+    app.config["MANAGEMENT_TARGET_DEFAULTS"] = {"answered_within_sla_pct": 60}
+    _admin(client)
+    body = client.get("/api/v1/staff/scorecards?year=2026").get_json()
+    assert {m["measures"]["answered_within_sla_pct"]["target"] for m in body["members"]} == {60}
+    assert body["consortium"]["measures"]["answered_within_sla_pct"]["target"] == 60
+
+
+def test_the_annual_report_ranks_members_and_shows_the_year_by_month(client, activity):
+    """The report names the year, ranks every member and charts the consortium's months, in English."""
+    _admin(client)
+    client.set_cookie("lang", "en")
+    html = client.get("/staff/scorecards/report?year=2026").get_data(as_text=True)
+    assert "Reading guidance annual report 2026" in html and "The year month by month" in html
+    assert all(f'data-member="{code}"' in html for code in "ABC")
+    assert html.count('role="img"') == 4 and html.count("<desc") == 4
