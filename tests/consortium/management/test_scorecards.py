@@ -1,12 +1,14 @@
 """Scorecards from real services: the JSON for admins, the pages in both languages, CSV, targets."""
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from consortium.catalogue.models import Holding
+from consortium.mail.models import OutboxMail
 from consortium.management.cli import scorecards_command
 from consortium.reference import liaison
 from consortium.reference.models import QuestionEvent
@@ -55,12 +57,20 @@ def test_the_api_gives_each_member_s_measures_with_their_targets(client, session
     assert sum(c["questions_answered"]["value"] for c in cards.values()) == len(answered)
 
 
-def test_a_rating_changes_the_member_s_scorecard(client, session, activity, backend):
-    """The reader of B rates A's late answer as unhelpful: A's count of unhelpful answers goes up."""
+def test_a_reader_rates_from_the_answer_mail_and_the_member_s_scorecard_changes(client, app, session, activity,
+                                                                              backend):
+    """The reader of B follows the link in A's answer mail and rates it unhelpful: A's scorecard counts it."""
     _admin(client)
     assert _scorecards(client)["A"]["feedback_not_helpful"]["value"] == 0
-    assert client.post(f"/api/v1/questions/{activity['token']}/feedback", json={"helpful": False}).status_code == 201
-    assert _scorecards(client)["A"]["feedback_not_helpful"]["value"] == 1
+    mail = session.exec(select(OutboxMail).where(OutboxMail.kind == "reference.answered",
+                                                 OutboxMail.ref == f"question:{activity['id']}")).one()
+    link = re.search(r"http://daodu\.test(/questions/[\w-]+)#feedback", mail.text_body).group(1)
+    reader = app.test_client()
+    sent = reader.post(f"{link}/feedback", data={"helpful": "no", "comment": "太晚了",
+                                                 "csrf_token": csrf_token(reader, link)})
+    assert sent.status_code == 302
+    a = _scorecards(client)["A"]
+    assert a["feedback_not_helpful"]["value"] == 1 and a["feedback_helpful_pct"]["value"] == 0.0
 
 
 def test_scorecards_json_is_for_consortium_admins(client, activity):
