@@ -15,6 +15,7 @@ from consortium.demo import activity
 from consortium.demo import reference as demo_reference
 from consortium.demo.loader import MEMBERS, PASSWORD, STAFF
 from consortium.guides.models import Guide
+from consortium.mail.models import OutboxMail
 from consortium.management.models import AnswerFeedback
 from consortium.management.scorecards import Settings, as_json, build_report
 from consortium.reference.models import Question
@@ -30,11 +31,13 @@ def _year_of_activity(app) -> tuple[str, dict]:
         for email, role, member, display in STAFF:
             accounts.add_user(session, email, PASSWORD, role, member, display)
         list(demo_reference.load(app, session, TODAY))
+        mails_before = session.exec(select(func.count()).select_from(OutboxMail)).one()
         (line,) = activity.load(app, session, TODAY)
         spring = as_json(build_report(session, 2025, "autumn", today=TODAY, settings=Settings()))
         counts = {"guides": session.exec(select(func.count()).select_from(Guide)).one(),
                   "ratings": session.exec(select(func.count()).select_from(AnswerFeedback)).one(),
-                  "questions": session.exec(select(func.count()).select_from(Question)).one()}
+                  "questions": session.exec(select(func.count()).select_from(Question)).one(),
+                  "mails_left": session.exec(select(func.count()).select_from(OutboxMail)).one() - mails_before}
     return line, {"scorecards": spring, "counts": counts}
 
 
@@ -56,6 +59,7 @@ def test_a_year_of_activity_is_the_same_for_the_same_day_and_fills_every_scoreca
     demo_questions = first["counts"]["questions"] - numbers["questions"]
     assert numbers["guides"] == first["counts"]["guides"] and numbers["ratings"] == first["counts"]["ratings"]
     assert 0 <= demo_questions <= 6 and numbers["late"] >= 5
+    assert first["counts"]["mails_left"] == 0, "the year's mails went out back then, not at the demo's start"
     members = {m["member"]: m["measures"] for m in first["scorecards"]["members"]}
     assert set(members) == {code for code, *_ in MEMBERS}
     for measures in members.values():
