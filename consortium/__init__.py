@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         imports,
         jobs,
         mail,
+        management,
         oai,
         operations,
         portal,
@@ -44,6 +45,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         shared.init_app(app)
     # menu entries appear in this order
     for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,
-                    operations):
+                    management, operations):
         feature.init_app(app)
     return app

@@ -20,6 +20,7 @@ from consortium.db.provision import ensure_database
 from consortium.demo.loader import load_demo
 from consortium.errors import ConsortiumError
 from consortium.mail.cli import mail_group
+from consortium.management.cli import scorecards_command
 from consortium.operations.backup import export_dump, import_dump
 from consortium.reference.cli import reference_group, sweep_command
 from consortium.search.cli import index_group, worker
@@ -120,5 +121,5 @@ def demo(host, port, no_serve, synthetic):
 
 
 for command in (members_group, keys_group, users_group, catalogue_group, mail_group, sweep_command, reference_group,
-                index_group, worker):
+                scorecards_command, index_group, worker):
     main.add_command(command)

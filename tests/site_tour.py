@@ -24,6 +24,7 @@ from consortium.demo.loader import PASSWORD, load_demo
 from consortium.guides.models import Guide
 from consortium.imports.service import create_import
 from consortium.mail.models import OutboxMail
+from consortium.management.models import Notice
 from consortium.reference.common import ReferenceSettings
 from consortium.reference.models import KnowledgeEntry, Question
 from consortium.reference.questions import submit_question
@@ -92,6 +93,17 @@ PAGES = [
     Page("set-password", "/staff/password/{invite_token}"),
     Page("match-reviews", "/staff/catalogue/reviews", role="librarian"),
     Page("match-work", "/staff/catalogue/works/{work_id}", role="librarian"),
+    Page("feedback", "/staff/feedback", role="liaison"),
+    Page("scorecards", "/staff/scorecards", role="admin"),
+    Page("scorecard", "/staff/scorecards/SEU", role="liaison"),
+    Page("annual-report", "/staff/scorecards/report", role="admin"),
+    Page("targets", "/staff/targets", role="admin"),
+    Page("directory", "/staff/directory", role="librarian"),
+    Page("contact", "/staff/directory/me", role="liaison"),
+    Page("notices", "/staff/notices", role="liaison"),
+    Page("notice", "/staff/notices/{notice_id}", role="liaison"),
+    Page("notices-admin", "/staff/notices", role="admin"),
+    Page("notice-receipts", "/staff/notices/{notice_id}", role="admin"),
 ]
 
 # GET endpoints that are no page for a person (feeds, files, redirects, APIs): they need no
@@ -101,6 +113,7 @@ NOT_PAGES = {
     "search_pages.opensearch", "search_pages.cite", "search_pages.choose_home_member", "pages.switch_language",
     "compose.preview", "admin.index", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
     "catalogue_staff.go",
+    "management.export_csv",
 }
 
 
@@ -152,6 +165,7 @@ def _facts(app) -> dict:
             "guide_id": session.exec(select(Guide.id).where(Guide.member_id == nju.id)).first(),
             "entry_id": entry.id, "answered_id": entry.question_id, "import_id": record.id,
             "question_id": session.exec(select(Question.id).where(Question.routed_member_id == seu.id)).first(),
+            "notice_id": session.exec(select(Notice.id)).first(),
         }
 
 

@@ -53,8 +53,12 @@ class _Changes:
 
 
 def ingest_batch(session: Session, member: Member, raw_records: list, *, source: str = "api",
-                 max_batch: int = 1000, on_commit=None, concurrency: Concurrency = DEFAULT_CONCURRENCY) -> BatchResult:
-    """Push a batch of records for one member; bad records are reported, good ones stored."""
+                 max_batch: int = 1000, on_commit=None, concurrency: Concurrency = DEFAULT_CONCURRENCY,
+                 received_at=None) -> BatchResult:
+    """Push a batch of records for one member; bad records are reported, good ones stored.
+
+    ``received_at`` (default: now) is when the consortium first saw the new holdings: the demo's
+    year of activity pushes batches as of past days, for the scorecards' "pushed on time"."""
     if len(raw_records) > max_batch:
         raise TooLarge(f"A batch may carry at most {max_batch} records; this one has {len(raw_records)}.")
     rejected: list = []
@@ -64,7 +68,7 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
     def attempt() -> BatchResult:
         result = BatchResult(rejected=list(rejected))
         with UnitOfWork(session) as uow:
-            _ingest(session, member_id, good, result, source, received, concurrency)
+            _ingest(session, member_id, good, result, source, received, concurrency, received_at)
             if on_commit is not None:
                 uow.after_commit(on_commit)
         session.expire_all()  # rows were written with Core: forget any stale ORM copies
@@ -74,7 +78,7 @@ def ingest_batch(session: Session, member: Member, raw_records: list, *, source:
 
 
 def _ingest(session: Session, member_id: int, good: list, result: BatchResult, source: str, received: int,
-            concurrency: Concurrency) -> None:
+            concurrency: Concurrency, received_at=None) -> None:
     conn = session.connection()
     locking.lock_keys(conn, store.lock_keys_of(member_id, good), concurrency.lock_timeout)
     view = store.CatalogueView(conn, member_id)
@@ -88,7 +92,7 @@ def _ingest(session: Session, member_id: int, good: list, result: BatchResult, s
     fresh = store.fresh_works(view, list(inserts.values()), updates)
     # the new holdings' records are at hand: works are re-derived before they are written
     changes.derived(writes.rederive_works(conn, changes.rederive, fresh, unwritten=list(inserts.values())))
-    store.insert_holdings(conn, member_id, list(inserts.values()))
+    store.insert_holdings(conn, member_id, list(inserts.values()), seen_at=received_at)
     result.reviews = writes.add_reviews(conn, [{**d, "work_id": view.final(d["work_id"]),
                                                 "other_id": view.final(d["other_id"])} for d in doubts])
     batch = _record_batch(session, member_id, source, received, result)

@@ -222,8 +222,8 @@ def holding_values(record: dict, digest: str, work_id: int, matched_by: str) -> 
     return values
 
 
-def insert_holdings(conn: Connection, member_id: int, rows: list[dict]) -> None:
-    now = utcnow()
+def insert_holdings(conn: Connection, member_id: int, rows: list[dict], seen_at=None) -> None:
+    now = seen_at or utcnow()
     for part in chunks(rows):
         conn.execute(insert(H), [{**row, "member_id": member_id, "first_seen_at": now} for row in part])
 

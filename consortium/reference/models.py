@@ -69,6 +69,18 @@ class Question(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
 
 
+class ReaderLink(SQLModel, table=True):
+    """A further private link to a question, minted for a mail that must carry one (the answer
+    mail, so the reader can rate it): the status token itself is never stored, so a later mail
+    cannot repeat it. Only the SHA-256 of the link's token is kept; it opens the status page."""
+
+    __tablename__ = "reader_link"
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
 class QuestionEvent(SQLModel, table=True):
     """Append-only history of a question; rows are only ever inserted."""
 

@@ -4,13 +4,14 @@ Every mail is bilingual (Chinese first, then English): readers and liaisons of f
 universities read both, and a mail written in a background sweep has no page language.
 """
 import html as html_lib
+import secrets
 
 from sqlmodel import Session
 
 from consortium.accounts.models import Member
 from consortium.mail.outbox import queue_mail
-from consortium.reference.common import ReferenceSettings, liaison_emails
-from consortium.reference.models import Question
+from consortium.reference.common import ReferenceSettings, hash_token, liaison_emails
+from consortium.reference.models import Question, ReaderLink
 from consortium.web.markup import absolute_links, html_to_text
 
 
@@ -78,17 +79,26 @@ def reader_answered(session: Session, question: Question, body_html: str,
     base_url = settings.base_url if settings else ReferenceSettings().base_url
     answer_html = absolute_links(body_html, base_url)
     member = _member_name(session, question.routed_member_id)
+    link = f"{base_url}/questions/{_reader_link(session, question)}#feedback"
     text = (f"您的咨询（编号 {question.id}）已由{member}答复：\n\n"
-            f"{html_to_text(answer_html)}\n\n您也可以在专属进度页面查看全部对话。\n\n"
+            f"{html_to_text(answer_html)}\n\n您也可以在专属进度页面查看全部对话，并评价这个答复是否有帮助：\n{link}\n\n"
             f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
-            "your private status page.\n")
+            f"your private page, where you can also tell us whether the answer helped (do not share the link):\n{link}\n")
     html = (f'<p>您的咨询（编号 {question.id}）已由{html_lib.escape(member)}答复：</p>'
             f'<div class="answer">{answer_html}</div>'
-            "<p>您也可以在专属进度页面查看全部对话。<br>"
+            f'<p>您也可以在<a href="{html_lib.escape(link)}">专属进度页面</a>查看全部对话，并评价这个答复是否有帮助。<br>'
             f"Your question (no. {question.id}) has been answered (see above). The whole conversation is on "
-            "your private status page.</p>")
+            f'<a href="{html_lib.escape(link)}">your private page</a>, where you can also tell us whether the '
+            "answer helped (do not share the link).</p>")
     _queue(session, question.reader_email, f"您的咨询已答复 / Your question is answered (#{question.id})",
            text, "reference.answered", question, html=html)
+
+
+def _reader_link(session: Session, question: Question) -> str:
+    """A new private link for this mail (only its hash is stored, like the status token's)."""
+    token = secrets.token_urlsafe(32)
+    session.add(ReaderLink(question_id=question.id, token_hash=hash_token(token)))
+    return token
 
 
 def liaisons_routed(session: Session, question: Question, settings: ReferenceSettings, kind: str) -> None:

@@ -25,7 +25,7 @@ from consortium.reference.common import (
     record_event,
     set_due_times,
 )
-from consortium.reference.models import KnowledgeEntry, Question, QuestionMessage
+from consortium.reference.models import KnowledgeEntry, Question, QuestionMessage, ReaderLink
 from consortium.reference.placement import decide, member_id_for, question_clc
 from consortium.reference.states import transition
 from consortium.web.converters import MAX_ID
@@ -108,7 +108,12 @@ def submit_question(session: Session, data: dict, *, now: datetime, settings: Re
 
 
 def question_for_token(session: Session, token: str) -> Question:
-    question = session.exec(select(Question).where(Question.token_hash == hash_token(token or ""))).first()
+    """The question a status token, or a link minted for a later mail, opens."""
+    token_hash = hash_token(token or "")
+    question = session.exec(select(Question).where(Question.token_hash == token_hash)).first()
+    if question is None:
+        question = session.exec(select(Question).join(ReaderLink, ReaderLink.question_id == Question.id)
+                                .where(ReaderLink.token_hash == token_hash)).first()
     if question is None:
         raise NotFound("There is no question at this address. Please check the link in your e-mail.")
     return question

@@ -124,8 +124,8 @@ def test_a_merge_moves_the_holding_a_concurrent_push_is_writing(app, session, me
     writing, release = threading.Event(), threading.Event()
     original = store.insert_holdings
 
-    def slow_insert(conn, member_id, rows):
-        original(conn, member_id, rows)
+    def slow_insert(conn, member_id, rows, seen_at=None):
+        original(conn, member_id, rows, seen_at=seen_at)
         if any(row["local_id"] == "b-2" for row in rows):
             writing.set()
             release.wait(30)

@@ -10,6 +10,7 @@ import consortium.catalogue.models  # noqa: F401
 import consortium.guides.models  # noqa: F401
 import consortium.imports.models  # noqa: F401
 import consortium.mail.models  # noqa: F401
+import consortium.management.models  # noqa: F401
 import consortium.reference.models  # noqa: F401
 import consortium.search.models  # noqa: F401
 from consortium.db.engine import make_engine
