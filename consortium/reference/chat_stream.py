@@ -1,0 +1,118 @@
+"""Server-sent event streams of live chats, fed from the database.
+
+Several web processes may serve one chat, so events travel through ``chat_event`` rows, not
+process memory. In each process one ``ChatBus`` thread polls that table every
+``poll_seconds`` (one indexed query, however many streams are open) and wakes the streams
+whose chat got a new event; a stream then reads its own new rows. A write in the same process
+pokes the bus so local delivery does not wait for the next poll. A wait that times out reads
+the database anyway, so a missed wake-up costs at most ``WAIT_SECONDS`` of latency.
+
+A stream lasts ``stream_seconds`` and then ends; the browser's ``EventSource`` reconnects
+with ``Last-Event-ID`` and resumes exactly after the last event it got. Bounded streams keep
+campus proxies (which cut long responses) and server threads honest.
+"""
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from consortium.reference.chat import events_after
+from consortium.reference.chat_rules import FINAL, sse_comment, sse_frame, sse_retry
+from consortium.reference.models import ChatEvent, ChatSession
+
+log = logging.getLogger(__name__)
+WAIT_SECONDS = 5.0
+# rows re-read below the highest id seen: ids of concurrent transactions commit out of order
+OVERLAP = 256
+MAX_TRACKED = 50_000
+
+
+class ChatBus:
+    """Per process: which chat has which latest event sequence number, and waiting for one."""
+
+    def __init__(self, open_session: Callable[[], Session], poll_seconds: float = 0.25):
+        self._open_session = open_session
+        self.poll_seconds = poll_seconds
+        self._cond = threading.Condition()
+        self._latest: dict[int, int] = {}
+        self._last_id: int | None = None
+        self._poke = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the polling thread on first use (importing and building stay side-effect free)."""
+        with self._start_lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="chat-bus", daemon=True)
+                self._thread.start()
+
+    def poke(self) -> None:
+        """Something was committed in this process: scan now."""
+        self._poke.set()
+
+    def _run(self) -> None:
+        while True:
+            self._poke.wait(self.poll_seconds)
+            self._poke.clear()
+            try:
+                self.scan()
+            except Exception:  # the database restarting must not kill live chat for good
+                log.warning("chat bus scan failed; retrying", exc_info=True)
+                time.sleep(1.0)
+
+    def scan(self) -> None:
+        with self._open_session() as session:
+            if self._last_id is None:
+                self._last_id = session.exec(select(func.max(ChatEvent.id))).one() or 0
+                return
+            rows = session.exec(select(ChatEvent.id, ChatEvent.chat_id, ChatEvent.seq)
+                                .where(ChatEvent.id > self._last_id - OVERLAP).order_by(ChatEvent.id)).all()
+        with self._cond:
+            changed = False
+            if len(self._latest) > MAX_TRACKED:
+                self._latest.clear()  # waits then time out and read the database: slower, not wrong
+            for row_id, chat_id, seq in rows:
+                if seq > self._latest.get(chat_id, 0):
+                    self._latest[chat_id] = seq
+                    changed = True
+                self._last_id = max(self._last_id, row_id)
+            if changed:
+                self._cond.notify_all()
+
+    def wait(self, chat_id: int, after: int, timeout: float) -> bool:
+        """Block until the chat has an event after ``after`` (True) or ``timeout`` passes (False)."""
+        self.start()
+        with self._cond:
+            return self._cond.wait_for(lambda: self._latest.get(chat_id, 0) > after, timeout)
+
+
+def chat_state(session: Session, chat_id: int) -> str | None:
+    return session.exec(select(ChatSession.state).where(ChatSession.id == chat_id)).first()
+
+
+def stream(open_session: Callable[[], Session], bus: ChatBus, chat_id: int, after: int, *, seconds: float,
+           on_wait: Callable[[], None] | None = None, clock=time.monotonic) -> Iterator[str]:
+    """The text of one bounded SSE response: events after ``after``, then whatever comes,
+    until ``seconds`` pass or the chat reaches a final state. ``on_wait`` runs whenever a
+    wait times out (the reader's stream uses it to queue a chat nobody accepted)."""
+    yield sse_retry(1000)
+    deadline = clock() + seconds
+    while True:
+        with open_session() as session:
+            events = events_after(session, chat_id, after)
+        for event in events:
+            after = event["seq"]
+            yield sse_frame(event["seq"], event["kind"], event)
+        if events and events[-1]["kind"] == "state" and events[-1].get("state") in FINAL:
+            return
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return
+        if not bus.wait(chat_id, after, min(remaining, WAIT_SECONDS)):
+            yield sse_comment()
+            if on_wait is not None:
+                on_wait()
