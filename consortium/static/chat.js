@@ -105,8 +105,14 @@
       home_member: form.get("home_member"), language: panel.getAttribute("data-language"),
       consent_publish: form.get("consent_publish") === "y", work_id: work ? parseInt(work[1], 10) : null};
     json(api, data).then(function (answer) {
-      if (answer._status !== 201) { error.textContent = answer.message || s("error"); error.hidden = false; return; }
-      chat = {token: answer.token, events_url: answer.events_url, status_url: answer.status_url, state: answer.state};
+      if (answer._status !== 201) {  // the API speaks English; the page shows its own language
+        error.textContent = answer._status === 429 ? s("too-fast") : s("error");
+        error.hidden = false;
+        return;
+      }
+      // same-origin paths: the page may be served under another name than CONSORTIUM_BASE_URL
+      chat = {token: answer.token, events_url: api + "/" + answer.token + "/events",
+        status_url: new URL(answer.status_url, location.href).pathname, state: answer.state};
       sessionStorage.setItem(KEY, JSON.stringify(chat));
       listen();
     });
@@ -119,7 +125,7 @@
     json(api + "/" + chat.token + "/messages", {text: input.value}).then(function (answer) {
       if (answer._status === 201) input.value = "";
       else log.appendChild(el("p", {"class": "chat-line system", "role": "alert"},
-        answer._status === 429 ? s("too-fast") : (answer.message || s("error"))));
+        answer._status === 429 ? s("too-fast") : s("error")));
     });
   });
 
