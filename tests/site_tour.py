@@ -98,7 +98,8 @@ PAGES = [
 NOT_PAGES = {
     "static", "feeds.feed", "feeds.opml", "feeds.search_feed", "embed.widget", "embed.feed_json", "oai.endpoint",
     "search_pages.opensearch", "search_pages.cite", "search_pages.choose_home_member", "pages.switch_language",
-    "compose.preview", "admin.index", "reference_chat.events", "chat_api.chat_view", "chat_api.events", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
+    "compose.preview", "admin.index", "reference_chat.events", "chat_api.chat_view", "chat_api.events",
+    "reference.chat_panel", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
 }
 
 

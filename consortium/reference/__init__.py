@@ -17,9 +17,8 @@ bus polling ``chat_event`` and the bounded SSE streams); views ``chat_api`` and 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-from consortium.accounts.service import list_members
 from consortium.config import apply_defaults
-from consortium.db import get_session, new_session
+from consortium.db import new_session
 from consortium.jobs import get_jobs
 from consortium.ports import ANSWERS
 from consortium.reference import api, chat_api, chat_staff, public, staff
@@ -87,7 +86,6 @@ def init_app(app) -> None:
     get_api(app).register_blueprint(api.blp)
     get_api(app).register_blueprint(chat_api.blp)
     app.extensions[CHAT_BUS] = ChatBus(lambda: new_session(app), float(app.config["CHAT_POLL_SECONDS"]))
-    app.context_processor(lambda: {"chat_members": lambda: list_members(get_session())})
     get_jobs(app).register("chat", lambda: run_chat_job(app), app.config["CHAT_JOB_INTERVAL_SECONDS"])
     app.extensions[ANSWERS] = KnowledgeAnswers(app)
     get_jobs(app).register("sweep", lambda: run_sweep(app), app.config["REFERENCE_SWEEP_INTERVAL_SECONDS"])

@@ -28,6 +28,7 @@ WAIT_SECONDS = 5.0
 # rows re-read below the highest id seen: ids of concurrent transactions commit out of order
 OVERLAP = 256
 MAX_TRACKED = 50_000
+IDLE_STOP_SECONDS = 2.0
 
 
 class ChatBus:
@@ -41,21 +42,38 @@ class ChatBus:
         self._last_id: int | None = None
         self._poke = threading.Event()
         self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._waiters = 0
+        self._idle_since = time.monotonic()
 
-    def start(self) -> None:
-        """Start the polling thread on first use (importing and building stay side-effect free)."""
-        with self._start_lock:
+    def _enter(self) -> None:
+        """A stream starts waiting: start the polling thread unless it runs (importing and
+        building stay side-effect free; a process with no open stream polls nothing)."""
+        with self._lock:
+            self._waiters += 1
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="chat-bus", daemon=True)
                 self._thread.start()
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._waiters -= 1
+            self._idle_since = time.monotonic()
+
+    def _should_stop(self) -> bool:
+        """No stream has waited for ``IDLE_STOP_SECONDS``: the thread ends (and forgets where it was)."""
+        with self._lock:
+            if self._waiters == 0 and time.monotonic() - self._idle_since > IDLE_STOP_SECONDS:
+                self._thread, self._last_id = None, None
+                return True
+            return False
 
     def poke(self) -> None:
         """Something was committed in this process: scan now."""
         self._poke.set()
 
     def _run(self) -> None:
-        while True:
+        while not self._should_stop():
             self._poke.wait(self.poll_seconds)
             self._poke.clear()
             try:
@@ -85,12 +103,16 @@ class ChatBus:
 
     def wait(self, chat_id: int, after: int, timeout: float) -> bool:
         """Block until the chat has an event after ``after`` (True) or ``timeout`` passes (False)."""
-        self.start()
-        with self._cond:
-            return self._cond.wait_for(lambda: self._latest.get(chat_id, 0) > after, timeout)
+        self._enter()
+        try:
+            with self._cond:
+                return self._cond.wait_for(lambda: self._latest.get(chat_id, 0) > after, timeout)
+        finally:
+            self._leave()
 
 
 def chat_state(session: Session, chat_id: int) -> str | None:
+    """The chat's state now (None: no such chat)."""
     return session.exec(select(ChatSession.state).where(ChatSession.id == chat_id)).first()
 
 

@@ -98,6 +98,12 @@ def withdraw(token):
     return redirect(url_for("reference.status", token=token))
 
 
+@bp.route("/chat/panel")
+def chat_panel():
+    """The chat panel's form, fetched into every reader page's panel when it is opened."""
+    return render_template("reference/_chat_form.html", members=list_members(get_session()))
+
+
 @bp.route("/answers")
 def answers():
     q = (request.args.get("q") or "").strip()[:200]

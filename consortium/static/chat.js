@@ -12,11 +12,7 @@
   var api = panel.getAttribute("data-api");
   var openButton = panel.querySelector(".chat-open");
   var body = document.getElementById("chat-body");
-  var start = document.getElementById("chat-start");
-  var live = document.getElementById("chat-live");
-  var log = document.getElementById("chat-log");
-  var status = document.getElementById("chat-status");
-  var error = start.querySelector(".chat-error");
+  var start, live, log, status, error;
   var chat = null, source = null;
 
   function el(tag, attrs, text) {
@@ -96,54 +92,67 @@
     source.addEventListener("card", function (e) { onLine(JSON.parse(e.data)); });
   }
 
-  start.addEventListener("submit", function (event) {
-    event.preventDefault();
-    error.hidden = true;
-    var form = new FormData(start);
-    var work = /^\/works\/(\d+)/.exec(location.pathname);
-    var data = {question: form.get("question"), name: form.get("name"), email: form.get("email"),
-      home_member: form.get("home_member"), language: panel.getAttribute("data-language"),
-      consent_publish: form.get("consent_publish") === "y", work_id: work ? parseInt(work[1], 10) : null};
-    json(api, data).then(function (answer) {
-      if (answer._status !== 201) {  // the API speaks English; the page shows its own language
-        error.textContent = answer._status === 429 ? s("too-fast") : s("error");
-        error.hidden = false;
-        return;
-      }
-      // same-origin paths: the page may be served under another name than CONSORTIUM_BASE_URL
-      chat = {token: answer.token, events_url: api + "/" + answer.token + "/events",
-        status_url: new URL(answer.status_url, location.href).pathname, state: answer.state};
-      sessionStorage.setItem(KEY, JSON.stringify(chat));
-      listen();
+  function wire() {
+    start = document.getElementById("chat-start");
+    live = document.getElementById("chat-live");
+    log = document.getElementById("chat-log");
+    status = document.getElementById("chat-status");
+    error = start.querySelector(".chat-error");
+    start.addEventListener("submit", function (event) {
+      event.preventDefault();
+      error.hidden = true;
+      var form = new FormData(start);
+      var work = /^\/works\/(\d+)/.exec(location.pathname);
+      var data = {question: form.get("question"), name: form.get("name"), email: form.get("email"),
+        home_member: form.get("home_member"), language: panel.getAttribute("data-language"),
+        consent_publish: form.get("consent_publish") === "y", work_id: work ? parseInt(work[1], 10) : null};
+      json(api, data).then(function (answer) {
+        if (answer._status !== 201) {  // the API speaks English; the page shows its own language
+          error.textContent = answer._status === 429 ? s("too-fast") : s("error");
+          error.hidden = false;
+          return;
+        }
+        // same-origin paths: the page may be served under another name than CONSORTIUM_BASE_URL
+        chat = {token: answer.token, events_url: api + "/" + answer.token + "/events",
+          status_url: new URL(answer.status_url, location.href).pathname, state: answer.state};
+        sessionStorage.setItem(KEY, JSON.stringify(chat));
+        listen();
+      });
     });
-  });
 
-  document.getElementById("chat-send").addEventListener("submit", function (event) {
-    event.preventDefault();
-    var input = document.getElementById("chat-text");
-    if (!input.value.trim()) return;
-    json(api + "/" + chat.token + "/messages", {text: input.value}).then(function (answer) {
-      if (answer._status === 201) input.value = "";
-      else log.appendChild(el("p", {"class": "chat-line system", "role": "alert"},
-        answer._status === 429 ? s("too-fast") : s("error")));
+    document.getElementById("chat-send").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = document.getElementById("chat-text");
+      if (!input.value.trim()) return;
+      json(api + "/" + chat.token + "/messages", {text: input.value}).then(function (answer) {
+        if (answer._status === 201) input.value = "";
+        else log.appendChild(el("p", {"class": "chat-line system", "role": "alert"},
+          answer._status === 429 ? s("too-fast") : s("error")));
+      });
     });
-  });
 
-  document.getElementById("chat-transcript").addEventListener("click", function (event) {
-    json(api + "/" + chat.token + "/transcript").then(function (answer) {
-      if (answer._status === 202) { event.target.disabled = true; log.appendChild(el("p", {"class": "chat-line system"}, s("mailed"))); }
+    document.getElementById("chat-transcript").addEventListener("click", function (event) {
+      json(api + "/" + chat.token + "/transcript").then(function (answer) {
+        if (answer._status === 202) { event.target.disabled = true; log.appendChild(el("p", {"class": "chat-line system"}, s("mailed"))); }
+      });
     });
-  });
 
-  document.getElementById("chat-end").addEventListener("click", function () {
-    json(api + "/" + chat.token + "/end").then(function () { finish(s("ended")); });
-  });
+    document.getElementById("chat-end").addEventListener("click", function () {
+      json(api + "/" + chat.token + "/end").then(function () { finish(s("ended")); });
+    });
+  }
+
+  function ensure(then) {
+    if (start) { then(); return; }
+    fetch(body.getAttribute("data-src"), {credentials: "same-origin"}).then(function (r) { return r.text(); })
+      .then(function (html) { body.innerHTML = html; wire(); then(); });  // our own page fragment
+  }
 
   openButton.hidden = false;
-  openButton.addEventListener("click", function () { toggle(body.hidden); });
+  openButton.addEventListener("click", function () { ensure(function () { toggle(body.hidden); }); });
   var saved = sessionStorage.getItem(KEY);
   if (saved) {
     try { chat = JSON.parse(saved); } catch (e) { chat = null; }
-    if (chat && chat.token) { toggle(true); listen(); }
+    if (chat && chat.token) ensure(function () { toggle(true); listen(); });
   }
 })();

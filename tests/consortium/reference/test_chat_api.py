@@ -109,7 +109,7 @@ def test_messages_are_rate_limited_per_chat(client, app, session, staffed, liais
     assert codes == [201, 201, 201, 429]
 
 
-def test_the_desk_rings_accepts_and_talks(client, session, staffed, liaisons):
+def test_the_desk_rings_accepts_and_talks(backend, client, session, staffed, liaisons):
     """Over HTTP: duty on, the poll lists the ringing chat, accept, send, a card, end."""
     reader = client.application.test_client()
     login(client, "liaison@b.example", "liaison-pass-B")
@@ -145,7 +145,7 @@ def _read_events(url: str, want: int, timeout: float = 10.0) -> tuple[list[dict]
     return frames(buffer), time.monotonic() - started
 
 
-def test_two_web_processes_serve_one_chat_through_the_database(app, app_config, tmp_path, session, staffed, liaisons):
+def test_two_web_processes_serve_one_chat_through_the_database(backend, app, app_config, tmp_path, session, staffed, liaisons):
     """A message posted to one app instance reaches a stream held open by another, promptly."""
     other = create_app({**app_config, "CHAT_STREAM_SECONDS": 10.0}, instance_path=str(tmp_path / "other"))
     first, second = LiveServer(app).start(), LiveServer(other).start()

@@ -36,7 +36,7 @@ def started(session, settings, at=WEDNESDAY, **overrides):
     return chat.start_chat(session, chat_data(**overrides), now=at, settings=settings, chat=CHAT)
 
 
-def test_with_nobody_on_duty_a_chat_is_a_question_routed_as_questions_are(session, profiles, books, liaisons, settings):
+def test_with_nobody_on_duty_a_chat_is_a_question_routed_as_questions_are(backend, session, profiles, books, liaisons, settings):
     """No liaison on duty: the chat is queued at once, routed exactly as the same question would be."""
     text = f"请问 ISBN {ONLY_C_ISBN} 这本书哪里能借到？"
     result = started(session, settings, question=text)
@@ -108,7 +108,7 @@ def ringing_at_c(session, profiles, books, liaisons, settings):
     return started(session, settings, question=f"ISBN {ONLY_C_ISBN} 在哪里？")
 
 
-def test_accept_one_wins(session, app, members, ringing_at_c, liaisons, settings):
+def test_accept_one_wins(backend, session, app, members, ringing_at_c, liaisons, settings):
     """Two liaisons of C accept at once: one gets the chat, the other a conflict."""
     other = add_user(session, "second@c.example", "second-pass-C", "liaison", "C", "Second C")
     second = Actor(other.id, other.member_id, "liaison", "Second C")
@@ -120,7 +120,7 @@ def test_accept_one_wins(session, app, members, ringing_at_c, liaisons, settings
     assert (question.status, question.claimed_by_id) == ("claimed", liaisons["C"].user_id)
 
 
-def test_a_conversation_ends_in_an_answered_question_statistics_and_mail(session, ringing_at_c, liaisons, settings, members):
+def test_a_conversation_ends_in_an_answered_question_statistics_and_mail(backend, session, ringing_at_c, liaisons, settings, members):
     """Messages both ways and a work card; ending answers the question, counts in the
     statistics and mails the transcript the reader asked for."""
     c = liaisons["C"]
@@ -149,7 +149,7 @@ def test_a_conversation_ends_in_an_answered_question_statistics_and_mail(session
     assert record.reader_email is None  # the reader's address lives in the question only
 
 
-def test_nobody_accepting_in_time_queues_the_chat_with_its_transcript(session, ringing_at_c, settings):
+def test_nobody_accepting_in_time_queues_the_chat_with_its_transcript(backend, session, ringing_at_c, settings):
     """After ring_seconds unanswered the chat is a question holding what the reader wrote; once."""
     chat.reader_message(session, ringing_at_c["token"], "补充：需要第二版", now=WEDNESDAY + timedelta(seconds=10), chat=CHAT)
     assert chat.expire_ringing(session, now=WEDNESDAY + timedelta(seconds=59), settings=settings, chat=CHAT) == 0
@@ -163,7 +163,7 @@ def test_nobody_accepting_in_time_queues_the_chat_with_its_transcript(session, r
                                                     QuestionEvent.kind == "routed")).one()
 
 
-def test_events_resume_after_the_last_event_id(session, ringing_at_c, settings):
+def test_events_resume_after_the_last_event_id(backend, session, ringing_at_c, settings):
     """A reconnecting stream gets exactly the events after the id it last saw, in order."""
     for i in range(3):
         chat.reader_message(session, ringing_at_c["token"], f"第{i}条", now=WEDNESDAY, chat=CHAT)
@@ -218,7 +218,7 @@ def test_transfer_rings_at_another_member_on_duty_and_the_question_follows(sessi
     assert (question.routed_member_id, question.claimed_by_id) == (liaisons["B"].member_id, liaisons["B"].user_id)
 
 
-def test_old_chat_events_are_deleted_the_question_keeps_the_transcript(session, ringing_at_c, liaisons, settings):
+def test_old_chat_events_are_deleted_the_question_keeps_the_transcript(backend, session, ringing_at_c, liaisons, settings):
     """keep_events_hours after the end, the chat's events go; the question's conversation stays."""
     chat_desk.accept(session, ringing_at_c["id"], liaisons["C"], now=WEDNESDAY, settings=settings, chat=CHAT)
     chat_desk.staff_message(session, ringing_at_c["id"], liaisons["C"], "您好", now=WEDNESDAY, chat=CHAT)
