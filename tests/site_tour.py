@@ -66,6 +66,7 @@ PAGES = [
     Page("guide", "/guides/{guide_id}"),
     Page("embed-fragment", "/embed/fragment?member=NJU", standalone=False),
     Page("embed-frame", "/embed/frame?member=NJU"),
+    Page("embed-chat", "/embed/chat?member=NJU"),
     Page("login", "/staff/login"),
     Page("not-found", "/works/99999999", status=404),
     Page("forbidden", "/staff/reference/profiles", role="librarian", status=403),

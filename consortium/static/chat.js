@@ -150,6 +150,7 @@
 
   openButton.hidden = false;
   openButton.addEventListener("click", function () { ensure(function () { toggle(body.hidden); }); });
+  if (panel.getAttribute("data-embedded")) ensure(function () { toggle(true); });  // a member site's frame
   var saved = sessionStorage.getItem(KEY);
   if (saved) {
     try { chat = JSON.parse(saved); } catch (e) { chat = null; }

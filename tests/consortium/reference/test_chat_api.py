@@ -171,3 +171,18 @@ def test_two_web_processes_serve_one_chat_through_the_database(backend, app, app
         first.stop()
         second.stop()
         get_engine(other).dispose()
+
+
+def test_the_embed_kit_chat_is_framed_only_by_the_members_sites(client, session, members):
+    """/embed/chat opens the panel for the member's readers; only its registered origins may frame it."""
+    members["A"].site_origins = ["https://lib.a.example"]
+    session.add(members["A"])
+    session.commit()
+    page = client.get("/embed/chat?member=A&lang=en")
+    assert page.status_code == 200
+    assert "frame-ancestors 'self' https://lib.a.example" in page.headers["Content-Security-Policy"]
+    assert 'data-embedded="A"' in page.get_data(as_text=True) and "Chat with a librarian" in page.get_data(as_text=True)
+    form = client.get("/chat/panel?home=A").get_data(as_text=True)
+    assert '<option value="A" selected>' in form
+    assert client.get("/embed/chat?member=ZZZ").status_code == 404
+    assert "daodu-chat" in client.get("/embed/widget.js").get_data(as_text=True)
