@@ -154,13 +154,17 @@ def send_loop(base: str, desks: dict, chats: list[dict], stop: threading.Event, 
             if delay > 0:
                 time.sleep(delay)
             text = f"t={time.time():.6f} n={second}"
-            if (second + index) % 2:
-                answer = session.post(f"{base}/api/v1/chats/{chat['token']}/messages", json={"text": text}, timeout=60)
-                ok = answer.status_code == 201
-            else:
-                answer = desks[chat["home"]].post(f"{base}/staff/chats/{chat['id']}/messages", json={"text": text},
-                                                  timeout=60)
-                ok = answer.status_code == 200
+            try:
+                if (second + index) % 2:
+                    answer = session.post(f"{base}/api/v1/chats/{chat['token']}/messages", json={"text": text},
+                                          timeout=60)
+                    ok = answer.status_code == 201
+                else:
+                    answer = desks[chat["home"]].post(f"{base}/staff/chats/{chat['id']}/messages",
+                                                      json={"text": text}, timeout=60)
+                    ok = answer.status_code == 200
+            except requests.RequestException:
+                ok = False
             with lock:
                 counts["sent" if ok else "failed"] += 1
 

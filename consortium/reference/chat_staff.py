@@ -103,7 +103,7 @@ def act(chat_id, action):
         "messages": lambda: chat_desk.staff_message(session, chat_id, actor, body.get("text"), now=at, chat=cfg),
         "card": lambda: chat_desk.send_card(session, chat_id, actor, now=at, work_id=body.get("work_id"),
                                             query=body.get("q")),
-        "transfer": lambda: chat_desk.transfer(session, chat_id, actor, body.get("to_member") or "", now=at,
+        "transfer": lambda: chat_desk.transfer(session, chat_id, actor, str(body.get("to_member") or "")[:32], now=at,
                                                settings=ref, chat=cfg) and {},
         "end": lambda: chat_desk.staff_end(session, chat_id, actor, now=at, settings=ref, on_commit=wake_mail()) and {},
         "block": lambda: chat_desk.staff_end(session, chat_id, actor, now=at, settings=ref, block=True,

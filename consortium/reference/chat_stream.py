@@ -37,7 +37,10 @@ class ChatBus:
     def __init__(self, open_session: Callable[[], Session], poll_seconds: float = 0.25):
         self._open_session = open_session
         self.poll_seconds = poll_seconds
-        self._cond = threading.Condition()
+        # one lock; a condition per chat with waiting streams, so an event wakes only its
+        # chat's streams (200 chats × a message a second would otherwise wake every stream)
+        self._mutex = threading.Lock()
+        self._conds: dict[int, tuple[threading.Condition, int]] = {}
         self._latest: dict[int, int] = {}
         self._last_id: int | None = None
         self._poke = threading.Event()
@@ -89,24 +92,33 @@ class ChatBus:
                 return
             rows = session.exec(select(ChatEvent.id, ChatEvent.chat_id, ChatEvent.seq)
                                 .where(ChatEvent.id > self._last_id - OVERLAP).order_by(ChatEvent.id)).all()
-        with self._cond:
-            changed = False
+        with self._mutex:
             if len(self._latest) > MAX_TRACKED:
                 self._latest.clear()  # waits then time out and read the database: slower, not wrong
+            changed = set()
             for row_id, chat_id, seq in rows:
                 if seq > self._latest.get(chat_id, 0):
                     self._latest[chat_id] = seq
-                    changed = True
+                    changed.add(chat_id)
                 self._last_id = max(self._last_id, row_id)
-            if changed:
-                self._cond.notify_all()
+            for chat_id in changed & self._conds.keys():
+                self._conds[chat_id][0].notify_all()
 
     def wait(self, chat_id: int, after: int, timeout: float) -> bool:
         """Block until the chat has an event after ``after`` (True) or ``timeout`` passes (False)."""
         self._enter()
         try:
-            with self._cond:
-                return self._cond.wait_for(lambda: self._latest.get(chat_id, 0) > after, timeout)
+            with self._mutex:
+                cond, count = self._conds.get(chat_id) or (threading.Condition(self._mutex), 0)
+                self._conds[chat_id] = (cond, count + 1)
+                try:
+                    return cond.wait_for(lambda: self._latest.get(chat_id, 0) > after, timeout)
+                finally:
+                    cond, count = self._conds[chat_id]
+                    if count == 1:
+                        del self._conds[chat_id]
+                    else:
+                        self._conds[chat_id] = (cond, count - 1)
         finally:
             self._leave()
 

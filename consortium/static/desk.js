@@ -94,7 +94,10 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!input.value.trim()) return;
-      post(url + "/messages", {text: input.value}).then(function (data) { if (data._status === 200) input.value = ""; });
+      post(url + "/messages", {text: input.value}).then(function (data) {
+        if (data._status === 200) input.value = "";
+        else box._log.appendChild(el("p", {"class": "flash flash-error", "role": "alert"}, s("error")));
+      });
     });
     var canned = el("select", {"aria-label": s("canned"), "class": "canned"});
     canned.appendChild(el("option", {"value": ""}, s("canned")));
@@ -112,7 +115,13 @@
     var target = el("select", {"aria-label": s("transfer"), "class": "transfer-to"});
     target.insertAdjacentHTML("beforeend", document.getElementById("transfer-members").innerHTML);
     box._tools.appendChild(target);
-    control(box, s("transfer"), "transfer", function () { post(url + "/transfer", {to_member: target.value}).then(poll); });
+    control(box, s("transfer"), "transfer", function () {
+      post(url + "/transfer", {to_member: target.value}).then(function (data) {
+        if (data._status !== 200) box._log.appendChild(el("p", {"class": "flash flash-error", "role": "alert"}, s("error")));
+        else { box.classList.add("ended"); if (box._source) box._source.close(); }
+        poll();
+      });
+    });
     control(box, s("end"), "end-chat", function () { post(url + "/end").then(poll); });
     control(box, s("block"), "block-chat", function () { post(url + "/block").then(poll); });
     box.appendChild(box._tools);

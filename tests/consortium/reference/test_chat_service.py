@@ -1,6 +1,9 @@
 """Live chat services: duty rota and presence, routing among members on duty, the queue
 fall-back, accept (one wins), messages both ways, cards, transfer, end into the question."""
-from datetime import date, datetime, time, timedelta, timezone
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -9,10 +12,12 @@ from sqlmodel import select
 
 from consortium.accounts.service import add_user
 from consortium.catalogue.models import Work
+from consortium.db import new_session
 from consortium.errors import Conflict, InvalidInput, PermissionDenied
 from consortium.mail.models import OutboxMail
 from consortium.reference import chat, chat_desk, duty
 from consortium.reference import stats as reference_stats
+from consortium.reference.chat_stream import ChatBus
 from consortium.reference.common import Actor
 from consortium.reference.models import ChatEvent, ChatSession, Question, QuestionEvent, QuestionMessage
 from consortium.reference.questions import reader_view, submit_question
@@ -78,7 +83,7 @@ def test_presence_expires_without_a_heartbeat(session, profiles, liaisons, setti
 
 
 def _beijing(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), ZoneInfo("Asia/Shanghai")).astimezone(timezone.utc)
+    return datetime.combine(day, clock_time(hour), ZoneInfo("Asia/Shanghai")).astimezone(timezone.utc)
 
 
 def test_staffed_hours_follow_the_working_calendar(session, profiles, liaisons, settings):
@@ -228,3 +233,26 @@ def test_old_chat_events_are_deleted_the_question_keeps_the_transcript(backend, 
     chat_desk.cleanup(session, now=WEDNESDAY + timedelta(hours=25), settings=settings, chat=CHAT)
     assert session.exec(select(ChatEvent)).all() == []
     assert session.exec(select(QuestionMessage.body_md)).all() == ["您好"]
+
+
+def test_the_bus_wakes_a_stream_for_its_own_chat_only(app, session, ringing_at_c, settings):
+    """Another chat's message leaves a waiting stream asleep; its own chat's wakes it at once."""
+    other = started(session, settings, question="另一个问题：开馆时间？", email="other@reader.example")
+    bus = ChatBus(lambda: new_session(app), poll_seconds=0.05)
+    last = session.get(ChatSession, ringing_at_c["id"]).last_seq
+    outcome = {}
+
+    def waiter():
+        began = time.monotonic()
+        outcome["woken"] = bus.wait(ringing_at_c["id"], last, timeout=3.0)
+        outcome["seconds"] = time.monotonic() - began
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    time.sleep(0.3)
+    chat.reader_message(session, other["token"], "别的对话", now=WEDNESDAY, chat=CHAT)
+    time.sleep(0.5)
+    assert thread.is_alive()  # not woken by the other chat
+    chat.reader_message(session, ringing_at_c["token"], "我的对话", now=WEDNESDAY, chat=CHAT)
+    thread.join(5)
+    assert outcome["woken"] and outcome["seconds"] < 2.5
