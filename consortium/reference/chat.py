@@ -61,7 +61,7 @@ def start_chat(session: Session, data: dict, *, now: datetime, settings: Referen
             record.routing = decision.as_dict()
             session.add(record)
             session.flush()
-            append_event(session, record, "state", now, payload=_state_payload(session, record))
+            append_event(session, record, "state", now, payload=state_payload(session, record))
         result = {"routed_to": decision.chosen}
     return {"id": record.id, "token": token, "state": record.state, "routed_to": result["routed_to"],
             "status_url": status_url(settings, token)}
@@ -103,7 +103,7 @@ def _queue_new(session, record: ChatSession, token: str, *, now, settings, searc
         record.question_id = result["id"]
         record.reader_name = record.reader_email = None  # they live in the question now
         record.ended_at = now
-        append_event(session, record, "state", now, payload=_state_payload(session, record))
+        append_event(session, record, "state", now, payload=state_payload(session, record))
     return result
 
 
@@ -132,7 +132,7 @@ def append_event(session: Session, record: ChatSession, kind: str, now: datetime
     return event
 
 
-def _state_payload(session: Session, record: ChatSession) -> dict:
+def state_payload(session: Session, record: ChatSession) -> dict:
     member = session.get(Member, record.routed_member_id) if record.routed_member_id else None
     return {"state": record.state, "member": member.code if member else None,
             "member_name": member.name if member else None, "member_name_en": member.name_en if member else None}
@@ -216,11 +216,11 @@ def queue_chat(session: Session, record: ChatSession, *, now: datetime, settings
     with UnitOfWork(session):
         record.question_id = result["id"]
         record.reader_name = record.reader_email = None
-        append_event(session, record, "state", now, payload=_state_payload(session, record))
+        append_event(session, record, "state", now, payload=state_payload(session, record))
     return 1
 
 
 def reader_view(session: Session, token: str, settings: ReferenceSettings) -> dict:
     record = chat_for_token(session, token)
     return {"id": record.id, "state": record.state, "final": record.state in FINAL,
-            "status_url": status_url(settings, token), **_state_payload(session, record)}
+            "status_url": status_url(settings, token), **state_payload(session, record)}

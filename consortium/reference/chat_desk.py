@@ -23,7 +23,7 @@ from consortium.db.uow import UnitOfWork
 from consortium.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from consortium.mail.outbox import queue_mail
 from consortium.reference import duty
-from consortium.reference.chat import _state_payload, append_event, chat_for_token, check_text, event_dict
+from consortium.reference.chat import append_event, chat_for_token, check_text, event_dict, state_payload
 from consortium.reference.chat_rules import FINAL, may_send, transition
 from consortium.reference.common import Actor, ReferenceSettings, record_event, set_due_times
 from consortium.reference.models import ChatEvent, ChatSession, Question, QuestionMessage
@@ -88,7 +88,7 @@ def accept(session: Session, chat_id: int, actor: Actor, *, now: datetime, setti
             raise Conflict("Another librarian accepted this chat a moment ago.")
         record.state, record.accepted_by_id, record.accepted_at = "active", actor.user_id, now
         _claim_question(session, record, actor, now, settings)
-        append_event(session, record, "state", now, payload={**_state_payload(session, record), "by": actor.name})
+        append_event(session, record, "state", now, payload={**state_payload(session, record), "by": actor.name})
     return record
 
 
@@ -172,7 +172,7 @@ def transfer(session: Session, chat_id: int, actor: Actor, to_member: str, *, no
         question.routed_member_id, question.claimed_by_id, question.updated_at = target, None, now
         record_event(session, question, "transferred", now, actor=actor, member_id=target,
                      from_member_id=actor.member_id, reasons={"why": "live chat transfer"})
-        append_event(session, record, "state", now, payload=_state_payload(session, record))
+        append_event(session, record, "state", now, payload=state_payload(session, record))
     return record
 
 
@@ -188,7 +188,7 @@ def end(session: Session, record: ChatSession, *, now: datetime, settings: Refer
             _transcript_into_question(session, record, now, actor, blocked=action == "block")
         else:
             record.reader_name = record.reader_email = None
-        append_event(session, record, "state", now, payload=_state_payload(session, record))
+        append_event(session, record, "state", now, payload=state_payload(session, record))
         if record.want_transcript and record.question_id is not None:
             mail_transcript(session, record, settings)
         if on_commit:

@@ -15,10 +15,11 @@ from consortium.catalogue.models import Work
 from consortium.db import new_session
 from consortium.errors import Conflict, InvalidInput, PermissionDenied
 from consortium.mail.models import OutboxMail
-from consortium.reference import chat, chat_desk, duty
+from consortium.reference import chat, chat_desk, duty, knowledge
 from consortium.reference import stats as reference_stats
 from consortium.reference.chat_stream import ChatBus
 from consortium.reference.common import Actor
+from consortium.reference.jobs import run_chat_job
 from consortium.reference.models import ChatEvent, ChatSession, Question, QuestionEvent, QuestionMessage
 from consortium.reference.questions import reader_view, submit_question
 from tests.consortium.reference.conftest import ONLY_C_ISBN, WEDNESDAY, ask_data
@@ -256,3 +257,26 @@ def test_the_bus_wakes_a_stream_for_its_own_chat_only(app, session, ringing_at_c
     chat.reader_message(session, ringing_at_c["token"], "我的对话", now=WEDNESDAY, chat=CHAT)
     thread.join(5)
     assert outcome["woken"] and outcome["seconds"] < 2.5
+
+
+def test_the_chat_job_queues_chats_nobody_accepted(app, session, ringing_at_c):
+    """The background job ``chat`` (run by the worker) queues a chat after CHAT_RING_SECONDS."""
+    app.config["CHAT_RING_SECONDS"] = 60
+    assert run_chat_job(app, now=WEDNESDAY + timedelta(seconds=30)) == 0
+    assert run_chat_job(app, now=WEDNESDAY + timedelta(seconds=61)) == 1
+    session.expire_all()
+    assert session.get(ChatSession, ringing_at_c["id"]).state == "queued"
+
+
+def test_a_consented_chat_is_published_only_after_redaction(session, profiles, books, liaisons, settings):
+    """The chat's question goes through the knowledge base's review: name and phone are gone."""
+    on_duty(session, liaisons, settings, "A")
+    started_chat = started(session, settings, question="我是张三，电话 13912345678。红楼梦有哪些版本？", consent_publish=True)
+    a = liaisons["A"]
+    chat_desk.accept(session, started_chat["id"], a, now=WEDNESDAY, settings=settings, chat=CHAT)
+    chat_desk.staff_message(session, started_chat["id"], a, "张三同学：有程甲本、程乙本。", now=WEDNESDAY, chat=CHAT)
+    chat_desk.staff_end(session, started_chat["id"], a, now=WEDNESDAY, settings=settings)
+    question_id = session.get(ChatSession, started_chat["id"]).question_id
+    preview = knowledge.preview(session, question_id, a)
+    shown = preview["question_text"] + preview["answer_md"] + preview["title"]
+    assert "13912345678" not in shown and "张三" not in shown and "程甲本" in shown
