@@ -188,7 +188,12 @@ def run_load(shape: Shape, events_url: str, chats: list[dict], desks: dict, seco
     time.sleep(2)
     with lock:
         latencies.clear()  # the first second's connection set-up is not delivery
+    began = time.monotonic()
+    with lock:
+        counts["sent"] = counts["failed"] = 0  # counted over the measured window only
     search_times = searcher.run(seconds)
+    with lock:
+        counts["send_seconds"] = time.monotonic() - began
     stop.set()
     time.sleep(3)  # the last messages arrive
     for reader in readers:
@@ -205,6 +210,7 @@ def rows_for(baseline: list[float], loaded: dict, chats: int, seconds: float, lo
     return [
         row("chats", chats, "chats", f"{seconds:.0f} s, one message per chat per second"),
         row("messages sent", loaded["sent"], "messages", f"{loaded['failed']} failed"),
+        row("message rate achieved", loaded["sent"] / loaded["send_seconds"], "msg/s", f"offered {chats}/s"),
         row("messages delivered to readers' streams", len(lat), "messages"),
         row("delivery latency p50", 1000 * (statistics.median(lat) if lat else float("nan")), "ms"),
         row("delivery latency p95", 1000 * (percentile(lat, 95) or float("nan")), "ms"),
@@ -220,7 +226,7 @@ def rows_for(baseline: list[float], loaded: dict, chats: int, seconds: float, lo
 
 def run(options) -> list[dict]:
     chats = 200 if getattr(options, "size", "full") == "full" else 20
-    return measure(chats=chats, seconds=60 if chats == 200 else 15, search_clients=4, senders=16)
+    return measure(chats=chats, seconds=60 if chats == 200 else 15, search_clients=4, senders=32)
 
 
 def measure(chats: int, seconds: float, search_clients: int, senders: int) -> list[dict]:
@@ -247,7 +253,7 @@ def main(argv=None) -> int:
     parser.add_argument("--chats", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--search-clients", type=int, default=4)
-    parser.add_argument("--senders", type=int, default=16)
+    parser.add_argument("--senders", type=int, default=32)
     options = parser.parse_args(argv)
     rows = measure(options.chats, options.seconds, options.search_clients, options.senders)
     for row in rows:

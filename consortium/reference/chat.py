@@ -120,10 +120,9 @@ def append_event(session: Session, record: ChatSession, kind: str, now: datetime
                  author_user_id: int | None = None, text: str | None = None, payload: dict | None = None) -> ChatEvent:
     """Append one event with the chat's next sequence number (inside the caller's unit of work)."""
     session.flush()
-    session.exec(update(ChatSession).where(ChatSession.id == record.id)
-                 .values(last_seq=ChatSession.last_seq + 1, last_activity_at=now)
-                 .execution_options(synchronize_session=False))
-    seq = session.exec(select(ChatSession.last_seq).where(ChatSession.id == record.id)).one()
+    seq = session.exec(update(ChatSession).where(ChatSession.id == record.id)
+                       .values(last_seq=ChatSession.last_seq + 1, last_activity_at=now)
+                       .returning(ChatSession.last_seq).execution_options(synchronize_session=False)).scalar_one()
     record.last_seq = seq
     event = ChatEvent(chat_id=record.id, seq=seq, kind=kind, actor=actor, author_user_id=author_user_id,
                       body_text=text, body_html=render_markdown(text) if text is not None else None,
