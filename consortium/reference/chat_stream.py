@@ -4,8 +4,10 @@ Several web processes may serve one chat, so events travel through ``chat_event`
 process memory. In each process one ``ChatBus`` thread polls that table every
 ``poll_seconds`` (one indexed query, however many streams are open) and wakes the streams
 whose chat got a new event; a stream then reads its own new rows. A write in the same process
-pokes the bus so local delivery does not wait for the next poll. A wait that times out reads
-the database anyway, so a missed wake-up costs at most ``WAIT_SECONDS`` of latency.
+pokes the bus so local delivery does not wait for the next poll. Ids of concurrent
+transactions can commit out of order, so once a second the scan also re-reads the last
+``OVERLAP`` ids; and a wait that times out reads the database anyway, so a missed wake-up
+costs at most ``WAIT_SECONDS`` of latency.
 
 A stream lasts ``stream_seconds`` and then ends; the browser's ``EventSource`` reconnects
 with ``Last-Event-ID`` and resumes exactly after the last event it got. Bounded streams keep
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 WAIT_SECONDS = 5.0
 # rows re-read below the highest id seen: ids of concurrent transactions commit out of order
 OVERLAP = 256
+OVERLAP_EVERY_SECONDS = 1.0
 MAX_TRACKED = 50_000
 IDLE_STOP_SECONDS = 2.0
 
@@ -43,6 +46,7 @@ class ChatBus:
         self._conds: dict[int, tuple[threading.Condition, int]] = {}
         self._latest: dict[int, int] = {}
         self._last_id: int | None = None
+        self._overlap_at = 0.0
         self._poke = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -90,8 +94,13 @@ class ChatBus:
             if self._last_id is None:
                 self._last_id = session.exec(select(func.max(ChatEvent.id))).one() or 0
                 return
+            # rows above the highest id seen; now and then also OVERLAP below it, for rows whose
+            # transaction took a lower id but committed later (rare: streams also re-read on timeout)
+            now = time.monotonic()
+            overlap = OVERLAP if now - self._overlap_at >= OVERLAP_EVERY_SECONDS else 0
+            self._overlap_at = now if overlap else self._overlap_at
             rows = session.exec(select(ChatEvent.id, ChatEvent.chat_id, ChatEvent.seq)
-                                .where(ChatEvent.id > self._last_id - OVERLAP).order_by(ChatEvent.id)).all()
+                                .where(ChatEvent.id > self._last_id - overlap).order_by(ChatEvent.id)).all()
         with self._mutex:
             if len(self._latest) > MAX_TRACKED:
                 self._latest.clear()  # waits then time out and read the database: slower, not wrong
