@@ -29,6 +29,9 @@ def serve_app(app, host: str, port: int, threads: int = 8) -> None:
         runner.start()
     try:
         # poll(), not select(): select() fails outright once any descriptor passes 1024
-        serve(app, host=host, port=port, threads=threads, asyncore_use_poll=True)
+        # waitress accepts at most 100 connections by default; a process run for long-lived
+        # streams (live chat: --threads 400) must accept one per thread and then some
+        serve(app, host=host, port=port, threads=threads, asyncore_use_poll=True,
+              connection_limit=max(100, 2 * threads))
     finally:
         runner.stop()

@@ -67,6 +67,7 @@ PAGES = [
     Page("guide", "/guides/{guide_id}"),
     Page("embed-fragment", "/embed/fragment?member=NJU", standalone=False),
     Page("embed-frame", "/embed/frame?member=NJU"),
+    Page("embed-chat", "/embed/chat?member=NJU"),
     Page("login", "/staff/login"),
     Page("not-found", "/works/99999999", status=404),
     Page("forbidden", "/staff/reference/profiles", role="librarian", status=403),
@@ -83,6 +84,7 @@ PAGES = [
     Page("profiles", "/staff/reference/profiles", role="admin"),
     Page("stats", "/staff/reference/stats", role="admin"),
     Page("canned", "/staff/reference/canned", role="liaison"),
+    Page("chat-desk", "/staff/chats", role="liaison"),
     Page("guide-preview", "/staff/guides/{guide_id}/preview", role="librarian"),
     Page("admin-members", "/staff/admin/members", role="admin"),
     Page("admin-member", "/staff/admin/members/NJU", role="admin"),
@@ -111,7 +113,8 @@ PAGES = [
 NOT_PAGES = {
     "static", "feeds.feed", "feeds.opml", "feeds.search_feed", "embed.widget", "embed.feed_json", "oai.endpoint",
     "search_pages.opensearch", "search_pages.cite", "search_pages.choose_home_member", "pages.switch_language",
-    "compose.preview", "admin.index", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
+    "compose.preview", "admin.index", "reference_chat.events", "chat_api.chat_view", "chat_api.events",
+    "reference.chat_panel", "api-docs.openapi_json", "operations.healthz", "operations.readyz", "operations.metrics",
     "catalogue_staff.go",
     "management.export_csv",
 }

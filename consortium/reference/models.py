@@ -135,3 +135,73 @@ class KnowledgeEntry(SQLModel, table=True):
     # set when the reader withdrew consent or a liaison took it down; the page is gone
     unpublished_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True, index=True))
 
+
+
+class ChatRota(SQLModel, table=True):
+    """A member's staffed hours for live help, read in its working calendar (holidays, 调休)."""
+
+    __tablename__ = "chat_rota"
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+    # the text form of consortium.reference.opening_hours, e.g. "mon-fri 09:00-12:00,14:00-17:00"
+    hours: str = Field(default="mon-fri 08:30-17:30", max_length=500)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class DutyPresence(SQLModel, table=True):
+    """A liaison on duty for live help; the row lives while heartbeats keep ``last_seen_at`` fresh."""
+
+    __tablename__ = "duty_presence"
+    user_id: int = Field(foreign_key="staff_user.id", primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    since: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class ChatSession(SQLModel, table=True):
+    """One live chat. It becomes a question (``question_id``) when a liaison accepts it or when
+    it is queued; the reader's name and address then live only in the question."""
+
+    __tablename__ = "chat_session"
+    __table_args__ = (Index("ix_chat_session_ringing", "state", "routed_member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    # sha256 of the reader's token; the question made from the chat has the same token
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    state: str = Field(default="ringing", max_length=16)  # ringing | active | queued | ended | blocked
+    text: str
+    reader_name: str | None = Field(default=None, max_length=200)
+    reader_email: str | None = Field(default=None, max_length=254)
+    home_member_id: int | None = Field(default=None, foreign_key="member.id")
+    work_id: int | None = Field(default=None, foreign_key="work.id")
+    language: str = Field(default="zh", max_length=8)
+    routed_member_id: int | None = Field(default=None, foreign_key="member.id")
+    # the routing decision among the members on duty: {"chosen", "ranking", "rule", ...}
+    routing: dict = Field(default_factory=dict, sa_column=json_column(nullable=False))
+    accepted_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    question_id: int | None = Field(default=None, foreign_key="question.id", index=True)
+    consent_publish: bool = Field(default=False)
+    want_transcript: bool = Field(default=False)
+    # the last event's per-chat sequence number (allocated under the row's write lock)
+    last_seq: int = Field(default=0)
+    ring_started_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+    accepted_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True))
+    ended_at: datetime | None = Field(default=None, sa_column=tz_column(nullable=True))
+    last_activity_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))
+
+
+class ChatEvent(SQLModel, table=True):
+    """What the chat's streams carry, in order: ``seq`` is the SSE event id (``Last-Event-ID``)."""
+
+    __tablename__ = "chat_event"
+    __table_args__ = (Index("ix_chat_event_chat_seq", "chat_id", "seq", unique=True),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(foreign_key="chat_session.id")
+    seq: int
+    kind: str = Field(max_length=16)  # message | card | state
+    actor: str = Field(default="system", max_length=16)  # reader | staff | system
+    author_user_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # sanitised HTML of a message (the Markdown subset); never the raw text
+    body_html: str | None = Field(default=None)
+    body_text: str | None = Field(default=None)
+    payload: dict = Field(default_factory=dict, sa_column=json_column(nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))

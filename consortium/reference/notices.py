@@ -32,9 +32,12 @@ def _staff_url(settings: ReferenceSettings, question: Question) -> str:
     return f"{settings.base_url}/staff/questions/{question.id}"
 
 
-def reader_received(session: Session, question: Question, status_url: str) -> None:
+def reader_received(session: Session, question: Question, status_url: str | None) -> None:
+    """``status_url`` None: a chat that became a question after its reader left; the chat
+    window showed the link (only its hash is stored, so no mail can carry it)."""
     if not question.reader_email:
         return
+    status_url = status_url or "（链接显示在您的在线咨询窗口中 / shown in your chat window）"
     text = (f"您好，我们已收到您的咨询（编号 {question.id}），将由{_member_name(session, question.routed_member_id)}答复。\n"
             f"您的专属进度页面（请勿转发）：{status_url}\n\n"
             f"Hello, we received your question (no. {question.id}). It will be answered by "

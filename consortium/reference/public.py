@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from consortium.accounts.service import list_members
+from consortium.accounts.service import get_member, list_members
 from consortium.catalogue.models import Work
 from consortium.db import get_session
 from consortium.errors import ConsortiumError, InvalidInput
@@ -96,6 +96,22 @@ def withdraw(token):
     questions.withdraw_consent(get_session(), token, now=now())
     flash(_("You withdrew your consent; the answer is not public any more."), "info")
     return redirect(url_for("reference.status", token=token))
+
+
+@bp.route("/chat/panel")
+def chat_panel():
+    """The chat panel's form, fetched into every reader page's panel when it is opened."""
+    return render_template("reference/_chat_form.html", members=list_members(get_session()))
+
+
+@bp.route("/embed/chat")
+def embed_chat():
+    """The embed kit's chat for a member's site, framed only by the member's registered origins."""
+    member = get_member(get_session(), (request.args.get("member") or "").strip().upper()[:32])
+    response = current_app.make_response(render_template("reference/embed_chat.html", member=member))
+    ancestors = " ".join(["'self'", *(member.site_origins or [])])
+    response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+    return response
 
 
 @bp.route("/answers")

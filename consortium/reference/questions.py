@@ -75,20 +75,24 @@ def _guess_language(text: str) -> str:
 
 
 def submit_question(session: Session, data: dict, *, now: datetime, settings: ReferenceSettings,
-                    search=None, on_commit=None) -> dict:
-    """Validate, route and store a question; queue the mails; answer the status link."""
+                    search=None, on_commit=None, token: str | None = None, token_hash: str | None = None) -> dict:
+    """Validate, route and store a question; queue the mails; answer the status link.
+
+    A chat that goes on as a question hands in its own ``token`` (the reader's link stays the
+    same), or only its ``token_hash`` when the reader is gone (the mail then has no link)."""
     values = validate_intake(data)
     home_id = member_id_for(session, values["home_member"].strip().upper())
     if home_id is None:
         raise InvalidInput("Unknown home library.", {"home_member": ["Unknown member code."]})
     if values["work_id"] is not None and session.get(Work, values["work_id"]) is None:
         raise InvalidInput("Unknown work.", {"work_id": ["No such work."]})
-    token = secrets.token_urlsafe(32)
+    if token is None and token_hash is None:
+        token = secrets.token_urlsafe(32)
     with UnitOfWork(session) as uow:
         question = Question(
             text=values["question"], reader_name=values["name"], reader_email=values["email"].lower(),
             home_member_id=home_id, work_id=values["work_id"], language=values["language"] or _guess_language(values["question"]),
-            consent_publish=values["consent_publish"], token_hash=hash_token(token),
+            consent_publish=values["consent_publish"], token_hash=token_hash or hash_token(token),
             clc=question_clc(session, values["question"], values["work_id"]), created_at=now, updated_at=now)
         session.add(question)
         session.flush()
@@ -98,7 +102,7 @@ def submit_question(session: Session, data: dict, *, now: datetime, settings: Re
         set_due_times(session, question, now, settings)
         record_event(session, question, "routed", now, who="system", member_id=question.routed_member_id,
                      reasons=question.routing)
-        status_url = f"{settings.base_url}/questions/{token}"
+        status_url = f"{settings.base_url}/questions/{token}" if token else None
         reference_mail.reader_received(session, question, status_url)
         reference_mail.liaisons_routed(session, question, settings, "reference.routed")
         if on_commit:

@@ -9,7 +9,9 @@ from flask_login import current_user
 from consortium.errors import InvalidTransition, PermissionDenied, Unauthenticated
 from consortium.mail import wake_mailer
 from consortium.ports import SEARCH, get_port
+from consortium.reference.chat_stream import ChatBus
 from consortium.reference.common import Actor, ReferenceSettings
+from consortium.reference.duty import ChatSettings
 from consortium.web.errors import handle_domain_error
 from consortium.web.limits import body_value, hashed, limiter
 
@@ -18,6 +20,18 @@ LIAISON_ROLES = ("liaison", "consortium_admin")
 
 def settings() -> ReferenceSettings:
     return ReferenceSettings.from_config(current_app.config)
+
+
+def chat_settings() -> ChatSettings:
+    return ChatSettings.from_config(current_app.config)
+
+
+CHAT_BUS = "consortium.reference.chat_bus"
+
+
+def chat_bus(app=None) -> ChatBus:
+    """This process's chat event bus (made by ``consortium.reference.init_app``)."""
+    return (app or current_app).extensions[CHAT_BUS]
 
 
 def now() -> datetime:

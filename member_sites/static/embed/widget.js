@@ -1,4 +1,7 @@
 /* Daodu embed widget: <daodu-feed member="NJU" kind="new" count="10" lang="zh-CN"></daodu-feed>
+ * and the live-help button <daodu-chat member="NJU" lang="zh-CN"></daodu-chat>, which opens
+ * Daodu's chat page (/embed/chat) in a frame: the chat talks to Daodu from Daodu's own origin,
+ * so it needs no CORS, and the page may be framed only by the member's registered origins.
  * Dependency-free custom element. It renders into the host page (light DOM), so the host's
  * fonts and colours apply; the list is plain, accessible markup (a labelled section, a
  * heading, a list of links). Data comes from /embed/feed.json, readable only from the
@@ -22,7 +25,8 @@
     ".daodu-style-compact .daodu-meta{display:inline;margin-left:.4em}" +
     ".daodu-style-cards .daodu-items{list-style:none;padding:0;display:grid;gap:.5em}" +
     ".daodu-style-cards .daodu-item{border:1px solid rgba(0,0,0,.15);border-radius:4px;padding:.4em .6em}" +
-    ".daodu-feed .daodu-error{color:#a40000}";
+    ".daodu-feed .daodu-error{color:#a40000}" +
+    "daodu-chat .daodu-chat-frame{display:block;width:100%;max-width:28rem;height:34rem;border:1px solid rgba(0,0,0,.2)}";
   var counter = 0;
 
   function el(tag, attrs, text) {
@@ -147,5 +151,35 @@
 
   if (window.customElements && !customElements.get("daodu-feed")) {
     customElements.define("daodu-feed", DaoduFeed);
+  }
+
+  var CHAT = {"zh-CN": {open: "与馆员在线交谈", close: "收起在线咨询"}, en: {open: "Chat with a librarian", close: "Close the chat"}};
+
+  class DaoduChat extends HTMLElement {
+    connectedCallback() {
+      if (this.button) { return; }
+      addStyle();
+      var lang = (this.getAttribute("lang") || document.documentElement.lang || "zh-CN").toLowerCase().indexOf("en") === 0
+        ? "en" : "zh-CN";
+      var text = CHAT[lang], self = this;
+      this.button = el("button", {type: "button", "class": "daodu-chat-open", "aria-expanded": "false"}, text.open);
+      this.button.addEventListener("click", function () {
+        if (!self.frame) {
+          var params = new URLSearchParams({member: self.getAttribute("member") || "", lang: lang === "en" ? "en" : "zh_CN"});
+          self.frame = el("iframe", {src: (self.getAttribute("base") || BASE) + "/embed/chat?" + params.toString(),
+            title: text.open, "class": "daodu-chat-frame", loading: "lazy"});
+          self.appendChild(self.frame);
+        }
+        var open = self.frame.hidden || self.button.getAttribute("aria-expanded") !== "true";
+        self.frame.hidden = !open;
+        self.button.setAttribute("aria-expanded", open ? "true" : "false");
+        self.button.textContent = open ? text.close : text.open;
+      });
+      this.appendChild(this.button);
+    }
+  }
+
+  if (window.customElements && !customElements.get("daodu-chat")) {
+    customElements.define("daodu-chat", DaoduChat);
   }
 })();

@@ -2,7 +2,7 @@
 liaison directory and notices
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 
 ``answer_feedback`` holds one rating per question (a second replaces it), its comment as
 written and redacted; ``member_target`` the consortium's targets for a member and year;
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
