@@ -34,6 +34,11 @@ class SearchParams:
     clc: str | None = None
     available: bool | None = None
     acquired_since: dt.date | None = None
+    # Works the consortium first saw (the earliest ``first_seen_at`` of their holdings) after
+    # ``first_seen_after`` and at or before ``first_seen_until`` (aware datetimes; either end
+    # open when None): what a subscription's digest asks for "new since the last digest".
+    first_seen_after: dt.datetime | None = None
+    first_seen_until: dt.datetime | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -107,7 +112,8 @@ class SearchAnswer:
 
 @dataclass(frozen=True, slots=True)
 class IndexedHolding:
-    """A member's holding of a work as the index receives it (``acquired_on``: ISO date)."""
+    """A member's holding of a work as the index receives it (``acquired_on``: ISO date;
+    ``first_seen_at``: when the consortium first saw the holding, ISO 8601 with its offset)."""
 
     member: str
     local_id: str | None = None
@@ -118,6 +124,7 @@ class IndexedHolding:
     url: str | None = None
     access: str | None = None
     acquired_on: str | None = None
+    first_seen_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from consortium.accounts.models import Member
 from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.catalogue.works import WORK_FIELDS
+from consortium.db.columns import as_aware
 from consortium.db.engine import as_stored_text, decode_json_texts, make_engine
 from search_index.ports import IndexDocument, IndexedHolding
 
@@ -27,7 +28,7 @@ _WORK_COLUMNS = [as_stored_text(_W[name]) if name in _JSON_LISTS else _W[name]
 _WORK_NAMES = tuple(column.name for column in _WORK_COLUMNS)
 # the acquisition date as stored: SQLite's text is already the ISO date the index wants
 _HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
-                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on))
+                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on), _H.first_seen_at)
 
 
 def load_documents(session: Session, work_ids: list[int]) -> dict[int, IndexDocument | None]:
@@ -71,7 +72,7 @@ def _decode_lists(work: dict) -> dict:
 
 
 _HOLDING_KEYS = ("work_id", "member", "local_id", "call_number", "location", "copies", "available", "url", "access",
-                 "acquired_on")
+                 "acquired_on", "first_seen_at")
 
 
 def _holding(row) -> IndexedHolding:
@@ -80,6 +81,9 @@ def _holding(row) -> IndexedHolding:
     acquired = holding["acquired_on"]
     if acquired is not None and not isinstance(acquired, str):  # a driver's date object
         holding["acquired_on"] = acquired.isoformat()
+    seen = holding["first_seen_at"]
+    if seen is not None:  # SQLite hands back naive UTC, PostgreSQL an aware datetime
+        holding["first_seen_at"] = as_aware(seen).isoformat()
     return IndexedHolding(**holding)
 
 

@@ -19,6 +19,7 @@ def whoosh_fields(doc: IndexDocument) -> dict:
         "isbn": " ".join(doc.isbns + doc.issns),
         "clc": doc.clc or "",
         "acquired": documents.newest_acquisition(doc),
+        "first_seen": documents.first_seen(doc),
         "title_sort": fold_key(doc.title) or "~",
         "payload": documents.encode_payload(documents.result_payload(doc)),
         "tags": tags(values),
