@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         publishing,
         reference,
         search,
+        subscriptions,
     )
     from consortium.web import api, converters, errors, inputs, jsonbody, limits, nav, security
 
@@ -44,6 +45,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         shared.init_app(app)
     # menu entries appear in this order
     for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,
-                    operations):
+                    subscriptions, operations):
         feature.init_app(app)
     return app

@@ -24,6 +24,7 @@ from consortium.reference.cli import reference_group, sweep_command
 from consortium.search.cli import index_group, worker
 from consortium.search.operations import rebuild_index
 from consortium.server import serve_app
+from consortium.subscriptions.cli import digests_group, subscriptions_group
 
 
 class ConsortiumGroup(click.Group):
@@ -119,5 +120,5 @@ def demo(host, port, no_serve, synthetic):
 
 
 for command in (members_group, keys_group, users_group, mail_group, sweep_command, reference_group,
-                index_group, worker):
+                index_group, worker, digests_group, subscriptions_group):
     main.add_command(command)

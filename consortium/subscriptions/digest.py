@@ -1,0 +1,123 @@
+"""Digest runs: for every confirmed subscription that is due, the works the consortium first
+saw since its last digest that match its search (through the search port), with new guides
+and answers that match; one mail per subscription with something new, queued through the
+outbox in the same transaction that moves the subscription's window on (never twice).
+
+No Flask: the caller hands in the search port, the answers port and the ``Mailer``.
+"""
+import logging
+import time
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import Session, select
+
+from consortium.accounts.models import Member
+from consortium.db.columns import as_aware
+from consortium.errors import ConsortiumError
+from consortium.guides.published import published_guides
+from consortium.mail.outbox import queue_mail
+from consortium.subscriptions import rules
+from consortium.subscriptions.models import Subscription
+from consortium.subscriptions.service import Mailer, SubscriptionSettings, links, ref
+
+log = logging.getLogger(__name__)
+# Subscriptions read, and committed, per transaction of a run.
+CHUNK = 200
+# New guides and answers read once per run (they are few; each subscription filters them).
+RECENT_ITEMS = 200
+
+
+def due_clause(now: datetime):
+    """Confirmed, active subscriptions whose period has passed (``rules.is_due`` in SQL)."""
+    periods = [and_(Subscription.frequency == name, Subscription.last_digest_at <= now - (period - rules.DUE_SLACK))
+               for name, period in rules.FREQUENCIES.items()]
+    return and_(Subscription.status == "active", or_(Subscription.last_digest_at.is_(None), *periods))
+
+
+def send_due(session: Session, search, *, now: datetime, settings: SubscriptionSettings, mailer: Mailer,
+             answers=None) -> rules.RunReport:
+    """Queue the digests due at ``now``; returns what was done."""
+    started = time.perf_counter()
+    report = rules.RunReport()
+    until = rules.window_end(now, settings.settle_seconds)
+    oldest = session.exec(select(func.min(Subscription.last_digest_at)).where(due_clause(now))).first()
+    guides, kb = _recent_items(session, answers, as_aware(oldest), until) if oldest else ([], [])
+    homes = dict(session.exec(select(Member.id, Member.code)).all())
+    after = 0
+    while True:
+        rows = list(session.exec(select(Subscription).where(due_clause(now), Subscription.id > after)
+                                 .order_by(Subscription.id).limit(CHUNK)).all())
+        if not rows:
+            break
+        after = rows[-1].id
+        for row in rows:
+            report.due += 1
+            try:
+                _one(session, row, search, until, settings, mailer, homes, guides, kb, report)
+            except ConsortiumError as exc:  # one subscription's bad search must not stop the run
+                report.failed += 1
+                log.warning("digest of subscription %s failed: %s", row.id, exc.message)
+        session.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _one(session, row, search, until, settings, mailer, homes, guides, kb, report) -> None:
+    since = as_aware(row.last_digest_at)
+    if since is not None and since >= until:
+        return
+    home = homes.get(row.home_member_id)
+    digest = build_for(row, search, home, since, until, settings.max_works, guides, kb)
+    moved = session.exec(update(Subscription).execution_options(synchronize_session=False)
+                         .where(Subscription.id == row.id, Subscription.status == "active",
+                                Subscription.last_digest_at == row.last_digest_at)
+                         .values(last_digest_at=until, digests_sent=Subscription.digests_sent + (0 if digest.is_empty else 1)))
+    if moved.rowcount != 1:  # another run took it meanwhile
+        return
+    if digest.is_empty:
+        report.empty += 1
+        return
+    link = links(settings, row)
+    subject, text, html = mailer.digest(row, digest, link)
+    queue_mail(session, row.email, subject, text, html=html, kind="subscription.digest", ref=ref(row),
+               headers={"List-Unsubscribe": f"<{link['unsubscribe']}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    report.sent += 1
+
+
+def build_for(row: Subscription, search, home: str | None, since: datetime | None, until: datetime,
+              max_works: int, guides: list[dict], kb: list[dict]) -> rules.Digest:
+    """One subscription's digest for the window ``(since, until]``."""
+    results, total = [], 0
+    if row.source in rules.WORK_SOURCES and search is not None:
+        params = dict(row.search, first_seen_after=since, first_seen_until=until, per_page=max_works,
+                      home_member=home)
+        answer = search.search(params)
+        results, total = answer["results"], answer["total"]
+    matching_guides = [g for g in guides if _in_window(g["published_at"], since, until)
+                       and rules.item_matches(row.search, member=g["member"], clc=g["clc"],
+                                              texts=(g["title"], g["intro"]))]
+    matching_answers = [a for a in kb if _in_window(a["published_at"], since, until)
+                        and rules.item_matches(row.search, member=a["member"], clc=a["clc"],
+                                               texts=(a["title"], a["question_html"], a["answer_html"]))]
+    if row.source == "guides":
+        matching_answers = []
+    if row.source == "answers":
+        matching_guides = []
+    return rules.build_digest(results, home, matching_guides, matching_answers, total_works=total)
+
+
+def _in_window(moment, since, until) -> bool:
+    moment = as_aware(moment)
+    return moment is not None and (since is None or moment > since) and moment <= until
+
+
+def _recent_items(session: Session, answers, oldest: datetime, until: datetime) -> tuple[list[dict], list[dict]]:
+    guides = [{"id": g.id, "title": g.title, "intro": g.intro_md, "clc": g.clc, "member": m.code,
+               "published_at": as_aware(g.published_at), "url": f"/guides/{g.id}"}
+              for g, m in published_guides(session, limit=RECENT_ITEMS)
+              if g.published_at and _in_window(g.published_at, oldest, until)]
+    kb = [a for a in (answers.published(limit=RECENT_ITEMS) if answers is not None else [])
+          if _in_window(a.get("published_at"), oldest, until)]
+    return guides, kb
