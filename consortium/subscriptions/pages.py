@@ -52,7 +52,8 @@ def subscribe():
     if request.method == "POST":
         search = _search_from(request.form, "s.")
         values = {k: (request.form.get(k) or "").strip()[:300] for k in FORM_FIELDS}
-        data = dict(values, search=search, home_member=values["home_member"] or None)
+        data = dict(values, search=search, home_member=values["home_member"] or None,
+                    source=values["source"] or "search")
         try:
             service.subscribe(get_session(), data, now=now(), settings=settings(), mailer=mailer(),
                               on_commit=wake_mail())
@@ -63,6 +64,7 @@ def subscribe():
     else:
         search = _search_from(request.args)
         values = {k: (request.args.get(k) or "").strip()[:300] for k in ("source", "label")}
+        values["source"] = values["source"] or ("clc" if list(search) == ["clc"] else "search")
         values["home_member"] = request.cookies.get("home_member", "")
     return render_template("subscriptions/subscribe.html", search=search, search_fields=_fields(search),
                            values=values, errors=errors, names=member_names(), members=list_members(get_session()),
