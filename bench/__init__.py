@@ -16,4 +16,5 @@ SUITES = [
     "bench.member_census",
     "bench.feeds",
     "bench.search",
+    "bench.digests",
 ]

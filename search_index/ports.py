@@ -41,6 +41,9 @@ class SearchParams:
     first_seen_until: dt.datetime | None = None
     sort: str = "relevance"
     page: int = 1
+    # Only the hits and the counts: no marked titles, no did-you-mean (a digest run makes
+    # thousands of searches whose answers no reader sees as a results page).
+    brief: bool = False
     per_page: int = 20
     home_member: str | None = None
 

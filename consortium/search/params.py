@@ -117,6 +117,7 @@ def parse_params(raw, max_per_page: int = 100, max_results: int = 1000) -> Searc
         page=_int(_one(raw, "page"), "page", 1, 1_000_000, errors) or 1,
         per_page=_int(_one(raw, "per_page"), "per_page", 1, max_per_page, errors) or 20,
         home_member=_home_member(_one(raw, "home_member")),
+        brief=bool(_bool(_one(raw, "brief"), "brief", errors)),
     )
     _check_choices(params, errors)
     if errors:

@@ -24,8 +24,8 @@ DEFAULTS = {
     # A digest covers what the consortium first saw up to this many seconds before the run, so
     # a push still committing (or not indexed yet) falls into the next digest, not into none.
     "SUBSCRIPTIONS_SETTLE_SECONDS": 60,
-    # Works listed in one digest (the mail says how many more there are).
-    "SUBSCRIPTIONS_MAX_WORKS": 50,
+    # Works listed in one digest (the mail says how many more there are, and links the search).
+    "SUBSCRIPTIONS_MAX_WORKS": 20,
     # Bounces an admin records for an address before its subscriptions are deleted.
     "SUBSCRIPTIONS_MAX_BOUNCES": 3,
     # Subscriptions allowed per e-mail address and per client address within the window

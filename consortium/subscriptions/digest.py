@@ -5,6 +5,7 @@ outbox in the same transaction that moves the subscription's window on (never tw
 
 No Flask: the caller hands in the search port, the answers port and the ``Mailer``.
 """
+import json
 import logging
 import time
 from datetime import datetime
@@ -44,6 +45,7 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
     oldest = session.exec(select(func.min(Subscription.last_digest_at)).where(due_clause(now))).first()
     guides, kb = _recent_items(session, answers, as_aware(oldest), until) if oldest else ([], [])
     homes = dict(session.exec(select(Member.id, Member.code)).all())
+    searches = SearchCache(search)
     after = 0
     while True:
         rows = list(session.exec(select(Subscription).where(due_clause(now), Subscription.id > after)
@@ -54,7 +56,7 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
         for row in rows:
             report.due += 1
             try:
-                _one(session, row, search, until, settings, mailer, homes, guides, kb, report)
+                _one(session, row, searches, until, settings, mailer, homes, guides, kb, report)
             except ConsortiumError as exc:  # one subscription's bad search must not stop the run
                 report.failed += 1
                 log.warning("digest of subscription %s failed: %s", row.id, exc.message)
@@ -63,12 +65,12 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
     return report
 
 
-def _one(session, row, search, until, settings, mailer, homes, guides, kb, report) -> None:
+def _one(session, row, searches, until, settings, mailer, homes, guides, kb, report) -> None:
     since = as_aware(row.last_digest_at)
     if since is not None and since >= until:
         return
     home = homes.get(row.home_member_id)
-    digest = build_for(row, search, home, since, until, settings.max_works, guides, kb)
+    digest = build_for(row, searches, home, since, until, settings.max_works, guides, kb)
     moved = session.exec(update(Subscription).execution_options(synchronize_session=False)
                          .where(Subscription.id == row.id, Subscription.status == "active",
                                 Subscription.last_digest_at == row.last_digest_at)
@@ -86,15 +88,12 @@ def _one(session, row, search, until, settings, mailer, homes, guides, kb, repor
     report.sent += 1
 
 
-def build_for(row: Subscription, search, home: str | None, since: datetime | None, until: datetime,
+def build_for(row: Subscription, searches: "SearchCache", home: str | None, since: datetime | None, until: datetime,
               max_works: int, guides: list[dict], kb: list[dict]) -> rules.Digest:
     """One subscription's digest for the window ``(since, until]``."""
     results, total = [], 0
-    if row.source in rules.WORK_SOURCES and search is not None:
-        params = dict(row.search, first_seen_after=since, first_seen_until=until, per_page=max_works,
-                      home_member=home)
-        answer = search.search(params)
-        results, total = answer["results"], answer["total"]
+    if row.source in rules.WORK_SOURCES:
+        results, total = searches.new_works(row.search, since, until, max_works)
     matching_guides = [g for g in guides if _in_window(g["published_at"], since, until)
                        and rules.item_matches(row.search, member=g["member"], clc=g["clc"],
                                               texts=(g["title"], g["intro"]))]
@@ -106,6 +105,27 @@ def build_for(row: Subscription, search, home: str | None, since: datetime | Non
     if row.source == "answers":
         matching_guides = []
     return rules.build_digest(results, home, matching_guides, matching_answers, total_works=total)
+
+
+class SearchCache:
+    """The search port's answers within one run. Subscriptions digested by the same run share
+    their window (its end became their ``last_digest_at``), and readers follow the same
+    subjects, so one search often serves many subscriptions. The reader's home member is
+    not part of the search: ``rules.build_digest`` orders the holdings for each reader."""
+
+    def __init__(self, search):
+        self.search = search
+        self.answers: dict[str, tuple[list, int]] = {}
+
+    def new_works(self, saved: dict, since: datetime | None, until: datetime, limit: int) -> tuple[list, int]:
+        if self.search is None:
+            return [], 0
+        key = json.dumps([saved, since.isoformat() if since else None, until.isoformat(), limit], sort_keys=True)
+        if key not in self.answers:
+            answer = self.search.search(dict(saved, first_seen_after=since, first_seen_until=until, per_page=limit,
+                                             brief=True))
+            self.answers[key] = (answer["results"], answer["total"])
+        return self.answers[key]
 
 
 def _in_window(moment, since, until) -> bool:

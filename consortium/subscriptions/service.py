@@ -35,7 +35,7 @@ class SubscriptionSettings:
     secret: str
     pending_days: int = 7
     settle_seconds: float = 60.0
-    max_works: int = 50
+    max_works: int = 20
     max_bounces: int = 3
 
     @classmethod
