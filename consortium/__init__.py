@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         portal,
         publishing,
         reference,
+        resources,
         search,
         subscriptions,
     )
@@ -45,6 +46,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         shared.init_app(app)
     # menu entries appear in this order
     for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,
-                    subscriptions, operations):
+                    resources, subscriptions, operations):
         feature.init_app(app)
     return app

@@ -45,7 +45,7 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
     oldest = session.exec(select(func.min(Subscription.last_digest_at)).where(due_clause(now))).first()
     guides, kb = _recent_items(session, answers, as_aware(oldest), until) if oldest else ([], [])
     homes = dict(session.exec(select(Member.id, Member.code)).all())
-    searches = SearchCache(search)
+    searches, renders = SearchCache(search), RenderCache(mailer)
     after = 0
     while True:
         rows = list(session.exec(select(Subscription).where(due_clause(now), Subscription.id > after)
@@ -56,7 +56,7 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
         for row in rows:
             report.due += 1
             try:
-                _one(session, row, searches, until, settings, mailer, homes, guides, kb, report)
+                _one(session, row, searches, until, settings, renders, homes, guides, kb, report)
             except ConsortiumError as exc:  # one subscription's bad search must not stop the run
                 report.failed += 1
                 log.warning("digest of subscription %s failed: %s", row.id, exc.message)
@@ -65,7 +65,7 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
     return report
 
 
-def _one(session, row, searches, until, settings, mailer, homes, guides, kb, report) -> None:
+def _one(session, row, searches, until, settings, renders, homes, guides, kb, report) -> None:
     since = as_aware(row.last_digest_at)
     if since is not None and since >= until:
         return
@@ -81,7 +81,7 @@ def _one(session, row, searches, until, settings, mailer, homes, guides, kb, rep
         report.empty += 1
         return
     link = links(settings, row)
-    subject, text, html = mailer.digest(row, digest, link)
+    subject, text, html = renders.digest(row, digest, link, home, since, until)
     queue_mail(session, row.email, subject, text, html=html, kind="subscription.digest", ref=ref(row),
                headers={"List-Unsubscribe": f"<{link['unsubscribe']}>",
                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
@@ -126,6 +126,35 @@ class SearchCache:
                                              brief=True))
             self.answers[key] = (answer["results"], answer["total"])
         return self.answers[key]
+
+
+class RenderCache:
+    """Digests rendered within one run. Readers of one library following one search in one
+    language get the same digest but for their own links: it is rendered once with
+    placeholder links, which each mail's links then replace (they are URL-safe text, the
+    same in the text and the HTML part)."""
+
+    PLACEHOLDERS = {"confirm": "https://link.invalid/confirm", "manage": "https://link.invalid/manage",
+                    "unsubscribe": "https://link.invalid/unsubscribe"}
+
+    def __init__(self, mailer: Mailer):
+        self.mailer = mailer
+        self.parts: dict[str, tuple[str, str, str | None]] = {}
+
+    def digest(self, row: Subscription, digest: rules.Digest, links: dict, home, since, until):
+        key = json.dumps([row.search, row.source, row.label, row.language, home,
+                          since.isoformat() if since else None, until.isoformat()], sort_keys=True)
+        if key not in self.parts:
+            self.parts[key] = self.mailer.digest(row, digest, self.PLACEHOLDERS)
+        return tuple(self._links(part, links) for part in self.parts[key])
+
+    def _links(self, part: str | None, links: dict) -> str | None:
+        if part is None:
+            return None
+        # longest placeholder first: none is a prefix of another, but keep it safe
+        for name, placeholder in sorted(self.PLACEHOLDERS.items(), key=lambda item: -len(item[1])):
+            part = part.replace(placeholder, links[name])
+        return part
 
 
 def _in_window(moment, since, until) -> bool:

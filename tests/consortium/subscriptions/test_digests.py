@@ -172,3 +172,19 @@ def test_unconfirmed_subscriptions_are_swept_after_seven_days(app, client, sessi
         assert run_sweep(app, later(days=8)) == 1
     assert session.exec(select(Subscription)).all() == []
     assert outbox(session) == []
+
+
+def test_readers_of_the_same_search_each_get_their_own_links(app, client, session, members):
+    """Two readers of one search in one library get the same works, each with only their own links."""
+    for address in ("one@example.edu.cn", "two@example.edu.cn"):
+        subscribe(client, {**BODY, "email": address})
+    for mail in outbox(session, "subscription.confirm"):
+        confirm(client, confirm_token(mail.text_body))
+    ingest_batch(session, members["B"], NEW_BOOKS["B"])
+    assert run(app, later()).sent == 2
+    one, two = outbox(session, "subscription.digest")
+    links = [m.headers["List-Unsubscribe"].strip("<>") for m in (one, two)]
+    assert links[0] != links[1]
+    for mail, own, other in ((one, links[0], links[1]), (two, links[1], links[0])):
+        assert own in mail.text_body and own in mail.html_body
+        assert other not in mail.text_body and other not in mail.html_body and "link.invalid" not in mail.html_body
