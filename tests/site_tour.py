@@ -97,6 +97,8 @@ PAGES = [
     Page("subscription", "/subscriptions/{subscription_token}"),
     Page("unsubscribe", "/subscriptions/{subscription_token}/unsubscribe"),
     Page("admin-subscriptions", "/staff/admin/subscriptions/", role="admin"),
+    Page("resources", "/resources"),
+    Page("resources-tp-njau", "/resources?subject=TP&format=database&home_member=NJAU&available=1"),
 ]
 
 # GET endpoints that are no page for a person (feeds, files, redirects, APIs): they need no
