@@ -10,7 +10,7 @@ import logging
 import time
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, bindparam, func, or_, update
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
@@ -27,6 +27,15 @@ log = logging.getLogger(__name__)
 CHUNK = 200
 # New guides and answers read once per run (they are few; each subscription filters them).
 RECENT_ITEMS = 200
+
+
+_SUB = Subscription.__table__.c
+# Moves one subscription's window on, only if no other run did meanwhile (built once: a run
+# executes it for every subscription).
+_MOVE = (update(Subscription.__table__).where(_SUB.id == bindparam("sid"), _SUB.status == "active")
+         .values(last_digest_at=bindparam("until"), digests_sent=_SUB.digests_sent + bindparam("sent")))
+_MOVE_WINDOW = _MOVE.where(_SUB.last_digest_at == bindparam("old"))
+_MOVE_FIRST_WINDOW = _MOVE.where(_SUB.last_digest_at.is_(None))
 
 
 def due_clause(now: datetime):
@@ -71,10 +80,11 @@ def _one(session, row, searches, until, settings, renders, homes, guides, kb, re
         return
     home = homes.get(row.home_member_id)
     digest = build_for(row, searches, home, since, until, settings.max_works, guides, kb)
-    moved = session.exec(update(Subscription).execution_options(synchronize_session=False)
-                         .where(Subscription.id == row.id, Subscription.status == "active",
-                                Subscription.last_digest_at == row.last_digest_at)
-                         .values(last_digest_at=until, digests_sent=Subscription.digests_sent + (0 if digest.is_empty else 1)))
+    values = {"sid": row.id, "until": until, "sent": 0 if digest.is_empty else 1}
+    if row.last_digest_at is None:
+        moved = session.connection().execute(_MOVE_FIRST_WINDOW, values)
+    else:
+        moved = session.connection().execute(_MOVE_WINDOW, dict(values, old=row.last_digest_at))
     if moved.rowcount != 1:  # another run took it meanwhile
         return
     if digest.is_empty:

@@ -66,7 +66,7 @@ def test_confirm_link_opened_by_a_scanner_confirms_nothing(app, client, session,
     assert session.exec(select(Subscription.status)).one() == "active"
 
 
-def test_digest_lists_new_matching_works_home_member_first_once(app, client, session, members):
+def test_digest_lists_new_matching_works_home_member_first_once(app, client, session, members, backend):
     """One digest lists the new matching works, A's holdings first; a second run sends nothing."""
     subscribe(client)
     token = confirm_token(outbox(session, "subscription.confirm")[0].text_body)
@@ -112,7 +112,7 @@ def test_weekly_subscription_waits_a_week(app, client, session, members):
     assert run(app, later(days=7)).sent == 1
 
 
-def test_one_click_unsubscribe_deletes_the_address_and_queued_mail(app, client, session, members):
+def test_one_click_unsubscribe_deletes_the_address_and_queued_mail(app, client, session, members, backend):
     """The RFC 8058 POST (no CSRF token, no cookie) deletes the row and its unsent digest."""
     subscribe(client)
     confirm(client, confirm_token(outbox(session)[0].text_body))
@@ -164,7 +164,7 @@ def test_english_digest_is_in_english(app, client, session, members):
     assert "University A Library" not in digest.text_body and "University B Library" in digest.text_body
 
 
-def test_unconfirmed_subscriptions_are_swept_after_seven_days(app, client, session, members):
+def test_unconfirmed_subscriptions_are_swept_after_seven_days(app, client, session, members, backend):
     """After 7 days an unconfirmed subscription, its address and its mail are gone."""
     subscribe(client)
     with app.app_context():
