@@ -1,5 +1,7 @@
 """Bad input to the subscription API and pages: a clear 4xx naming what is wrong, nothing stored,
 never a 5xx; and the rate limits per address and per client."""
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -87,3 +89,18 @@ def test_bad_values_never_count_against_the_limit(client, members):
     for _ in range(4):
         assert client.post("/api/v1/subscriptions", json={**GOOD, "frequency": "x"}).status_code == 422
     assert client.post("/api/v1/subscriptions", json=GOOD).status_code == 202
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("/new-arrivals?member=A&clc=TP", ["source=member", "member=A", "clc=TP"]),
+    ("/guides?member=B", ["source=guides", "member=B"]),
+    ("/answers?q=借阅", ["source=answers", "q="]),
+    ("/search?q=数据&format=book", ["q=", "format=book"]),
+])
+def test_pages_offer_a_subscription_to_what_they_show(client, members, page, expected):
+    """New arrivals, guides, the knowledge base and search link the subscribe form with their filters."""
+    html = client.get(page).get_data(as_text=True)
+    link = re.search(r'class="subscribe-link" href="([^"]+)"|href="([^"]+)" class="subscribe-link"', html)
+    target = (link.group(1) or link.group(2)).replace("&amp;", "&")
+    assert target.startswith("/subscribe") and all(part in target for part in expected)
+    assert client.get(target).status_code == 200
