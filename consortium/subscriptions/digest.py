@@ -70,6 +70,7 @@ def send_due(session: Session, search, *, now: datetime, settings: SubscriptionS
                 report.failed += 1
                 log.warning("digest of subscription %s failed: %s", row.id, exc.message)
         session.commit()
+    report.searches, report.renders = len(searches.answers), len(renders.parts)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -3,7 +3,7 @@ lists and in which order, and when an unconfirmed subscription is forgotten.
 
 No Flask, no database: plain values in, plain values out (property-tested).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from member_sites.record.clc import clc_prefixes
@@ -147,9 +147,11 @@ class RunReport:
     sent: int = 0
     empty: int = 0
     failed: int = 0
+    searches: int = 0
+    renders: int = 0
     seconds: float = 0.0
-    skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (f"{self.due} due, {self.sent} digests queued, {self.empty} with nothing new"
-                + (f", {self.failed} failed" if self.failed else "") + f" in {self.seconds:.1f} s")
+                + (f", {self.failed} failed" if self.failed else "")
+            + f" ({self.searches} searches, {self.renders} renderings) in {self.seconds:.1f} s")
