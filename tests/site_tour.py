@@ -99,6 +99,7 @@ PAGES = [
     Page("admin-subscriptions", "/staff/admin/subscriptions/", role="admin"),
     Page("resources", "/resources"),
     Page("resources-tp-njau", "/resources?subject=TP&format=database&home_member=NJAU&available=1"),
+    Page("resources-librarian", "/resources?subject=T", role="librarian"),
 ]
 
 # GET endpoints that are no page for a person (feeds, files, redirects, APIs): they need no

@@ -3,9 +3,10 @@ URLs, KBART), A–Z and by CLC subject, with what they cover, which members give
 and "available to my library".
 
 Pure rules: ``rules`` (A–Z letters with pinyin initials, coverage years, ways of access).
-Service: ``service`` (the navigator over the catalogue). Views: ``views`` (the ``/resources``
-page and ``GET /api/v1/resources``). Librarians' notes and attaching resources to guides and
-answers are not built yet.
+Services: ``service`` (the navigator over the catalogue), ``notes`` (librarians' notes on a
+resource their library holds; ``models``). Views: ``views`` (the ``/resources`` page, the note
+form's POST and ``GET /api/v1/resources``). Attaching resources to guides and answers with the
+work picker is not built yet.
 """
 from flask_babel import lazy_gettext as _l
 

@@ -1,5 +1,5 @@
 """Errors of the e-resource navigator: one root, leaves named for what went wrong."""
-from consortium.errors import ConsortiumError, InvalidInput
+from consortium.errors import ConsortiumError, InvalidInput, NotFound
 
 
 class ResourceError(ConsortiumError):
@@ -8,3 +8,7 @@ class ResourceError(ConsortiumError):
 
 class InvalidResourceQuery(ResourceError, InvalidInput):
     """A navigator parameter (letter, subject, member, q) is not valid."""
+
+
+class UnknownResource(ResourceError, NotFound):
+    """No database or e-journal has this id."""

@@ -14,6 +14,7 @@ from consortium.accounts.models import Member
 from consortium.catalogue.models import Holding, Work
 from consortium.resources import rules
 from consortium.resources.errors import InvalidResourceQuery
+from consortium.resources.notes import notes_for
 from member_sites.record.clc import normalise_clc
 
 MAX_Q = 200
@@ -89,7 +90,9 @@ def _entries(session: Session, query: dict) -> list[dict]:
         holdings[work.id].append({"member": code, "url": holding.url, "access": holding.access,
                                   "way": rules.way_of(holding.access), "coverage": holding.coverage})
     counts = _titles_per_host(session) if any(w.format == "database" for w in works.values()) else {}
-    return [_entry(work, holdings[work_id], query["home"], counts) for work_id, work in works.items()]
+    notes = notes_for(session, list(works))
+    return [dict(_entry(work, holdings[work_id], query["home"], counts), notes=notes.get(work_id, []))
+            for work_id, work in works.items()]
 
 
 def _entry(work: Work, holdings: list[dict], home: str | None, titles_per_host: dict[str, int]) -> dict:

@@ -4,12 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consortium.accounts.service import add_member
+from consortium.accounts.service import add_member, add_user
 from consortium.catalogue.service import ingest_batch
 from consortium.demo import resources as demo_resources
 from consortium.demo.loader import MEMBERS
 from consortium.resources import rules
 from consortium.search.views import HOME_COOKIE
+from tests.consortium.subscriptions.conftest import post_form
+from tests.staff import login
 
 
 @pytest.fixture
@@ -84,3 +86,39 @@ def test_coverage_years_span_first_to_last(first, length):
     last = min(2099, first + length)
     assert rules.coverage_years(f"{first}-01-01 – {last}-12-31") == (first, last, False)
     assert rules.coverage_years(f"{first} – present") == (first, None, True)
+
+
+def _librarian(session, client, code):
+    add_user(session, f"lib@{code.lower()}.example", "lib-pass-1", "librarian", code, display_name=code)
+    assert login(client, f"lib@{code.lower()}.example", "lib-pass-1").status_code == 302
+
+
+def _ieee(client) -> dict:
+    return client.get("/api/v1/resources?q=IEEE Xplore").get_json()["resources"][0]
+
+
+def test_a_holding_librarian_writes_a_note_readers_see(client, session, demo_eresources):
+    """SEU's librarian writes how to search IEEE Xplore (Markdown, sanitised); readers see it; empty removes it."""
+    _librarian(session, client, "SEU")
+    work_id = _ieee(client)["id"]
+    page = "/resources?q=IEEE"
+    body = "检索技巧：用 **Command Search** 组合字段<script>alert(1)</script>"
+    assert post_form(client, page, f"/resources/{work_id}/note", {"body": body}).status_code == 302
+    [note] = _ieee(client)["notes"]
+    assert note["member"] == "SEU" and "<strong>Command Search</strong>" in note["html"] and "<script" not in note["html"]
+    assert "Command Search" in app_client_page(client, page)
+    assert post_form(client, page, f"/resources/{work_id}/note", {"body": ""}).status_code == 302
+    assert _ieee(client)["notes"] == []
+
+
+def test_librarians_of_other_libraries_may_not_write_the_note(client, session, demo_eresources):
+    """NJAU does not hold IEEE Xplore: its librarian gets 403 and no note is stored."""
+    _librarian(session, client, "NJAU")
+    work_id = _ieee(client)["id"]
+    assert post_form(client, "/resources", f"/resources/{work_id}/note", {"body": "x"}).status_code == 403
+    assert post_form(client, "/resources", "/resources/999999/note", {"body": "x"}).status_code == 404
+    assert _ieee(client)["notes"] == []
+
+
+def app_client_page(client, path) -> str:
+    return client.get(path).get_data(as_text=True)
