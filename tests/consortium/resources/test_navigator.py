@@ -6,9 +6,12 @@ from hypothesis import strategies as st
 
 from consortium.accounts.service import add_member, add_user
 from consortium.catalogue.service import ingest_batch
+from consortium.compose.picker import pick
 from consortium.demo import resources as demo_resources
 from consortium.demo.loader import MEMBERS
+from consortium.ports import SEARCH
 from consortium.resources import rules
+from consortium.search.operations import sync_index
 from consortium.search.views import HOME_COOKIE
 from tests.consortium.subscriptions.conftest import post_form
 from tests.staff import login
@@ -122,3 +125,11 @@ def test_librarians_of_other_libraries_may_not_write_the_note(client, session, d
 
 def app_client_page(client, path) -> str:
     return client.get(path).get_data(as_text=True)
+
+
+def test_the_work_picker_finds_databases_for_guides_and_answers(app, session, demo_eresources):
+    """E-resources are catalogue works: the picker guides and answers share finds them by name."""
+    sync_index(app)
+    found = pick(session, app.extensions[SEARCH], "IEEE Xplore")
+    assert [c.format for c in found.candidates if c.title == "IEEE Xplore"] == ["database"]
+    assert set(next(c for c in found.candidates if c.title == "IEEE Xplore").holders) >= {"SEU", "NUAA"}
