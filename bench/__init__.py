@@ -17,4 +17,5 @@ SUITES = [
     "bench.feeds",
     "bench.search",
     "bench.search_recall",
+    "bench.digests",
 ]

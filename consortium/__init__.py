@@ -31,7 +31,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         portal,
         publishing,
         reference,
+        resources,
         search,
+        subscriptions,
     )
     from consortium.web import api, converters, errors, inputs, jsonbody, limits, nav, security
 
@@ -45,6 +47,6 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         shared.init_app(app)
     # menu entries appear in this order
     for feature in (accounts, portal, catalogue, search, compose, publishing, guides, imports, mail, reference, oai,
-                    management, operations):
+                    management, resources, subscriptions, operations):
         feature.init_app(app)
     return app

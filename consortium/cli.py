@@ -26,6 +26,7 @@ from consortium.reference.cli import reference_group, sweep_command
 from consortium.search.cli import index_group, worker
 from consortium.search.operations import rebuild_index
 from consortium.server import serve_app
+from consortium.subscriptions.cli import digests_group, subscriptions_group
 
 
 class ConsortiumGroup(click.Group):
@@ -121,5 +122,5 @@ def demo(host, port, no_serve, synthetic):
 
 
 for command in (members_group, keys_group, users_group, catalogue_group, mail_group, sweep_command, reference_group,
-                scorecards_command, index_group, worker):
+                scorecards_command, index_group, worker, digests_group, subscriptions_group):
     main.add_command(command)

@@ -1,5 +1,6 @@
 """What every backend derives from an ``IndexDocument``: the result body it stores and
 returns, its fingerprint, its facet values, and hits rebuilt from the stored body (pure)."""
+import datetime as dt
 import hashlib
 import json
 import re
@@ -32,6 +33,24 @@ def newest_acquisition(doc: IndexDocument) -> int:
     """The newest acquisition as ``YYYYMMDD`` (0 when none is known)."""
     newest = acquired_on(doc)
     return int(newest.replace("-", "")) if newest else 0
+
+
+def first_seen(doc: IndexDocument) -> int:
+    """When the consortium first saw the work: the earliest ``first_seen_at`` of its holdings
+    as whole seconds since 1970 (UTC; 0 when none is known)."""
+    seen = [_epoch(h.first_seen_at) for h in doc.holdings if h.first_seen_at]
+    return min(seen, default=0)
+
+
+def epoch_seconds(moment: dt.datetime) -> int:
+    """An aware datetime as whole seconds since 1970 (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return int(moment.timestamp())
+
+
+def _epoch(text: str) -> int:
+    return epoch_seconds(dt.datetime.fromisoformat(text))
 
 
 def result_payload(doc: IndexDocument) -> dict:

@@ -34,8 +34,16 @@ class SearchParams:
     clc: str | None = None
     available: bool | None = None
     acquired_since: dt.date | None = None
+    # Works the consortium first saw (the earliest ``first_seen_at`` of their holdings) after
+    # ``first_seen_after`` and at or before ``first_seen_until`` (aware datetimes; either end
+    # open when None): what a subscription's digest asks for "new since the last digest".
+    first_seen_after: dt.datetime | None = None
+    first_seen_until: dt.datetime | None = None
     sort: str = "relevance"
     page: int = 1
+    # Only the hits and the counts: no marked titles, no did-you-mean (a digest run makes
+    # thousands of searches whose answers no reader sees as a results page).
+    brief: bool = False
     per_page: int = 20
     home_member: str | None = None
     # whether the application may answer a query that found nothing with its suggestion's
@@ -124,7 +132,8 @@ class SearchAnswer:
 
 @dataclass(frozen=True, slots=True)
 class IndexedHolding:
-    """A member's holding of a work as the index receives it (``acquired_on``: ISO date),
+    """A member's holding of a work as the index receives it (``acquired_on``: ISO date;
+    ``first_seen_at``: when the consortium first saw the holding, ISO 8601 with its offset),
     with the member's own record's title, subtitle, authors and identifiers (a record merged
     into a work catalogued under another title stays findable by its own)."""
 
@@ -137,6 +146,7 @@ class IndexedHolding:
     url: str | None = None
     access: str | None = None
     acquired_on: str | None = None
+    first_seen_at: str | None = None
     title: str | None = None
     subtitle: str | None = None
     authors: tuple[str, ...] = ()

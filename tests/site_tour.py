@@ -29,6 +29,8 @@ from consortium.reference.common import ReferenceSettings
 from consortium.reference.models import KnowledgeEntry, Question
 from consortium.reference.questions import submit_question
 from consortium.search.operations import sync_index
+from consortium.subscriptions.mails import TemplateMailer
+from consortium.subscriptions.service import SubscriptionSettings, confirm, subscribe
 
 # who opens a page: None is a reader; the others are demo staff accounts
 ACCOUNTS = {
@@ -106,6 +108,14 @@ PAGES = [
     Page("notice", "/staff/notices/{notice_id}", role="liaison"),
     Page("notices-admin", "/staff/notices", role="admin"),
     Page("notice-receipts", "/staff/notices/{notice_id}", role="admin"),
+    Page("subscribe", "/subscribe?q=小说&member=NJU&clc=I"),
+    Page("subscription-confirm", "/subscriptions/{subscription_token}/confirm"),
+    Page("subscription", "/subscriptions/{subscription_token}"),
+    Page("unsubscribe", "/subscriptions/{subscription_token}/unsubscribe"),
+    Page("admin-subscriptions", "/staff/admin/subscriptions/", role="admin"),
+    Page("resources", "/resources"),
+    Page("resources-tp-njau", "/resources?subject=TP&format=database&home_member=NJAU&available=1"),
+    Page("resources-librarian", "/resources?subject=T", role="librarian"),
 ]
 
 # GET endpoints that are no page for a person (feeds, files, redirects, APIs): they need no
@@ -162,7 +172,7 @@ def _facts(app) -> dict:
                               now=dt.datetime.now(dt.timezone.utc),
                               link=LinkSettings(base_url=app.config["CONSORTIUM_BASE_URL"]))
         mail = session.exec(select(OutboxMail).where(OutboxMail.recipient == invited.email)).one()
-        return {
+        return {"subscription_token": _subscription_token(app, session),
             "invited_id": invited.id, "invite_token": re.search(r"/staff/password/([\w-]+)", mail.text_body).group(1),
             "work_id": work_id, "token": asked["token"], "asked_id": asked["id"],
             "guide_id": session.exec(select(Guide.id).where(Guide.member_id == nju.id)).first(),
@@ -170,6 +180,20 @@ def _facts(app) -> dict:
             "question_id": session.exec(select(Question.id).where(Question.routed_member_id == seu.id)).first(),
             "notice_id": session.exec(select(Notice.id)).first(),
         }
+
+
+def _subscription_token(app, session) -> str:
+    """A reader's subscription to a search (confirmed), by the token of its confirmation mail."""
+    settings = SubscriptionSettings.from_config(app.config)
+    now = dt.datetime.now(dt.timezone.utc)
+    with app.app_context():
+        subscribe(session, {"email": "subscriber@example.edu.cn", "search": {"q": "小说", "member": ["NJU"]},
+                            "frequency": "weekly", "home_member": "NJU"}, now=now, settings=settings,
+                  mailer=TemplateMailer(session, settings.base_url))
+    mail = session.exec(select(OutboxMail).where(OutboxMail.kind == "subscription.confirm")).one()
+    token = re.search(r"/subscriptions/([\w-]+)/confirm", mail.text_body).group(1)
+    confirm(session, token, now=now, settings=settings)
+    return token
 
 
 def login_client(client, role: str | None) -> None:

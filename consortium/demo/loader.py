@@ -19,6 +19,7 @@ from consortium.db import new_session
 from consortium.demo import activity as demo_activity
 from consortium.demo import feeds as demo_feeds
 from consortium.demo import reference as demo_reference
+from consortium.demo import resources as demo_resources
 from consortium.demo.synthetic import synthetic_records
 
 BOOKS = Path(__file__).with_name("books.csv")
@@ -35,7 +36,7 @@ MEMBERS = [
 ]
 
 # Feature areas add demo content: modules whose ``load(app, session, today)`` yields lines to print.
-DEMO_EXTRAS = (demo_feeds, demo_reference, demo_activity)
+DEMO_EXTRAS = (demo_feeds, demo_reference, demo_resources, demo_activity)
 
 STAFF = [
     ("admin@demo.daodu.example", "consortium_admin", None, "联盟管理员 Admin"),

@@ -40,6 +40,8 @@ def _build(row: OutboxMail, sender: str) -> EmailMessage:
     msg["Auto-Submitted"] = "auto-generated"
     if row.kind:
         msg["X-Daodu-Kind"] = row.kind
+    for name, value in (row.headers or {}).items():
+        msg[name] = value
     # base64 keeps every byte 7-bit, so servers without 8BITMIME pass Chinese text intact.
     msg.set_content(row.text_body or "", charset="utf-8", cte="base64")
     if row.html_body:

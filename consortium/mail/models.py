@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
-from consortium.db.columns import tz_column, utcnow
+from consortium.db.columns import json_column, tz_column, utcnow
 
 # queued → claimed (a worker took it) → sending (handed to the backend) → sent | queued (retry) | failed
 STATUSES = ("queued", "claimed", "sending", "sent", "failed")
@@ -24,6 +24,9 @@ class OutboxMail(SQLModel, table=True):
     ref: str | None = Field(default=None, max_length=200, index=True)
     # Local part of the Message-ID, fixed at queue time so every retry carries the same id.
     message_key: str = Field(max_length=64, unique=True)
+    # Extra headers of the list kind (``outbox.LIST_HEADERS``: List-Unsubscribe and its
+    # one-click POST), {name: value}; None for ordinary mail.
+    headers: dict | None = Field(default=None, sa_column=json_column(nullable=True))
     status: str = Field(default="queued", max_length=16)
     attempts: int = Field(default=0)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=tz_column(nullable=False))

@@ -11,14 +11,20 @@ from consortium.db.columns import utcnow
 from consortium.mail.errors import InvalidRecipient
 from consortium.mail.models import OutboxMail
 
+# The only extra headers a caller may set: mailing-list headers (RFC 2369, RFC 8058). Nothing
+# else, so no caller can forge From, Reply-To or routing headers through the outbox.
+LIST_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
+
 
 def queue_mail(session: Session, to: str, subject: str, text: str, html: str | None = None,
-               kind: str = "", ref: str | None = None) -> OutboxMail:
+               kind: str = "", ref: str | None = None, headers: dict | None = None) -> OutboxMail:
     """Add one e-mail to the outbox in the caller's transaction (flushed, not committed).
 
     The mail goes out only after the caller's unit of work commits; a rollback drops it.
     ``to`` is one address, optionally with a display name (``张三 <zs@example.cn>``).
     Raises ``InvalidRecipient`` for anything else. Newlines in the subject become spaces.
+    ``headers`` may carry the ``LIST_HEADERS`` (a digest's unsubscribe links); ``ValueError``
+    for any other name or a value with a line break.
     """
     row = OutboxMail(
         recipient=normalise_recipient(to),
@@ -28,10 +34,20 @@ def queue_mail(session: Session, to: str, subject: str, text: str, html: str | N
         kind=kind or "",
         ref=ref,
         message_key=uuid.uuid4().hex,
+        headers=_list_headers(headers),
     )
     session.add(row)
     session.flush()
     return row
+
+
+def _list_headers(headers: dict | None) -> dict | None:
+    if not headers:
+        return None
+    for name, value in headers.items():
+        if name not in LIST_HEADERS or not isinstance(value, str) or "\n" in value or "\r" in value:
+            raise ValueError(f"Not a list header the outbox sends: {name!r}.")
+    return dict(headers)
 
 
 def normalise_recipient(to: str) -> str:

@@ -65,6 +65,19 @@ def _date(value, name, errors):
         return None
 
 
+def _moment(value, name, errors):
+    """An instant: a datetime, or ISO 8601 text; without an offset it is UTC."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        try:
+            value = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            errors[name] = ["Must be a date and time written YYYY-MM-DDThh:mm:ss±hh:mm."]
+            return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
 def _languages(values, errors) -> list[str]:
     out = []
     for value in values:
@@ -98,11 +111,14 @@ def parse_params(raw, max_per_page: int = 100, max_results: int = 1000) -> Searc
         clc=_clc(_one(raw, "clc"), errors),
         available=_bool(_one(raw, "available"), "available", errors),
         acquired_since=_date(_one(raw, "acquired_since"), "acquired_since", errors),
+        first_seen_after=_moment(_one(raw, "first_seen_after"), "first_seen_after", errors),
+        first_seen_until=_moment(_one(raw, "first_seen_until"), "first_seen_until", errors),
         sort=str(_one(raw, "sort") or "relevance"),
         page=_int(_one(raw, "page"), "page", 1, 1_000_000, errors) or 1,
         per_page=_int(_one(raw, "per_page"), "per_page", 1, max_per_page, errors) or 20,
         home_member=_home_member(_one(raw, "home_member")),
         autocorrect=not _bool(_one(raw, "exact"), "exact", errors),
+        brief=bool(_bool(_one(raw, "brief"), "brief", errors)),
     )
     _check_choices(params, errors)
     if errors:

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from consortium.accounts.models import Member
 from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.catalogue.works import WORK_FIELDS
+from consortium.db.columns import as_aware
 from consortium.db.engine import as_stored_text, decode_json_texts, make_engine
 from consortium.search.checkpoint import SERIAL_WRITERS, Horizon
 from search_index.ports import IndexDocument, IndexedHolding
@@ -32,7 +33,7 @@ _WORK_NAMES = tuple(column.name for column in _WORK_COLUMNS)
 _RECORD_TEXTS = ("title", "subtitle")
 _RECORD_LISTS = ("authors", "isbns", "issns")
 _HOLDING_COLUMNS = (_H.work_id, _M.code.label("member"), _H.local_id, _H.call_number, _H.location, _H.copies,
-                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on),
+                    _H.available, _H.url, _H.access, as_stored_text(_H.acquired_on), _H.first_seen_at,
                     *(_H.record[name].as_string().label(f"record_{name}") for name in _RECORD_TEXTS),
                     *(_H.record[name].label(f"record_{name}") for name in _RECORD_LISTS))
 
@@ -78,7 +79,7 @@ def _decode_lists(work: dict) -> dict:
 
 
 _HOLDING_KEYS = ("work_id", "member", "local_id", "call_number", "location", "copies", "available", "url", "access",
-                 "acquired_on", *_RECORD_TEXTS, *_RECORD_LISTS)
+                 "acquired_on", "first_seen_at", *_RECORD_TEXTS, *_RECORD_LISTS)
 
 
 def _holding(row) -> IndexedHolding:
@@ -89,6 +90,9 @@ def _holding(row) -> IndexedHolding:
     acquired = holding["acquired_on"]
     if acquired is not None and not isinstance(acquired, str):  # a driver's date object
         holding["acquired_on"] = acquired.isoformat()
+    seen = holding["first_seen_at"]
+    if seen is not None:  # SQLite hands back naive UTC, PostgreSQL an aware datetime
+        holding["first_seen_at"] = as_aware(seen).isoformat()
     return IndexedHolding(**holding)
 
 

@@ -28,7 +28,7 @@ def source(doc: IndexDocument) -> dict:
     values = whoosh_fields(doc)
     counters = _term_counters()
     body = {name: terms_text(counters[name](values[name])) for name in TERM_FIELDS if values.get(name)}
-    body.update(id=doc.id, acquired=values["acquired"], title_sort=values["title_sort"],
+    body.update(id=doc.id, acquired=values["acquired"], first_seen=values["first_seen"], title_sort=values["title_sort"],
                 facets={name: list(found) for name, found in documents.facet_values(doc).items() if found},
                 payload=values["payload"])
     if values.get("exact"):  # the keys Whoosh's field holds, comma-separated (none holds a comma)

@@ -24,7 +24,7 @@ EXACT_FIELD = "exact"
 TERM_SEPARATOR = "\n"
 # Raise when the way documents are laid out on the cluster changes (rebuilds the index).
 # 2: terms one per line (shingles hold a space), exact-title keys.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 def facet_field(name: str) -> str:
@@ -40,6 +40,7 @@ def mappings() -> dict:
         "id": {"type": "long"},
         "year": {"type": "integer"},
         "acquired": {"type": "integer"},
+        "first_seen": {"type": "long"},  # seconds since 1970: when the consortium first saw the work
         "title_sort": {"type": "keyword"},
         EXACT_FIELD: {"type": "keyword", "norms": False},
         "facets": {"properties": {name: {"type": "keyword"} for name in ports.FACET_NAMES}},

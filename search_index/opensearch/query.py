@@ -12,6 +12,7 @@ many works share the title, and the boost must stay far above any text score).
 """
 from whoosh import query as wq
 
+from search_index import documents
 from search_index.opensearch.mapping import EXACT_FIELD, facet_field
 from search_index.ports import FACET_NAMES, SearchParams
 from search_index.whoosh_common import query as qmod
@@ -122,6 +123,11 @@ def filters(params: SearchParams) -> list[dict]:
         found.append({"term": {facet_field("available"): "1" if params.available else "0"}})
     if params.acquired_since is not None:
         found.append({"range": {"acquired": {"gte": int(params.acquired_since.strftime("%Y%m%d"))}}})
+    if params.first_seen_after is not None or params.first_seen_until is not None:
+        seen = {"gt": documents.epoch_seconds(params.first_seen_after)} if params.first_seen_after else {}
+        if params.first_seen_until is not None:
+            seen["lte"] = documents.epoch_seconds(params.first_seen_until)
+        found.append({"range": {"first_seen": seen}})
     return found
 
 

@@ -59,9 +59,10 @@ class ClusterSearch:
             if start + params.per_page > self.options.result_window:
                 rows = self._walk(body, start, params.per_page, rows)
         total = response["hits"]["total"]["value"]
-        terms = qmod.query_terms(text_query, ("title", "text"))
+        terms = qmod.query_terms(text_query, ("title", "text")) if not params.brief else None
         hits = tuple(_hit(row, params.home_member, terms) for row in rows)
-        suggestion = self.suggestion(params.q) if params.q and total < self.suggest_below else None
+        wanted = params.q and total < self.suggest_below and not params.brief
+        suggestion = self.suggestion(params.q) if wanted else None
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
                             facets=_facets(response.get("aggregations", {})), suggestion=suggestion)
 
@@ -118,6 +119,8 @@ _TITLE_ANALYZER = analyzers.text_analyzer()
 
 def _hit(row: dict, home_member: str | None, terms: set[str]):
     payload = json.loads(row["_source"]["payload"])
+    if terms is None:  # a brief answer (digests): no marked title, no variant
+        return documents.hit_from_payload(payload, home_member, None)
     title = highlight.highlight(_TITLE_ANALYZER, payload.get("title") or "", terms)
     return documents.hit_from_payload(payload, home_member, title, matching_variant(_TITLE_ANALYZER, payload, terms))
 

@@ -29,6 +29,7 @@ def whoosh_fields(doc: IndexDocument) -> dict:
         "isbn": " ".join(documents.all_identifiers(doc)),
         "clc": doc.clc or "",
         "acquired": documents.newest_acquisition(doc),
+        "first_seen": documents.first_seen(doc),
         "title_sort": fold_key(doc.title) or "~",
         "payload": documents.encode_payload(payload),
         "tags": tags(values),

@@ -10,6 +10,7 @@ from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.qparser import FieldAliasPlugin, MultifieldPlugin, QueryParser
 
 from member_sites.record.identifiers import normalise_isbn
+from search_index import documents
 from search_index.analysis import terms as analysis_terms
 from search_index.analysis.folding import exact_key
 from search_index.ports import SearchParams
@@ -146,6 +147,10 @@ def filter_queries(params: SearchParams) -> list:
         parts.append(query.Term("tags", tag("available", "1" if params.available else "0")))
     if params.acquired_since is not None:
         parts.append(ColumnRange("acquired", int(params.acquired_since.strftime("%Y%m%d")), None))
+    if params.first_seen_after is not None or params.first_seen_until is not None:
+        low = documents.epoch_seconds(params.first_seen_after) + 1 if params.first_seen_after else None
+        high = documents.epoch_seconds(params.first_seen_until) if params.first_seen_until else None
+        parts.append(ColumnRange("first_seen", low, high))
     return parts
 
 

@@ -148,6 +148,9 @@ def build_schema() -> Schema:
         exact=ExactKeys(),
         year=NUMERIC(bits=16, shift_step=16, signed=False, sortable=True),
         acquired=COLUMN(columns.NumericColumn("I")),
+        # when the consortium first saw the work (seconds since 1970, UTC): a column only,
+        # filtered like ``acquired`` (a subscription's "new since the last digest")
+        first_seen=COLUMN(columns.NumericColumn("I")),
         title_sort=TextColumn(),
         # every facet value of the work in one column value, see whoosh_common.facet_key
         facet_key=TextColumn(),

@@ -44,12 +44,12 @@ class FastSearch:
         total = sum(len(ids) for ids, _ in matches)
         start = (params.page - 1) * params.per_page
         docnums = ranking.top(evaluator, matches, sort, params.page * params.per_page)
-        terms = qmod.query_terms(text_query, ("title", "text"))
+        terms = qmod.query_terms(text_query, ("title", "text")) if not params.brief else None
         analyzer = searcher.schema["title"].analyzer
         hits = tuple(_hit(searcher.stored_fields(docnum), params.home_member, analyzer, terms)
                      for docnum in docnums[start:start + params.per_page])
         suggestion = None
-        if params.q and total < self.suggest_below:
+        if params.q and total < self.suggest_below and not params.brief:
             suggestion = suggestion_for(searcher, params.q, self.vocabularies)
         value_counts = ranking.facet_counts(evaluator, matches, facet_key.COLUMN)
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
@@ -68,5 +68,7 @@ class FastSearch:
 
 def _hit(fields, home_member, analyzer, terms):
     payload = json.loads(fields["payload"])
+    if terms is None:  # a brief answer (digests): no marked title, no variant
+        return documents.hit_from_payload(payload, home_member, None)
     return documents.hit_from_payload(payload, home_member, hl.highlight(analyzer, payload.get("title") or "", terms),
                                       matching_variant(analyzer, payload, terms))

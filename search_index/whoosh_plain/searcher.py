@@ -38,12 +38,12 @@ class PlainSearch:
         results = _run(searcher, text_query, params)
         total = len(results)
         start = (params.page - 1) * params.per_page
-        terms = qmod.query_terms(text_query, ("title", "text"))
+        terms = qmod.query_terms(text_query, ("title", "text")) if not params.brief else None
         analyzer = searcher.schema["title"].analyzer
         hits = tuple(_hit(hit.fields(), params.home_member, analyzer, terms)
                      for hit in results[start:start + params.per_page])
         suggestion = None
-        if params.q and total < self.suggest_below:
+        if params.q and total < self.suggest_below and not params.brief:
             suggestion = suggestion_for(searcher, params.q, self.vocabularies)
         key_counts = {_text(key): count for key, count in results.groups(GROUP).items()}
         return SearchAnswer(total=total, page=params.page, per_page=params.per_page, hits=hits,
@@ -73,6 +73,8 @@ def _run(searcher, text_query, params: SearchParams):
 
 def _hit(fields, home_member, analyzer, terms):
     payload = json.loads(fields["payload"])
+    if terms is None:  # a brief answer (digests): no marked title, no variant
+        return documents.hit_from_payload(payload, home_member, None)
     title = highlight_title(analyzer, payload.get("title") or "", terms)
     return documents.hit_from_payload(payload, home_member, title, matching_variant(analyzer, payload, terms))
 

@@ -12,7 +12,9 @@ import consortium.imports.models  # noqa: F401
 import consortium.mail.models  # noqa: F401
 import consortium.management.models  # noqa: F401
 import consortium.reference.models  # noqa: F401
+import consortium.resources.models  # noqa: F401
 import consortium.search.models  # noqa: F401
+import consortium.subscriptions.models  # noqa: F401
 from consortium.db.engine import make_engine
 from consortium.db.migrate import current_revision, head_revision, include_object, upgrade
 

@@ -1,6 +1,8 @@
 """The database side of the index: works and holdings read as ``IndexDocument`` from either
 database, and the picklable rebuild source split into id ranges."""
 import pickle
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from consortium.catalogue.service import ingest_batch, withdraw_holding
 from consortium.search import source
@@ -24,7 +26,10 @@ def test_documents_read_from_either_database_carry_iso_dates_and_lists(app, sess
     assert doc.authors == ("严蔚敏", "吴伟民") and doc.isbns == ("9787302023685",) and doc.issns == ()
     assert doc.subjects == ("数据结构", "算法") and doc.language == "chi"
     own = {"title": "数据结构", "authors": ("严蔚敏", "吴伟民"), "isbns": ("9787302023685",)}
-    assert tuple(sorted(doc.holdings, key=lambda h: h.member)) == (
+    # when the consortium first saw each holding: ISO 8601 with its UTC offset on both databases
+    seen = [datetime.fromisoformat(h.first_seen_at) for h in doc.holdings]
+    assert all(moment.utcoffset() == timedelta(0) for moment in seen)
+    assert tuple(sorted((replace(h, first_seen_at=None) for h in doc.holdings), key=lambda h: h.member)) == (
         IndexedHolding(member="A", local_id="d-1", copies=2, available=1, acquired_on="2026-03-05", **own),
         IndexedHolding(member="B", local_id="d-2", copies=2, available=1, **own))
     fields = whoosh_fields(doc)

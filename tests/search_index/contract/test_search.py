@@ -1,9 +1,14 @@
 """Reader search through the search port: the issue's "Done when" cases and the contract."""
-import pytest
+import datetime as dt
 
+import pytest
+from sqlalchemy import update
+
+from consortium.catalogue.models import Holding
+from consortium.db.columns import utcnow
 from consortium.errors import InvalidInput
 from consortium.ports import SEARCH
-from consortium.search.operations import sync_index
+from consortium.search.operations import rebuild_index, sync_index
 from tests.search_index.conftest import push_books
 
 pytestmark = pytest.mark.needs_search
@@ -153,3 +158,27 @@ def test_acquired_since_keeps_only_newer_acquisitions(catalogue, search):
     """``acquired_since`` filters on the newest acquisition of a work's holdings."""
     assert ids(search(acquired_since="2026-10-01")) == {catalogue["a1"], catalogue["a3"]}
     assert ids(search(acquired_since="2026-10-02")) == {catalogue["a3"]}
+
+
+def test_first_seen_after_keeps_only_works_new_to_the_consortium(app, catalogue, session, members, search):
+    """``first_seen_after`` finds works whose earliest holding arrived later; a second
+    member's holding of an old work does not make it new."""
+    # the catalogue was seen last month; the index learns it by a rebuild
+    session.exec(update(Holding).values(first_seen_at=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)))
+    session.commit()
+    rebuild_index(app)
+    before = utcnow()
+    # a second holding of an old work (a2 exists at A and C) and one new work
+    push_books(session, members, {"B": [
+        {"local_id": "b9", "title": "Introduction to Algorithms", "isbns": ["9780262033848"], "year": 2009},
+        {"local_id": "b10", "title": "深度学习", "authors": ["Goodfellow"], "clc": "TP181", "year": 2017}]})
+    sync_index(app)
+    after = utcnow() + dt.timedelta(seconds=1)
+    new = ids(search(first_seen_after=dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)))
+    assert catalogue["a2"] not in new and catalogue["a1"] not in new
+    assert len(new) == 1 and search(first_seen_after="2026-11-02T00:00:00+08:00")["results"][0]["title"] == "深度学习"
+    assert ids(search(first_seen_after=after)) == set()
+    everything = ids(search(per_page=50))
+    assert ids(search(first_seen_until="2026-11-01T00:00:00Z", per_page=50)) == everything - new
+    assert ids(search(first_seen_after="2026-11-01T00:00:00Z", per_page=50)) == new
+    assert ids(search(first_seen_after=before - dt.timedelta(seconds=1), q="深度学习")) == new

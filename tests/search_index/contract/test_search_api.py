@@ -43,7 +43,8 @@ def test_fielded_queries_reach_their_fields(client, catalogue):
 @pytest.mark.parametrize("query, field", [
     ("page=0", "page"), ("per_page=abc", "per_page"), ("year_to=99999", "year_to"), ("sort=random", "sort"),
     ("available=maybe", "available"), ("language=klingon", "language"), ("format=scroll", "format"),
-    ("acquired_since=yesterday", "acquired_since"), ("clc=123", "clc"),
+    ("acquired_since=yesterday", "acquired_since"),
+    ("first_seen_after=yesterday", "first_seen_after"), ("clc=123", "clc"),
 ])
 def test_bad_values_are_422_json_errors_naming_the_field(client, catalogue, query, field):
     """Each bad value answers 422 with the field named, never a 500."""

@@ -1,7 +1,7 @@
 """live chat: the duty rota, liaisons' presence, chat sessions and their events
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 
 ``chat_event`` carries what the chat's server-sent event streams send (``seq`` is the event id
 a browser resumes from); several web processes serve one chat by reading it from here.
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
