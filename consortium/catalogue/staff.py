@@ -17,10 +17,10 @@ bp = Blueprint("catalogue_staff", __name__, url_prefix="/staff/catalogue", templ
 
 @bp.errorhandler(ConsortiumError)
 def _page_error(exc):
-    """The foundation's answer, with the message in the page's language."""
+    """The foundation's answer; the error page puts the message in the page's language (it
+    shows a message the catalogues have, so it must stay the English msgid here)."""
     if isinstance(exc, UnknownWork):
         exc.message = "There is no such work."
-    exc.message = _(exc.message)
     return handle_domain_error(exc)
 
 
