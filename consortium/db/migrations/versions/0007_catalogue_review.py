@@ -14,9 +14,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _alter_existing_tables()
+    _create_match_review()
+    _create_catalogue_decision()
+    _create_work_apart()
+    _add_holding_decision_id()
+
+
+def _alter_existing_tables() -> None:
     op.add_column("work", sa.Column("edition", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
     op.add_column("work", sa.Column("family_key", sqlmodel.sql.sqltypes.AutoString(length=600), nullable=True))
     op.create_index(op.f("ix_work_family_key"), "work", ["family_key"], unique=False)
+
+
+def _create_match_review() -> None:
     op.create_table(
         "match_review",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -38,6 +49,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_match_review_status"), "match_review", ["status"], unique=False)
     op.create_index(op.f("ix_match_review_work_high"), "match_review", ["work_high"], unique=False)
     op.create_index(op.f("ix_match_review_work_low"), "match_review", ["work_low"], unique=False)
+
+
+def _create_catalogue_decision() -> None:
     op.create_table(
         "catalogue_decision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,6 +76,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_catalogue_decision_other_work_id"), "catalogue_decision", ["other_work_id"], unique=False)
     op.create_index(op.f("ix_catalogue_decision_work_id"), "catalogue_decision", ["work_id"], unique=False)
+
+
+def _create_work_apart() -> None:
     op.create_table(
         "work_apart",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -76,6 +93,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_work_apart_work_a"), "work_apart", ["work_a"], unique=False)
     op.create_index(op.f("ix_work_apart_work_b"), "work_apart", ["work_b"], unique=False)
+
+
+def _add_holding_decision_id() -> None:
     if op.get_bind().dialect.name == "sqlite":
         # SQLite adds a column with its reference in place; batch mode would copy the holding
         # table and lose the expression indexes of migration 0004
@@ -83,7 +103,6 @@ def upgrade() -> None:
     else:
         op.add_column("holding", sa.Column("decision_id", sa.Integer(), nullable=True))
         op.create_foreign_key("holding_decision_id_fkey", "holding", "catalogue_decision", ["decision_id"], ["id"])
-
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":

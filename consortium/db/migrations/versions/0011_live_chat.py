@@ -17,6 +17,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_chat_rota()
+    _create_duty_presence()
+    _create_chat_session()
+    _create_chat_event()
+
+
+def _create_chat_rota() -> None:
     op.create_table('chat_rota',
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('hours', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
@@ -24,6 +31,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ),
     sa.PrimaryKeyConstraint('member_id')
     )
+
+
+def _create_duty_presence() -> None:
     op.create_table('duty_presence',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -34,6 +44,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('user_id')
     )
     op.create_index(op.f('ix_duty_presence_member_id'), 'duty_presence', ['member_id'], unique=False)
+
+
+def _create_chat_session() -> None:
     op.create_table('chat_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -66,6 +79,9 @@ def upgrade() -> None:
     op.create_index(op.f('ix_chat_session_question_id'), 'chat_session', ['question_id'], unique=False)
     op.create_index('ix_chat_session_ringing', 'chat_session', ['state', 'routed_member_id'], unique=False)
     op.create_index(op.f('ix_chat_session_token_hash'), 'chat_session', ['token_hash'], unique=True)
+
+
+def _create_chat_event() -> None:
     op.create_table('chat_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chat_id', sa.Integer(), nullable=False),
@@ -82,7 +98,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index('ix_chat_event_chat_seq', 'chat_event', ['chat_id', 'seq'], unique=True)
-
 
 def downgrade() -> None:
     op.drop_index('ix_chat_event_chat_seq', table_name='chat_event')

@@ -22,6 +22,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_member_target()
+    _create_answer_feedback()
+    _create_reader_link()
+    _create_liaison_contact()
+    _create_notice()
+    _create_notice_receipt()
+
+
+def _create_member_target() -> None:
     op.create_table(
         "member_target",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -37,6 +46,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_member_target_member_id"), "member_target", ["member_id"], unique=False)
     op.create_index(op.f("ix_member_target_year"), "member_target", ["year"], unique=False)
+
+
+def _create_answer_feedback() -> None:
     op.create_table(
         "answer_feedback",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,6 +66,9 @@ def upgrade() -> None:
     op.create_index(op.f("ix_answer_feedback_member_id"), "answer_feedback", ["member_id"], unique=False)
     op.create_index(op.f("ix_answer_feedback_question_id"), "answer_feedback", ["question_id"], unique=True)
     op.create_index(op.f("ix_answer_feedback_updated_at"), "answer_feedback", ["updated_at"], unique=False)
+
+
+def _create_reader_link() -> None:
     op.create_table(
         "reader_link",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -65,6 +80,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_reader_link_question_id"), "reader_link", ["question_id"], unique=False)
     op.create_index(op.f("ix_reader_link_token_hash"), "reader_link", ["token_hash"], unique=True)
+
+
+def _create_liaison_contact() -> None:
     op.create_table(
         "liaison_contact",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -77,6 +95,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_liaison_contact_user_id"), "liaison_contact", ["user_id"], unique=True)
+
+
+def _create_notice() -> None:
     op.create_table(
         "notice",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -89,6 +110,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_notice_created_at"), "notice", ["created_at"], unique=False)
+
+
+def _create_notice_receipt() -> None:
     op.create_table(
         "notice_receipt",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,7 +126,6 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_notice_receipt_notice_id"), "notice_receipt", ["notice_id"], unique=False)
     op.create_index(op.f("ix_notice_receipt_user_id"), "notice_receipt", ["user_id"], unique=False)
-
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_notice_receipt_user_id"), table_name="notice_receipt")
