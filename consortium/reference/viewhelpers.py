@@ -13,7 +13,7 @@ from consortium.reference.chat_stream import ChatBus
 from consortium.reference.common import Actor, ReferenceSettings
 from consortium.reference.duty import ChatSettings
 from consortium.web.errors import handle_domain_error
-from consortium.web.limits import body_value, hashed, limiter
+from consortium.web.limits import body_value, config_limit, hashed, limiter
 
 LIAISON_ROLES = ("liaison", "consortium_admin")
 
@@ -57,11 +57,6 @@ def client_ip() -> str | None:
     return request.remote_addr
 
 
-def _window(name: str):
-    """A Flask-Limiter limit from the reference settings, read per request (tests change them)."""
-    return lambda: (f"{current_app.config[name]} per "
-                    f"{current_app.config['REFERENCE_RATE_LIMIT_WINDOW_SECONDS']} seconds")
-
 
 def _counts(response) -> bool:
     """Only questions that were taken count against the limits (a form with errors does not)."""
@@ -75,11 +70,13 @@ def question_rate_limits(view):
     """Per reader e-mail address (hashed) and per client address, shared by the question form
     and ``POST /api/v1/questions``: REFERENCE_RATE_LIMIT_PER_EMAIL / _PER_IP per window."""
     per_email = limiter.shared_limit(
-        _window("REFERENCE_RATE_LIMIT_PER_EMAIL"), scope="question-email", methods=["POST"],
+        config_limit("REFERENCE_RATE_LIMIT_PER_EMAIL", "REFERENCE_RATE_LIMIT_WINDOW_SECONDS"),
+        scope="question-email", methods=["POST"],
         key_func=lambda: hashed("question-email", body_value("email")), deduct_when=_counts,
         error_message=lambda: str(_TOO_MANY))
     per_ip = limiter.shared_limit(
-        _window("REFERENCE_RATE_LIMIT_PER_IP"), scope="question-ip", methods=["POST"],
+        config_limit("REFERENCE_RATE_LIMIT_PER_IP", "REFERENCE_RATE_LIMIT_WINDOW_SECONDS"),
+        scope="question-ip", methods=["POST"],
         deduct_when=_counts, error_message=lambda: str(_TOO_MANY))
     return per_ip(per_email(view))
 

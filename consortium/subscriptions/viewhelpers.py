@@ -11,7 +11,7 @@ from consortium.i18n import localized_name
 from consortium.mail import wake_mailer
 from consortium.subscriptions.mails import TemplateMailer
 from consortium.subscriptions.service import SubscriptionSettings
-from consortium.web.limits import body_value, hashed, limiter
+from consortium.web.limits import body_value, config_limit, hashed, limiter
 
 
 def settings() -> SubscriptionSettings:
@@ -42,10 +42,6 @@ def private(response):
     return response
 
 
-def _window(name: str):
-    return lambda: (f"{current_app.config[name]} per "
-                    f"{current_app.config['SUBSCRIPTIONS_RATE_LIMIT_WINDOW_SECONDS']} seconds")
-
 
 def _counts(response) -> bool:
     """Only subscriptions that were taken count (a form with errors does not)."""
@@ -58,10 +54,12 @@ _TOO_MANY = _l("Too many subscriptions in a short time; please try again later."
 def subscribe_rate_limits(view):
     """Per address (hashed) and per client, shared by the form and the API, like questions."""
     per_email = limiter.shared_limit(
-        _window("SUBSCRIPTIONS_RATE_LIMIT_PER_EMAIL"), scope="subscription-email", methods=["POST"],
+        config_limit("SUBSCRIPTIONS_RATE_LIMIT_PER_EMAIL", "SUBSCRIPTIONS_RATE_LIMIT_WINDOW_SECONDS"),
+        scope="subscription-email", methods=["POST"],
         key_func=lambda: hashed("subscription-email", body_value("email")), deduct_when=_counts,
         error_message=lambda: str(_TOO_MANY))
     per_ip = limiter.shared_limit(
-        _window("SUBSCRIPTIONS_RATE_LIMIT_PER_IP"), scope="subscription-ip", methods=["POST"],
+        config_limit("SUBSCRIPTIONS_RATE_LIMIT_PER_IP", "SUBSCRIPTIONS_RATE_LIMIT_WINDOW_SECONDS"),
+        scope="subscription-ip", methods=["POST"],
         deduct_when=_counts, error_message=lambda: str(_TOO_MANY))
     return per_ip(per_email(view))

@@ -10,7 +10,7 @@ or by what it is about (an account's e-mail, hashed).
 """
 import hashlib
 
-from flask import request
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -18,6 +18,12 @@ from consortium.config import apply_defaults
 from consortium.web import DEFAULTS
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def config_limit(count: str, window: str):
+    """A Flask-Limiter limit "<count> per <window> seconds" from two settings, read per request
+    (tests and operators change them without restarting)."""
+    return lambda: f"{current_app.config[count]} per {current_app.config[window]} seconds"
 
 
 def body_value(name: str) -> str:
