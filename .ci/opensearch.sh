@@ -12,7 +12,10 @@
 # once; the launcher (.ci/opensearch/src, the engine's own Node through its test framework's
 # MockNode with the Netty4 and analysis-common modules) is compiled against them. Each node
 # is a JVM with a small heap, its own HTTP and transport port and a data folder under
-# $OPENSEARCH_DATA_DIR. Production runs the official OpenSearch distribution (README).
+# $OPENSEARCH_DATA_DIR. The serial collector suits small heaps on few cores; with it the
+# parent circuit breaker counts what the engine accounts for, not the heap in use (which
+# holds garbage until the next collection, and so tripped under load: 429s). Production runs
+# the official OpenSearch distribution with its own JVM options (G1, README).
 #
 # Environment (defaults): OPENSEARCH_CACHE_DIR (~/.cache/daodu-opensearch),
 # OPENSEARCH_DATA_DIR (/tmp/daodu-opensearch), OPENSEARCH_HTTP_PORT (19201, then +1 a node),
@@ -79,7 +82,7 @@ start_node() {
     transport.port=$((TRANSPORT_BASE + i)) node.processors="$PROCESSORS" \
     discovery.seed_hosts="$(IFS=,; echo "${seeds[*]}")" \
     cluster.initial_cluster_manager_nodes="$(IFS=,; echo "${names[*]}")" \
-    cluster.routing.allocation.disk.threshold_enabled=false \
+    cluster.routing.allocation.disk.threshold_enabled=false indices.breaker.total.use_real_memory=false \
     </dev/null >"$home/node.log" 2>&1 &
   echo $! > "$DATA/node-$i.pid"
 }

@@ -99,6 +99,9 @@ def run(options) -> list[dict]:
                 for backend in backends():
                     if size <= catch_up_most:
                         rows += shown(measure_catch_up(tmp, backend, size))
+                    if size <= catch_up_most and backend == "opensearch":  # one copy, as on one machine
+                        search_data.drop_opensearch_indices(tmp)
+                        rows += shown(measure_catch_up(tmp, backend, size, replicas=0))
                     rows += shown(measure_rebuild(tmp, backend, size))
                     searches[backend] = in_child(_probe, tmp, backend)
                     rows += shown(search_rows(backend, size, searches[backend]))
@@ -144,21 +147,24 @@ def shown(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def measure_catch_up(tmp: str, backend: str, size: int) -> list[dict]:
+def measure_catch_up(tmp: str, backend: str, size: int, replicas: int | None = None) -> list[dict]:
     """The indexer following a change log of ``size`` new works from an empty index (a
-    deployment's first start), in a process of its own as ``consortium worker`` runs it."""
+    deployment's first start), in a process of its own as ``consortium worker`` runs it;
+    ``replicas``: the cluster's index made with that many (else the configured number)."""
     cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
-    result = in_child(_catch_up, tmp, backend)
+    result = in_child(_catch_up, tmp, backend, replicas)
     cluster_cpu = cluster_cpu_note(backend, cpu_before, max(1, result["works"]), "work")
     target = OPENSEARCH_TARGETS["catch_up"] if backend == "opensearch" else None
-    return [{"suite": "search", "metric": f"{backend}: indexer catch-up from empty, {size:,} works",
+    copies = f" ({replicas} replicas)" if replicas is not None else ""
+    return [{"suite": "search", "metric": f"{backend}: indexer catch-up from empty, {size:,} works{copies}",
              "value": result["works"] / result["seconds"], "unit": "works/s", "target": target,
              "note": f"{result['seconds']:.1f} s, {result['batches']} batches; CPU of the writer "
                      f"{result['cpu']:,.0f}s{cluster_cpu} ({os.getloadavg()[0]:.1f} load)"}]
 
 
-def _catch_up(tmp: str, backend: str, queue) -> None:
-    app = create_app(search_data.app_config(tmp, backend), instance_path=tmp)
+def _catch_up(tmp: str, backend: str, replicas: int | None, queue) -> None:
+    more = {"OPENSEARCH_REPLICAS": replicas} if replicas is not None else {}
+    app = create_app(search_data.app_config(tmp, backend, **more), instance_path=tmp)
     with new_session(app) as session:  # from the start of the change log (another backend may have run)
         save_progress(session, Progress())
     prepare_writer_process()

@@ -35,13 +35,14 @@ LANGUAGE = {"zh": "chi", "en": "eng"}
 def app_config(tmp: str, backend: str, **more) -> dict:
     """The config of a benchmark app: the instance's SQLite file, its index, one backend
     (``opensearch``: the cluster of ``CONSORTIUM_OPENSEARCH_URL``, an index prefix of this
-    instance's own, ``DAODU_BENCH_OPENSEARCH_SHARDS`` shards with one replica each)."""
+    instance's own, ``DAODU_BENCH_OPENSEARCH_SHARDS`` shards (1) with ``DAODU_BENCH_OPENSEARCH_REPLICAS``
+    replicas each (1))."""
     config = {"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": f"{tmp}/index",
               "SEARCH_BACKEND": backend}
     if backend == "opensearch":
         config.update(OPENSEARCH_URL=os.environ[OPENSEARCH_URL_ENV], OPENSEARCH_INDEX_PREFIX=opensearch_prefix(tmp),
-                      OPENSEARCH_SHARDS=int(os.environ.get("DAODU_BENCH_OPENSEARCH_SHARDS", "3")),
-                      OPENSEARCH_REPLICAS=1)
+                      OPENSEARCH_SHARDS=int(os.environ.get("DAODU_BENCH_OPENSEARCH_SHARDS", "1")),
+                      OPENSEARCH_REPLICAS=int(os.environ.get("DAODU_BENCH_OPENSEARCH_REPLICAS", "1")))
     return dict(config, **more)
 
 

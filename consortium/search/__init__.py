@@ -35,9 +35,10 @@ DEFAULTS = {
     # Suggest a spelling when a query has fewer hits than this (a query with none is answered
     # with its suggestion's results when those exist, unless the reader asks for exact=true).
     "SEARCH_INDEX_SUGGEST_BELOW": 3,
-    # Writer processes of `consortium index rebuild` (the whoosh backend; whoosh-plain uses
-    # one), and the memory (MB) each may use to sort postings before it spills sorted runs to
-    # temporary files (more runs, more merging).
+    # Writer processes of `consortium index rebuild` (the whoosh and opensearch backends;
+    # whoosh-plain uses one; opensearch also analyses an indexer's large batches with them),
+    # and the memory (MB) each may use to sort postings (whoosh) before it spills sorted runs
+    # to temporary files (more runs, more merging).
     "SEARCH_INDEX_REBUILD_PROCS": 2,
     "SEARCH_INDEX_REBUILD_MB": 2048,
     # The opensearch backend. Node URLs, comma-separated (the client moves to another node
@@ -46,16 +47,21 @@ DEFAULTS = {
     # Names on the cluster: the alias <prefix>works points at the live <prefix>works-<version>-<time>.
     "OPENSEARCH_INDEX_PREFIX": "daodu-",
     # Primary shards of a new index, and replicas of each (1: losing a node loses no search).
+    # One shard answers a search in one pass (measured at 1M works: less than half the
+    # cluster's CPU of three); more for a catalogue of many millions (docs/scale.md).
     # A change takes effect at the next `consortium index rebuild`.
-    "OPENSEARCH_SHARDS": 3,
+    "OPENSEARCH_SHARDS": 1,
     "OPENSEARCH_REPLICAS": 1,
     # Seconds one request may take, and how long the indexer keeps retrying (with backoff)
     # while the cluster is unreachable or rejects work (429) before it gives up the pass.
     "OPENSEARCH_TIMEOUT": 30,
     "OPENSEARCH_RETRY_SECONDS": 120,
-    # Works per bulk request; results a page may reach with from/size (deeper pages walk with
+    # Works per bulk request and bulk requests in flight at once (while the next is analysed:
+    # a batch of 2,000 works or more is analysed by SEARCH_INDEX_REBUILD_PROCS processes);
+    # results a page may reach with from/size (deeper pages walk with
     # search_after); a CA bundle for a cluster whose certificate is from a private CA.
     "OPENSEARCH_BULK_DOCS": 1000,
+    "OPENSEARCH_BULK_CONCURRENCY": 2,
     "OPENSEARCH_RESULT_WINDOW": 10000,
     "OPENSEARCH_CA_CERTS": None,
 }

@@ -1,6 +1,8 @@
 """Bulk requests that either land whole or raise: what the indexer's checkpoint relies on.
 
-Actions go in chunks of ``Options.bulk_docs`` works. A chunk the cluster cannot take now —
+Actions go in chunks of ``Options.bulk_docs`` works, taken from an iterable as they are made
+(a caller's analysis of the next chunk overlaps the cluster's indexing of the last), up to
+``Options.bulk_concurrency`` requests in flight at once. A chunk the cluster cannot take now —
 unreachable, overloaded (429) or a shard not ready (503) — is sent again with exponential
 backoff, and so is every item the cluster answered with such a status, until
 ``Options.retry_seconds`` have passed; then ``ClusterUnavailable``. An item refused for good
@@ -9,6 +11,8 @@ been told the batch landed, so the indexer does not move its checkpoint past it.
 """
 import random
 import time
+from collections.abc import Iterable
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from search_index.opensearch import connection
@@ -30,14 +34,34 @@ class Action:
         return sum(len(line) + 1 for line in self.lines)
 
 
-def send(client, actions: list[Action], options: Options, require_alias: bool = True, sleep=time.sleep) -> int:
-    """Every action acknowledged by the cluster, or an error; returns how many were sent."""
-    for chunk in chunks(actions, options.bulk_docs):
-        _send_chunk(client, chunk, options, require_alias, sleep)
-    return len(actions)
+def send(client, actions: Iterable[Action], options: Options, require_alias: bool = True, sleep=time.sleep) -> int:
+    """Every action acknowledged by the cluster, or an error; returns how many were sent.
+
+    Chunks are sent by ``options.bulk_concurrency`` threads (the client's connection pool is
+    shared) while this thread makes the next chunk; the first error stops the taking of
+    chunks and is raised once the requests in flight have ended."""
+    most = max(1, options.bulk_concurrency)
+    sent, pending = 0, set()
+    with ThreadPoolExecutor(max_workers=most, thread_name_prefix="bulk") as pool:
+        try:
+            for chunk in chunks(actions, options.bulk_docs):
+                if len(pending) >= most:
+                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                    _raise_first(done)
+                pending.add(pool.submit(_send_chunk, client, chunk, options, require_alias, sleep))
+                sent += len(chunk)
+        finally:
+            done, _ = wait(pending)
+        _raise_first(done)
+    return sent
 
 
-def chunks(actions: list[Action], most: int):
+def _raise_first(done) -> None:
+    for future in done:
+        future.result()
+
+
+def chunks(actions: Iterable[Action], most: int):
     chunk, size = [], 0
     for action in actions:
         if chunk and (len(chunk) >= most or size + action.size > MAX_BYTES):

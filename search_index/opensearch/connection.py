@@ -42,6 +42,7 @@ class Options:
     retry_seconds: float = 120.0
     ca_certs: str | None = None
     bulk_docs: int = 1000
+    bulk_concurrency: int = 2
     result_window: int = 10_000
 
     @property
@@ -59,6 +60,7 @@ class Options:
                                 ("OPENSEARCH_REPLICAS", "replicas", int), ("OPENSEARCH_TIMEOUT", "timeout", float),
                                 ("OPENSEARCH_RETRY_SECONDS", "retry_seconds", float),
                                 ("OPENSEARCH_CA_CERTS", "ca_certs", str), ("OPENSEARCH_BULK_DOCS", "bulk_docs", int),
+                                ("OPENSEARCH_BULK_CONCURRENCY", "bulk_concurrency", int),
                                 ("OPENSEARCH_RESULT_WINDOW", "result_window", int)):
             if options.get(key) not in (None, ""):
                 picked[name] = kind(options[key])

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from search_index import documents
 from search_index.opensearch.bulk import Action
-from search_index.opensearch.mapping import EXACT_FIELD, TERM_FIELDS, TERM_SEPARATOR
+from search_index.opensearch.mapping import EXACT_FIELD, TERM_FIELDS, TERM_SEPARATOR, facet_term
 from search_index.ports import IndexDocument
 from search_index.whoosh_common.fields import whoosh_fields
 from search_index.whoosh_common.schema import build_schema
@@ -29,7 +29,8 @@ def source(doc: IndexDocument) -> dict:
     counters = _term_counters()
     body = {name: terms_text(counters[name](values[name])) for name in TERM_FIELDS if values.get(name)}
     body.update(id=doc.id, acquired=values["acquired"], first_seen=values["first_seen"], title_sort=values["title_sort"],
-                facets={name: list(found) for name, found in documents.facet_values(doc).items() if found},
+                facet=[facet_term(name, value) for name, found in documents.facet_values(doc).items()
+                       for value in found],
                 payload=values["payload"])
     if values.get("exact"):  # the keys Whoosh's field holds, comma-separated (none holds a comma)
         body[EXACT_FIELD] = values["exact"].split(",")
@@ -43,11 +44,11 @@ def terms_text(items) -> str:
     return TERM_SEPARATOR.join(TERM_SEPARATOR.join([term] * freq) for term, freq in items)
 
 
-def actions(changed, deleted, index: str) -> list[Action]:
-    """Bulk actions replacing the ``changed`` works' documents and removing the ``deleted`` ids."""
-    found = [Action(work_id, (_ENCODE({"delete": {"_index": index, "_id": str(work_id)}}).encode(),))
-             for work_id in deleted]
+def actions(changed, deleted, index: str):
+    """Bulk actions replacing the ``changed`` works' documents and removing the ``deleted`` ids,
+    made one by one as they are taken (the analysis runs while earlier chunks are sent)."""
+    for work_id in deleted:
+        yield Action(work_id, (_ENCODE({"delete": {"_index": index, "_id": str(work_id)}}).encode(),))
     for doc in changed:
-        found.append(Action(doc.id, (_ENCODE({"index": {"_index": index, "_id": str(doc.id)}}).encode(),
-                                     _ENCODE(source(doc)).encode())))
-    return found
+        yield Action(doc.id, (_ENCODE({"index": {"_index": index, "_id": str(doc.id)}}).encode(),
+                              _ENCODE(source(doc)).encode()))

@@ -2,8 +2,10 @@
 alias (``<prefix>works`` → ``<prefix>works-<content version>-<time>``).
 
 ``apply`` sends a batch as bulk requests to the alias (``require_alias``: a missing alias is
-an error, never an index created by accident) and refreshes it, so the batch is searchable
-and durable (the translog is synced per request) when it returns. ``rebuild`` fills a new
+an error, never an index created by accident), so the batch is durable (the translog is
+synced per request) when it returns; it is searchable within the index's refresh interval
+(a second), and at once after ``close`` (a writer that wrote refreshes the alias: one
+refresh per indexer pass, not one per batch, which made many small segments to merge). ``rebuild`` fills a new
 index beside the live one — no replicas and no refreshes while it fills — sets the live
 replicas, waits for them, and swaps the alias in one atomic request, so readers never see a
 gap; the old index is then deleted. The content version is the mapping's ``_meta``.
@@ -19,8 +21,9 @@ import os
 from opensearchpy import exceptions as engine
 
 from search_index.documents import fingerprint_text
-from search_index.errors import IndexBusy
-from search_index.opensearch import bulk, fields, mapping, rebuild
+from search_index.errors import IndexBusy, SearchIndexError
+from search_index.opensearch import bulk, mapping, rebuild
+from search_index.opensearch.encoding import Encoder
 from search_index.opensearch.connection import Options, cluster_errors, make_client, with_retries
 from search_index.ports import BackendSettings, IndexStatus
 
@@ -42,6 +45,8 @@ class ClusterWriter:
         self.options = options
         self.client = client or make_client(options)
         self._lock = None
+        self._written = False
+        self._encoder = Encoder(settings.rebuild_procs)
 
     def open(self) -> None:
         os.makedirs(self.settings.index_dir, exist_ok=True)
@@ -54,6 +59,10 @@ class ClusterWriter:
         self._lock = handle
 
     def close(self) -> None:
+        self._encoder.close()
+        if self._written:
+            self._written = False
+            self._refresh()
         if self._lock is not None:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
@@ -64,12 +73,21 @@ class ClusterWriter:
         if not changed and not deleted:
             return
         alias = self.options.alias
-        actions = fields.actions(changed, deleted, alias)
+        actions = self._encoder.actions(changed, deleted, alias)
         self._ensure_index()
         if before_commit:
             before_commit()
+        self._written = True
         bulk.send(self.client, actions, self.options)
-        with_retries(lambda: self.client.indices.refresh(index=alias), "refresh the index", self.options.retry_seconds)
+
+    def _refresh(self) -> None:
+        """What was written made searchable now; a cluster that cannot is left to its own
+        refresh interval (the batches are durable already; ``close`` must not raise)."""
+        try:
+            with_retries(lambda: self.client.indices.refresh(index=self.options.alias), "refresh the index",
+                         min(10.0, self.options.retry_seconds))
+        except SearchIndexError as exc:
+            log.warning("search index not refreshed: %s", exc.message)
 
     def _ensure_index(self) -> None:
         """The alias and a live index behind it (the first batch of a new deployment)."""

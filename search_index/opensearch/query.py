@@ -13,15 +13,17 @@ many works share the title, and the boost must stay far above any text score).
 from whoosh import query as wq
 
 from search_index import documents
-from search_index.opensearch.mapping import EXACT_FIELD, facet_field
+from search_index.opensearch.mapping import EXACT_FIELD, FACET_FIELD, facet_term
 from search_index.ports import FACET_NAMES, SearchParams
 from search_index.whoosh_common import query as qmod
 from search_index.whoosh_common.schema import build_schema
 
 MATCH_ALL = {"match_all": {}}
 MATCH_NONE = {"match_none": {}}
-# Distinct values counted per facet (more than any consortium has members or classes).
+# Distinct values counted per facet (more than any consortium has members or classes), and
+# by the one aggregation of every facet's values.
 FACET_SIZE = 1000
+ALL_FACETS_SIZE = FACET_SIZE * len(FACET_NAMES)
 # Sort keys (ties broken by work id, so pages never overlap), and each sort's keys.
 _BY_ID = {"id": "asc"}
 SORTS = {
@@ -111,7 +113,7 @@ def filters(params: SearchParams) -> list[dict]:
     for name in ("member", "format", "language"):
         values = getattr(params, name)
         if values:
-            found.append({"terms": {facet_field(name): list(values)}})
+            found.append({"terms": {FACET_FIELD: [facet_term(name, value) for value in values]}})
     if params.year_from is not None or params.year_to is not None:
         bounds = {"gte": params.year_from} if params.year_from is not None else {}
         if params.year_to is not None:
@@ -120,7 +122,7 @@ def filters(params: SearchParams) -> list[dict]:
     if params.clc:
         found.append({"term": {"clc": params.clc}})
     if params.available is not None:
-        found.append({"term": {facet_field("available"): "1" if params.available else "0"}})
+        found.append({"term": {FACET_FIELD: facet_term("available", "1" if params.available else "0")}})
     if params.acquired_since is not None:
         found.append({"range": {"acquired": {"gte": int(params.acquired_since.strftime("%Y%m%d"))}}})
     if params.first_seen_after is not None or params.first_seen_until is not None:
@@ -145,5 +147,12 @@ def sort_for(params: SearchParams) -> list:
 
 
 def facet_aggregations() -> dict:
-    """One terms aggregation per facet, counting every value of the matching works."""
-    return {name: {"terms": {"field": facet_field(name), "size": FACET_SIZE}} for name in FACET_NAMES}
+    """One terms aggregation counting every facet's values of the matching works
+    (``searcher`` reads it back per facet)."""
+    return {FACET_FIELD: {"terms": {"field": FACET_FIELD, "size": ALL_FACETS_SIZE}}}
+
+
+def member_aggregation() -> dict:
+    """Matching works per holding member (the holdings signal)."""
+    return {"member": {"terms": {"field": FACET_FIELD, "size": FACET_SIZE,
+                                 "include": f"{facet_term('member', '')}.*"}}}

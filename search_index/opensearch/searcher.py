@@ -17,6 +17,7 @@ from opensearchpy import exceptions as engine
 from search_index import documents, facets, spelling
 from search_index.opensearch import query as dsl
 from search_index.opensearch import signal, suggest
+from search_index.opensearch.mapping import FACET_FIELD, split_facet_term
 from search_index.opensearch.connection import Options, cluster_errors, make_client
 from search_index.ports import FacetCount, SearchAnswer, SearchParams
 from search_index.whoosh_common import analyzers
@@ -126,6 +127,6 @@ def _hit(row: dict, home_member: str | None, terms: set[str]):
 
 
 def _facets(aggregations: dict) -> dict[str, tuple[FacetCount, ...]]:
-    counts = {(name, bucket["key"]): bucket["doc_count"]
-              for name, found in aggregations.items() for bucket in found.get("buckets", ())}
+    buckets = aggregations.get(FACET_FIELD, {}).get("buckets", ())
+    counts = {split_facet_term(bucket["key"]): bucket["doc_count"] for bucket in buckets}
     return facets.facet_rows(counts)

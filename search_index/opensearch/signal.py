@@ -8,7 +8,7 @@ from opensearchpy.exceptions import HTTP_EXCEPTIONS, TransportError
 
 from search_index.analysis import terms as analysis_terms
 from search_index.opensearch import query as dsl
-from search_index.opensearch.mapping import facet_field
+from search_index.opensearch.mapping import split_facet_term
 from search_index.whoosh_common.signal import COMMON_MIN, COMMON_SHARE, content_words
 
 
@@ -20,8 +20,9 @@ def count_per_member(client, index: str, parser, text: str, identifiers: list[st
         return {}
     answer = client.search(index=index, body={
         "size": 0, "track_total_hits": False, "query": {"bool": {"should": clauses, "minimum_should_match": 1}},
-        "aggs": {"member": {"terms": {"field": facet_field("member"), "size": dsl.FACET_SIZE}}}})
-    return {bucket["key"]: bucket["doc_count"] for bucket in answer["aggregations"]["member"]["buckets"]}
+        "aggs": dsl.member_aggregation()})
+    return {split_facet_term(bucket["key"])[1]: bucket["doc_count"]
+            for bucket in answer["aggregations"]["member"]["buckets"]}
 
 
 def _word_clauses(client, index: str, parser, text: str) -> list[dict]:

@@ -1,0 +1,103 @@
+"""The indexer's write path on the cluster, made faster without changing what it writes: a
+large batch analysed by helper processes gives the very documents this process would; bulk
+requests in flight together land every document (or raise, naming the work refused); and a
+writer that wrote makes it searchable when it closes, not only within the refresh interval."""
+import pytest
+
+from search_index.backends import open_backend
+from search_index.opensearch import bulk, fields, mapping
+from search_index.opensearch.connection import ClusterRejected, Options
+from search_index.opensearch.encoding import PARALLEL_FROM, Encoder
+from search_index.ports import BackendSettings
+from tests.search_index.corpus import index_documents
+from tests.search_index.opensearch import cluster
+
+pytestmark = [pytest.mark.needs_search, pytest.mark.opensearch]
+
+
+def test_a_large_batch_analysed_by_helper_processes_makes_the_same_actions():
+    """Helpers (spawned, dictionaries loaded on their own) return every work's action lines,
+    byte for byte and in order, deletions first, as the analysis in this process makes them."""
+    docs = index_documents(PARALLEL_FROM + 150)
+    deleted = [9_000_001, 9_000_002]
+    encoder = Encoder(procs=2)
+    try:
+        parallel = list(encoder.actions(docs, deleted, "idx"))
+        assert encoder._pool is not None  # the helpers did the work
+    finally:
+        encoder.close()
+    serial = list(fields.actions(docs, deleted, "idx"))
+    assert [a.work_id for a in parallel] == deleted + [doc.id for doc in docs]
+    assert parallel == serial
+
+
+def test_a_small_batch_is_analysed_here_without_starting_helpers():
+    encoder = Encoder(procs=2)
+    actions = list(encoder.actions(index_documents(10), [], "idx"))
+    assert len(actions) == 10 and encoder._pool is None
+
+
+@pytest.fixture
+def cluster_index():
+    url, prefix = cluster.cluster_url(), cluster.unique_prefix()
+    options = Options(urls=tuple(url.split(",")), prefix=prefix, shards=2, replicas=1, bulk_docs=100,
+                      bulk_concurrency=3, retry_seconds=20)
+    es = cluster.client(url)
+    name = f"{prefix}works-test"
+    es.indices.create(index=name, body={"settings": mapping.index_settings(2, 1, 10_000),
+                                        "mappings": mapping.mappings()})
+    try:
+        yield es, options, name
+    finally:
+        es.close()
+        cluster.drop_prefix(url, prefix)
+
+
+def test_bulk_requests_in_flight_together_land_every_document(cluster_index):
+    es, options, name = cluster_index
+    docs = index_documents(1_050)
+    assert bulk.send(es, fields.actions(docs, (), name), options, require_alias=False) == 1_050
+    es.indices.refresh(index=name)
+    assert es.count(index=name)["count"] == 1_050
+    # deleting some and replacing others, again three requests at a time
+    sent = bulk.send(es, fields.actions(docs[:300], [doc.id for doc in docs[300:500]], name), options,
+                     require_alias=False)
+    es.indices.refresh(index=name)
+    assert sent == 500 and es.count(index=name)["count"] == 850
+
+
+def test_a_document_refused_among_concurrent_requests_is_reported_by_its_work(cluster_index):
+    """The mapping refuses an unknown field: the send raises naming that work, after the
+    requests in flight have ended (none is left running)."""
+    es, options, name = cluster_index
+    good = list(fields.actions(index_documents(600), (), name))
+    bad = bulk.Action(777_777, (b'{"index": {"_index": "%s", "_id": "777777"}}' % name.encode(),
+                                b'{"no_such_field": 1}'))
+    with pytest.raises(ClusterRejected) as caught:
+        bulk.send(es, good[:450] + [bad] + good[450:], options, require_alias=False)
+    assert "work 777777" in caught.value.message and "strict_dynamic_mapping_exception" in caught.value.message
+
+
+def test_a_writer_makes_its_batches_searchable_when_it_closes(tmp_path):
+    """With the index's own refreshes turned off, what a writer applied is found as soon as
+    the writer is closed (one refresh per indexer pass)."""
+    url, prefix = cluster.cluster_url(), cluster.unique_prefix()
+    backend = open_backend("opensearch", BackendSettings(index_dir=str(tmp_path), rebuild_procs=1,
+                                                         options=cluster.app_options(url, prefix)))
+    es = cluster.client(url)
+    try:
+        docs = index_documents(40)
+        writer = backend.writer()
+        writer.open()
+        writer.apply(docs[:20], [])
+        writer.close()
+        es.indices.put_settings(index=f"{prefix}works", body={"index": {"refresh_interval": "-1"}})
+        writer.open()
+        writer.apply(docs[20:], [docs[0].id])
+        assert es.count(index=f"{prefix}works")["count"] == 20  # applied, durable, not yet visible
+        writer.close()
+        assert es.count(index=f"{prefix}works")["count"] == 39
+    finally:
+        es.close()
+        backend.reader().close()
+        cluster.drop_prefix(url, prefix)
