@@ -90,7 +90,8 @@ def run(options) -> list[dict]:
     push_count = int(push) if push else (2_000 if options.size == "small" else 10_000)
     catch_up_most = int(os.environ.get("DAODU_BENCH_CATCH_UP_MAX") or 100_000)
     for backend in backends() if push_count else ():
-        rows += search_data.measure_ingest(push_count, backend)
+        for database in search_data.databases():
+            rows += shown(search_data.measure_ingest(push_count, backend, database))
     for size in sizes_for(options):
         with tempfile.TemporaryDirectory(prefix="daodu-bench-search-") as tmp:
             search_data.bulk_fill(search_data.make_app(tmp), size)

@@ -13,6 +13,9 @@ import time
 
 import requests
 from opensearchpy import OpenSearch
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from tqdm import tqdm
 from waitress.server import create_server
 
@@ -22,11 +25,15 @@ from consortium.catalogue.models import ChangeLog, Holding, Work
 from consortium.db import get_engine, new_session
 from consortium.db.columns import utcnow
 from consortium.db.migrate import upgrade
+from consortium.db.provision import ensure_database
 from consortium.demo.synthetic import synthetic_records
 from consortium.search.operations import prepare_writer_process, sync_index
 from consortium.server import tune_collector
 
 OPENSEARCH_URL_ENV = "CONSORTIUM_OPENSEARCH_URL"
+POSTGRES_URL_ENV = "CONSORTIUM_TEST_POSTGRES_URL"
+# A file in a benchmark instance's folder naming its PostgreSQL database (absent: SQLite).
+DATABASE_FILE = "database-url"
 MEMBERS = ("M1", "M2", "M3", "M4", "M5")
 CHUNK = 5_000
 LANGUAGE = {"zh": "chi", "en": "eng"}
@@ -39,6 +46,9 @@ def app_config(tmp: str, backend: str, **more) -> dict:
     replicas each (1))."""
     config = {"SECRET_KEY": "bench", "CONSORTIUM_BACKGROUND_JOBS": False, "SEARCH_INDEX_DIR": f"{tmp}/index",
               "SEARCH_BACKEND": backend}
+    database = _database_of(tmp)
+    if database:  # every process of the instance finds its PostgreSQL database the same way
+        config["CONSORTIUM_DATABASE_URL"] = database
     if backend == "opensearch":
         config.update(OPENSEARCH_URL=os.environ[OPENSEARCH_URL_ENV], OPENSEARCH_INDEX_PREFIX=opensearch_prefix(tmp),
                       OPENSEARCH_SHARDS=int(os.environ.get("DAODU_BENCH_OPENSEARCH_SHARDS", "1")),
@@ -63,7 +73,48 @@ def drop_opensearch_indices(tmp: str) -> None:
         client.close()
 
 
-def make_app(tmp: str, backend: str = "whoosh", **more):
+def _database_of(tmp: str) -> str | None:
+    try:
+        with open(os.path.join(tmp, DATABASE_FILE), encoding="utf-8") as found:
+            return found.read().strip()
+    except FileNotFoundError:
+        return None
+
+
+def databases() -> tuple[str, ...]:
+    """The catalogue databases ingest is measured on: SQLite, and PostgreSQL when a server is
+    given (``CONSORTIUM_TEST_POSTGRES_URL``: ``eval "$(bash .ci/postgres.sh)"``)."""
+    return ("sqlite",) + (("postgresql",) if os.environ.get(POSTGRES_URL_ENV) else ())
+
+
+def use_postgres(tmp: str) -> str:
+    """A fresh PostgreSQL database for the instance at ``tmp`` (on the server of
+    ``CONSORTIUM_TEST_POSTGRES_URL``); its URL."""
+    server = make_url(os.environ[POSTGRES_URL_ENV])
+    url = server.set(database=f"daodu_bench_{hashlib.sha1(tmp.encode()).hexdigest()[:10]}")
+    ensure_database(url.render_as_string(hide_password=False), create=True)
+    with open(os.path.join(tmp, DATABASE_FILE), "w", encoding="utf-8") as out:
+        out.write(url.render_as_string(hide_password=False))
+    return url.render_as_string(hide_password=False)
+
+
+def drop_postgres(tmp: str) -> None:
+    """Drop the instance's PostgreSQL database (when it has one)."""
+    database = _database_of(tmp)
+    if not database:
+        return
+    url = make_url(database)
+    engine = create_engine(url.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+def make_app(tmp: str, backend: str = "whoosh", database: str = "sqlite", **more):
+    if database == "postgresql":
+        use_postgres(tmp)
     app = create_app(app_config(tmp, backend, **more), instance_path=tmp)
     upgrade(get_engine(app))
     return app
@@ -119,7 +170,7 @@ def bulk_fill(app, size: int) -> None:
             bar.update(len(records))
 
 
-def measure_ingest(count: int, backend: str) -> list[dict]:
+def measure_ingest(count: int, backend: str, database: str = "sqlite") -> list[dict]:
     """Ingest end to end, as deployed: members push ``count`` records over HTTP (two members,
     half overlapping) while the backend's index writer runs in its own process (``consortium
     worker``); the clock stops when the index has caught up with the last change. Then, for
@@ -128,14 +179,14 @@ def measure_ingest(count: int, backend: str) -> list[dict]:
     thresholds = gc.get_threshold()
     tune_collector()  # this process serves the pushes, as ``consortium serve`` does
     try:
-        return _measure_end_to_end(count, backend) + _measure_catch_up(count, backend)
+        return _measure_end_to_end(count, backend, database) + _measure_catch_up(count, backend, database)
     finally:
         gc.set_threshold(*thresholds)
 
 
-def _measure_end_to_end(count: int, backend: str) -> list[dict]:
+def _measure_end_to_end(count: int, backend: str, database: str) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
-        app = make_app(tmp, backend)
+        app = make_app(tmp, backend, database)
         keys = _members_with_keys(app)
         bodies = push_bodies(keys, count)
         follower = _Follower(tmp, backend)
@@ -150,15 +201,17 @@ def _measure_end_to_end(count: int, backend: str) -> list[dict]:
             server.close()
             follower.stop()
             drop_opensearch_indices(tmp)
-    return [{"suite": "search", "metric": f"{backend}: ingest end to end, push API + DB + index ({pushed:,} records)",
+            get_engine(app).dispose()
+            drop_postgres(tmp)
+    return [{"suite": "search", "metric": f"{backend}: ingest end to end, push API + {database} + index ({pushed:,} records)",
              "value": pushed / total, "unit": "records/s", "target": 1500,
              "note": f"writer in its own process; pushes done at {pushed / push_seconds:,.0f}/s, index caught up "
                      f"{total - push_seconds:.1f} s later"}]
 
 
-def _measure_catch_up(count: int, backend: str) -> list[dict]:
+def _measure_catch_up(count: int, backend: str, database: str) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="daodu-bench-ingest-") as tmp:
-        app = make_app(tmp, backend)
+        app = make_app(tmp, backend, database)
         keys = _members_with_keys(app)
         server, base = _serve(app)
         try:
@@ -172,7 +225,9 @@ def _measure_catch_up(count: int, backend: str) -> list[dict]:
             index_seconds = time.perf_counter() - started
         finally:
             drop_opensearch_indices(tmp)
-    return [{"suite": "search", "metric": f"{backend}: indexer catch-up alone ({report.updated:,} works)",
+            get_engine(app).dispose()
+            drop_postgres(tmp)
+    return [{"suite": "search", "metric": f"{backend}: indexer catch-up alone, {database} ({report.updated:,} works)",
              "value": report.updated / index_seconds, "unit": "works/s",
              "target": 5000 if backend == "opensearch" else None,
              "note": f"{report.changes:,} changes in {report.batches} batches"}]

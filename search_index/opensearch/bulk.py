@@ -12,7 +12,7 @@ been told the batch landed, so the indexer does not move its checkpoint past it.
 import random
 import time
 from collections.abc import Iterable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from search_index.opensearch import connection
@@ -46,7 +46,7 @@ def send(client, actions: Iterable[Action], options: Options, require_alias: boo
         try:
             for chunk in chunks(actions, options.bulk_docs):
                 if len(pending) >= most:
-                    done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     _raise_first(done)
                 pending.add(pool.submit(_send_chunk, client, chunk, options, require_alias, sleep))
                 sent += len(chunk)

@@ -1,6 +1,11 @@
 """Bulk requests land whole or raise: which items are sent again (429, 503), which are done
 (a delete of a work never indexed) and which stop the batch; an unreachable cluster is retried
 with growing pauses until the time allowed is spent."""
+import http.server
+import json
+import threading
+import time
+
 import pytest
 
 from search_index.opensearch import bulk
@@ -54,3 +59,48 @@ def test_an_unreachable_cluster_is_retried_with_growing_pauses_then_reported():
         client.close()
     assert "could not index a batch" in caught.value.message
     assert len(pauses) >= 3 and all(later > earlier for earlier, later in zip(pauses, pauses[1:]))
+
+
+class _SlowBulk(http.server.BaseHTTPRequestHandler):
+    """A cluster's bulk endpoint on loopback that answers every item indexed, the chunk
+    holding work 0 slowly, and records when each chunk's request starts and ends."""
+
+    events: list = []
+
+    def do_POST(self):  # noqa: N802 (the handler's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        ids = [json.loads(line)["index"]["_id"] for line in body.splitlines() if line.startswith(b'{"index"')]
+        self.events.append(("start", ids[0]))
+        time.sleep(0.8 if ids[0] == "0" else 0.05)
+        self.events.append(("end", ids[0]))
+        answer = json.dumps({"errors": False, "items": [{"index": {"status": 201}} for _ in ids]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_slow_request_does_not_hold_up_the_requests_behind_it():
+    """With three requests in flight, the chunks after a slow one go out as the quick ones
+    end — not once the slow one has ended too."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowBulk)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _SlowBulk.events = []
+    options = Options(urls=(f"http://127.0.0.1:{server.server_port}",), bulk_docs=10, bulk_concurrency=3)
+    client = make_client(options)
+    actions = [Action(k, (json.dumps({"index": {"_id": str(k)}}).encode(), b"{}")) for k in range(90)]
+    try:
+        assert bulk.send(client, actions, options, require_alias=False) == 90
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+    events = _SlowBulk.events
+    started = [chunk for kind, chunk in events if kind == "start"]
+    assert sorted(started, key=int) == [str(k) for k in range(0, 90, 10)]  # every chunk sent once
+    slow_ended = events.index(("end", "0"))
+    assert len([kind for kind, _ in events[:slow_ended] if kind == "start"]) >= 6

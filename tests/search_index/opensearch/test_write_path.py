@@ -20,7 +20,7 @@ def test_a_large_batch_analysed_by_helper_processes_makes_the_same_actions():
     byte for byte and in order, deletions first, as the analysis in this process makes them."""
     docs = index_documents(PARALLEL_FROM + 150)
     deleted = [9_000_001, 9_000_002]
-    encoder = Encoder(procs=2)
+    encoder = Encoder(procs=2, after=0)
     try:
         parallel = list(encoder.actions(docs, deleted, "idx"))
         assert encoder._pool is not None  # the helpers did the work
@@ -31,10 +31,20 @@ def test_a_large_batch_analysed_by_helper_processes_makes_the_same_actions():
     assert parallel == serial
 
 
-def test_a_small_batch_is_analysed_here_without_starting_helpers():
-    encoder = Encoder(procs=2)
-    actions = list(encoder.actions(index_documents(10), [], "idx"))
-    assert len(actions) == 10 and encoder._pool is None
+def test_helpers_start_only_for_a_backlog_and_a_large_batch():
+    """Small batches, and the first large ones of a pass, are analysed here: starting the
+    helpers costs more than a short catch-up gains."""
+    encoder = Encoder(procs=2, after=3000)
+    try:
+        assert len(list(encoder.actions(index_documents(10), [], "idx"))) == 10
+        assert len(list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
+        assert encoder._pool is None
+        list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))  # 2,010 analysed here: below 3,000
+        assert encoder._pool is None
+        assert len(list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
+        assert encoder._pool is not None
+    finally:
+        encoder.close()
 
 
 @pytest.fixture
