@@ -23,8 +23,8 @@ from opensearchpy import exceptions as engine
 from search_index.documents import fingerprint_text
 from search_index.errors import IndexBusy, SearchIndexError
 from search_index.opensearch import bulk, mapping, rebuild
-from search_index.opensearch.encoding import Encoder
 from search_index.opensearch.connection import Options, cluster_errors, make_client, with_retries
+from search_index.opensearch.encoding import Encoder
 from search_index.ports import BackendSettings, IndexStatus
 
 LOCK_FILE = "opensearch-writer.lock"

@@ -17,8 +17,8 @@ from opensearchpy import exceptions as engine
 from search_index import documents, facets, spelling
 from search_index.opensearch import query as dsl
 from search_index.opensearch import signal, suggest
-from search_index.opensearch.mapping import FACET_FIELD, split_facet_term
 from search_index.opensearch.connection import Options, cluster_errors, make_client
+from search_index.opensearch.mapping import FACET_FIELD, split_facet_term
 from search_index.ports import FacetCount, SearchAnswer, SearchParams
 from search_index.whoosh_common import analyzers
 from search_index.whoosh_common import query as qmod
