@@ -6,11 +6,13 @@ side in one run.
 Deterministic synthetic consortium (Chinese and English titles) held by five members with
 overlapping holdings. For each backend:
 
-* ingest: records/s end to end — pushed through the real HTTP push API into the database while
-  the backend's writer follows the change log in its own process — and the writer's catch-up
-  alone;
+* ingest: records/s end to end — pushed through the real HTTP push API into the database
+  (SQLite, and PostgreSQL when ``CONSORTIUM_TEST_POSTGRES_URL`` names a server: ``eval
+  "$(bash .ci/postgres.sh)"``) while the backend's writer follows the change log in its own
+  process — and the writer's catch-up alone;
 * catch-up: the indexer following the change log of the whole catalogue from an empty index
-  (up to ``DAODU_BENCH_CATCH_UP_MAX`` works, 100,000 by default);
+  (up to ``DAODU_BENCH_CATCH_UP_MAX`` works, 100,000 by default; ``opensearch`` also without
+  a replica, as one machine would run it);
 * rebuild: the full rebuild of the index from the database by the backend, in a process of its
   own (``whoosh`` with ``SEARCH_INDEX_REBUILD_PROCS`` writer processes, ``whoosh-plain`` in
   one), with its peak memory;
