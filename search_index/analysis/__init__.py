@@ -9,4 +9,7 @@ CLC numbers with their hierarchy). Importing this package loads neither jieba no
 # Raise when a change of ``terms`` or ``folding`` changes the terms a value yields in a way
 # the declared analyzer chains do not show (the index's content version includes it, so an
 # index written before the change is rebuilt).
-ANALYSIS_VERSION = 2  # 2: variant characters folded (锺 → 钟), Latin shingles for phrases
+# 2: variant characters folded (锺 → 钟), Latin shingles for phrases
+# 3: Han beyond the Basic Multilingual Plane (𪽪, and what OpenCC folds to it) is Han: bigrams,
+#    no longer a Latin word or a shingle's half
+ANALYSIS_VERSION = 3

@@ -32,7 +32,13 @@ from member_sites.record.clc import clc_prefixes
 from member_sites.record.identifiers import normalise_isbn
 from search_index.analysis.folding import fold_chinese, fold_variants
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Han ideographs: Extension A, the unified block and the compatibility ideographs of the
+# Basic Multilingual Plane, and all of the Supplementary and Tertiary Ideographic Planes
+# (Extensions B to I, the compatibility supplement; the planes hold nothing else, so
+# ideographs newer than Python's Unicode tables count too). Name characters live there, and
+# OpenCC folds some 850 traditional characters to them (痮 → 𪽪): every term of a Han run
+# must be Han by this class, or the analyzer and a quoted phrase would take it for a word.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 RUNS = re.compile(rf"([{HAN}]+)|([^\W{HAN}_]+)", re.UNICODE)
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
 _HAN_START = re.compile(rf"[{HAN}]")

@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from search_index import facets
 from search_index.analysis import terms as analysis_terms
+from search_index.analysis.folding import fold_variants
 from search_index.whoosh_common import analyzers as analysis
 from search_index.whoosh_common.facet_key import facet_key, split_counts
 
@@ -35,6 +36,27 @@ def test_a_han_run_breaks_the_shingle_chain():
     """Latin words on either side of Chinese text are not one phrase."""
     terms = texts(analysis.text_analyzer(), "open 开源 source code")
     assert "sourc code" in terms and "open sourc" not in terms
+
+
+def test_han_beyond_the_basic_plane_is_han_next_to_a_digit():
+    """An Extension B character (𠮷), or a traditional one OpenCC folds beyond the BMP
+    (痮 → 𪽪), forms bigrams with its run and is no word of the digit before it: no
+    shingle in the index, none asked by a quoted phrase."""
+    a = analysis.text_analyzer()
+    assert texts(a, "版本2𠮷字考") == ["版本", "2", "𠮷字", "字考"]
+    assert texts(a, "第0痮集") == texts(a, "第0𪽪集") == ["第", "0", "𪽪集"]
+    assert analysis_terms.phrase_terms(texts(a, "0痮", "query")) == ["0", "𪽪"]
+    assert analysis_terms.index_terms("0痮") == (("0", 1), ("𪽪", 1))
+
+
+def test_every_han_character_folds_to_han_characters():
+    """What the shingle filter and quoted phrases rely on: every term of a Han run is Han by
+    its text, also where OpenCC folds a character beyond the BMP (痮 → 𪽪, 頫 → 𫖯)."""
+    blocks = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x20100), (0x2A700, 0x2A800))
+    chars = [chr(code) for start, end in blocks for code in range(start, end)]
+    assert fold_variants("痮頫") == "𪽪𫖯"
+    assert [ch for ch in chars if not all(analysis_terms.is_han(folded) for folded in fold_variants(ch))] == []
+    assert not analysis_terms.is_han("0") and not analysis_terms.is_han("a𠮷")
 
 
 def test_variant_characters_fold_to_one_form_in_both_scripts():

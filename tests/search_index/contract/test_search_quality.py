@@ -64,6 +64,21 @@ def test_quoted_phrases_find_their_words_in_order_only(client, books, q, expecte
     assert found(api(client, q=q)) == [books[name] for name in expected]
 
 
+def test_a_title_with_han_beyond_the_bmp_after_a_digit_is_found_by_a_quoted_phrase(client, app, session, members):
+    """A title with a CJK Extension B character after a digit (版本2𠮷字考), or with a
+    traditional character OpenCC folds beyond the BMP (第0痮集, 痮 → 𪽪), is found by a quoted
+    phrase typed either way, and only that title (not 字考2版本, which holds the digit and
+    the BMP characters), on every backend."""
+    records = [{"local_id": "x1", "title": "版本2𠮷字考", "year": 2020, "format": "book"},
+               {"local_id": "x2", "title": "第0痮集", "year": 2021, "format": "book"},
+               {"local_id": "x3", "title": "字考2版本", "year": 2022, "format": "book"}]
+    ids = {w["local_id"]: w["work_id"] for w in ingest_batch(session, members["A"], records).works}
+    sync_index(app)
+    for q, expected in (('"2𠮷字"', "x1"), ('"版本2𠮷字考"', "x1"), ('"0痮集"', "x2"), ('"0𪽪集"', "x2"),
+                        ('"第0痮集"', "x2"), ('title:"0 痮集"', "x2")):
+        assert found(api(client, q=q)) == [ids[expected]], q
+
+
 def test_unquoted_words_still_find_works_holding_them_apart(client, books):
     """Without quotes the same words find both works."""
     assert set(found(api(client, q="open source software"))) == {books["p1"], books["p2"]}

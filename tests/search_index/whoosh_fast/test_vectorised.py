@@ -4,7 +4,7 @@ open with stock Whoosh."""
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -114,11 +114,19 @@ def test_segments_are_stock_w3_and_open_with_plain_whoosh(segmented_index):
 
 
 _WORDS = ["数据", "結構", "算法", "the", "Algorithms", "naïve", "Œuvre", "x", "12", "ＡＢＣ", "is", "历史学", "Ἀθῆναι"]
+# Han beyond the Basic Multilingual Plane (𠮷 Extension B, 𪽪 C, 𫖯 C, 𬌗 E, 𰀀 G) and
+# traditional characters OpenCC folds to it (痮 → 𪽪, 頫 → 𫖯, 㒓 → 𠉂) next to digits,
+# letters, stop words and separators: random text seldom draws them.
+_BEYOND_BMP = "𠮷𪽪𫖯𬌗𰀀痮頫㒓鍾数書0 1aZ-·　"
 
 
 @settings(max_examples=300)
 @given(st.one_of(st.text(max_size=80),
-                 st.lists(st.sampled_from(_WORDS), max_size=12).map(" ".join)))
+                 st.lists(st.sampled_from(_WORDS), max_size=12).map(" ".join),
+                 st.text(alphabet=_BEYOND_BMP, max_size=12)))
+@example("0𪽪")  # a digit and Han beyond the BMP: two terms (was one word "0𪽪")
+@example("0痮")  # CI: the analyzer took 痮's folded form 𪽪 for a word and shingled "0 𪽪"
+@example("痮 of b")
 def test_fast_indexing_equals_the_analyzer(value):
     """``CatalogueText.index`` yields exactly what Whoosh's analyzer path yields."""
     for name in ("title", "spell"):
