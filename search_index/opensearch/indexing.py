@@ -99,8 +99,16 @@ class ClusterWriter:
                                                    self.options.result_window),
                 "mappings": mapping.mappings(), "aliases": {alias: {}}}
         name = mapping.new_index_name(self.options.prefix)
-        with_retries(lambda: self.client.indices.create(index=name, body=body), "create the index",
-                     self.options.retry_seconds)
+
+        def create():
+            try:
+                self.client.indices.create(index=name, body=body)
+            except engine.RequestError as exc:
+                # a try whose answer timed out made it (the name is this call's own)
+                if exc.error != "resource_already_exists_exception":
+                    raise
+
+        with_retries(create, "create the index", self.options.retry_seconds)
 
     def rebuild(self, source, progress=None) -> int:
         self._require_lock()

@@ -3,6 +3,7 @@ large batch analysed by helper processes gives the very documents this process w
 requests in flight together land every document (or raise, naming the work refused); and a
 writer that wrote makes it searchable when it closes, not only within the refresh interval."""
 import pytest
+from opensearchpy.exceptions import ConnectionTimeout
 
 from search_index.backends import open_backend
 from search_index.opensearch import bulk, fields, mapping
@@ -109,5 +110,33 @@ def test_a_writer_makes_its_batches_searchable_when_it_closes(tmp_path):
         assert es.count(index=f"{prefix}works")["count"] == 39
     finally:
         es.close()
+        backend.reader().close()
+        cluster.drop_prefix(url, prefix)
+
+
+def test_the_first_batch_survives_a_create_whose_answer_was_lost(tmp_path):
+    """The cluster made the index but its answer timed out: the retry finds the index there
+    (``resource_already_exists_exception``) and the batch lands, as it does on a slow cluster."""
+    url, prefix = cluster.cluster_url(), cluster.unique_prefix()
+    backend = open_backend("opensearch", BackendSettings(index_dir=str(tmp_path), rebuild_procs=1,
+                                                         options=cluster.app_options(url, prefix)))
+    writer = backend.writer()
+    real_create = writer.client.indices.create
+    calls = []
+
+    def answer_lost(index, body):
+        calls.append(index)
+        real_create(index=index, body=body)
+        if len(calls) == 1:
+            raise ConnectionTimeout("TIMEOUT", "the answer did not come in time", None)
+
+    writer.client.indices.create = answer_lost
+    try:
+        writer.open()
+        writer.apply(index_documents(5), [])
+        writer.close()
+        assert len(calls) == 2 and calls[0] == calls[1]
+        assert cluster.client(url).count(index=f"{prefix}works")["count"] == 5
+    finally:
         backend.reader().close()
         cluster.drop_prefix(url, prefix)
