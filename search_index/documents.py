@@ -57,6 +57,16 @@ def standing(doc: IndexDocument) -> int:
     return members * _PER_MEMBER + year
 
 
+_ID_BITS = 32
+
+
+def tie_order(doc: IndexDocument) -> int:
+    """The order of works scoring alike as one number, the larger first: ``standing``, then
+    the lower work id (so every backend lists ties alike, and a rebuild whose processes end
+    in another order lists them as before)."""
+    return standing(doc) << _ID_BITS | ((1 << _ID_BITS) - 1 - min(doc.id, (1 << _ID_BITS) - 1))
+
+
 def epoch_seconds(moment: dt.datetime) -> int:
     """An aware datetime as whole seconds since 1970 (a naive one is taken as UTC)."""
     if moment.tzinfo is None:

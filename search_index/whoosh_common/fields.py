@@ -7,7 +7,7 @@ from search_index.whoosh_common import facet_key as keys
 # Raise when ``whoosh_fields`` puts different text into a field (the index's content version
 # includes it, so an index written before is rebuilt). 2: the members' own titles, authors
 # and identifiers are indexed with the work's; exact-title keys. 3: title-start keys among the
-# exact keys; the ``standing`` column.
+# exact keys; the ``tie_order`` column.
 DOCUMENT_VERSION = 3
 
 
@@ -35,7 +35,7 @@ def whoosh_fields(doc: IndexDocument) -> dict:
         "payload": documents.encode_payload(payload),
         "tags": tags(values),
         "exact": ",".join(documents.exact_keys(doc) + documents.start_keys(doc)),
-        "standing": documents.standing(doc),
+        "tie_order": documents.tie_order(doc),
         "facet_key": keys.facet_key(values),
     }
     if doc.year:

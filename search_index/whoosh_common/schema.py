@@ -153,9 +153,9 @@ def build_schema() -> Schema:
         # when the consortium first saw the work (seconds since 1970, UTC): a column only,
         # filtered like ``acquired`` (a subscription's "new since the last digest")
         first_seen=COLUMN(columns.NumericColumn("I")),
-        # how widely held and how recent the work is (``documents.standing``): a column only,
-        # the relevance order of works that score alike
-        standing=COLUMN(columns.NumericColumn("I")),
+        # the relevance order of works that score alike (``documents.tie_order``: how widely
+        # held and how recent, then the work id): a column only
+        tie_order=COLUMN(columns.NumericColumn("Q")),
         title_sort=TextColumn(),
         # every facet value of the work in one column value, see whoosh_common.facet_key
         facet_key=TextColumn(),

@@ -1,8 +1,8 @@
 """The top of a result list and its facet counts, from per-segment arrays of matches.
 
-Sorts: relevance (score, then standing — how widely held and how recent, ``documents.
-standing`` — then index order), newest acquisition and year (descending, then index order),
-title (folded title key, then index order). Only the first ``limit`` documents
+Sorts: relevance (score, then ``documents.tie_order``: the most held, the newest, the lowest
+work id), newest acquisition and year (descending, then index order), title (folded title
+key, then index order). Only the first ``limit`` documents
 are ordered; the rest are only counted.
 """
 import numpy as np
@@ -11,7 +11,7 @@ from search_index.whoosh_common import facet_key
 
 NUMERIC_SORTS = {"newest": "acquired", "year": "year"}
 # what orders works of equal score (the editions of one title) in the relevance sort
-STANDING_COLUMN = "standing"
+TIE_COLUMN = "tie_order"
 TITLE_COLUMN = "title_sort"
 
 
@@ -26,7 +26,7 @@ def top(evaluator, matches, sort: str, limit: int) -> list[int]:
         keys = _column(evaluator, matches, NUMERIC_SORTS[sort])
         return _largest(keys.astype(np.float64), docnums, limit)
     keys = np.concatenate([scores for _, scores in matches]).astype(np.float64)
-    return _largest(keys, docnums, limit, lambda candidates: _values_at(evaluator, STANDING_COLUMN, candidates))
+    return _largest(keys, docnums, limit, lambda candidates: _values_at(evaluator, TIE_COLUMN, candidates))
 
 
 def _column(evaluator, matches, column: str) -> np.ndarray:

@@ -13,10 +13,10 @@ from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
 from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_plain.highlight import highlight_title
 
-# Relevance: score, then standing (``documents.standing``) descending; newest acquisition and
-# year descending, title ascending; ties in index order.
+# Relevance: score, then ``documents.tie_order`` descending (the most held, the newest, the
+# lowest work id); newest acquisition and year descending, title ascending; ties in index order.
 SORT_FACETS = {
-    "relevance": sorting.MultiFacet([sorting.ScoreFacet(), sorting.FieldFacet("standing", reverse=True)]),
+    "relevance": sorting.MultiFacet([sorting.ScoreFacet(), sorting.FieldFacet("tie_order", reverse=True)]),
     "newest": sorting.FieldFacet("acquired", reverse=True),
     "year": sorting.FieldFacet("year", reverse=True),
     "title": sorting.FieldFacet("title_sort"),

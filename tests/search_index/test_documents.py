@@ -51,3 +51,11 @@ def test_standing_counts_holding_members_before_the_year():
     one = IndexDocument(id=4, title="围城", year=2007, holdings=(IndexedHolding("A"),))
     undated = IndexDocument(id=5, title="围城", holdings=(IndexedHolding("A"),))
     assert documents.standing(two) > documents.standing(one) > documents.standing(undated) > 0
+
+
+def test_tie_order_is_standing_then_the_lower_work_id():
+    """Of two works standing alike the older record (lower id) comes first; standing outranks
+    any id."""
+    first, second = (IndexDocument(id=n, title="围城", year=2007, holdings=(IndexedHolding("A"),)) for n in (7, 8))
+    better = IndexDocument(id=99_999, title="围城", year=2008, holdings=(IndexedHolding("A"),))
+    assert documents.tie_order(better) > documents.tie_order(first) > documents.tie_order(second)

@@ -93,20 +93,20 @@ def test_filter_masks_and_top_by_each_sort(segmented_index):
 
 
 @pytest.mark.parametrize("text", ["history", "数据", "law"])
-def test_the_relevance_top_orders_equal_scores_by_standing_as_whoosh_plain_does(segmented_index, text):
-    """Works scoring alike come most held and newest first (``standing``), then in index
-    order: the fast top equals Whoosh's search with whoosh_plain's relevance facets, and the
-    mix holds such ties with different standings."""
+def test_the_relevance_top_orders_equal_scores_by_tie_order_as_whoosh_plain_does(segmented_index, text):
+    """Works scoring alike come most held, newest, lowest work id first (``tie_order``): the
+    fast top equals Whoosh's search with whoosh_plain's relevance facets, and the mix holds
+    such ties between works of different standing."""
     with segmented_index.searcher() as searcher:
         q = qmod.parse_text(qmod.make_parser(segmented_index.schema), text)
         evaluator = Evaluator(searcher, SegmentArrays())
         ours = ranking.top(evaluator, evaluator.run(q), "relevance", 60)
         theirs = searcher.search(q, limit=60, sortedby=SORT_FACETS["relevance"], optimize=False)
         assert ours == [hit.docnum for hit in theirs]
-        scores, standing = _ours(searcher, q), searcher.reader().column_reader("standing")
+        scores, order = _ours(searcher, q), searcher.reader().column_reader("tie_order")
         pairs = list(zip(ours, ours[1:]))
-        assert all(scores[a] > scores[b] or standing[a] >= standing[b] for a, b in pairs)
-        assert any(scores[a] == scores[b] and standing[a] > standing[b] for a, b in pairs)
+        assert all(scores[a] > scores[b] or order[a] > order[b] for a, b in pairs)
+        assert any(scores[a] == scores[b] and order[a] >> 32 > order[b] >> 32 for a, b in pairs)
 
 
 def test_facet_counts_equal_counting_each_document(segmented_index):
