@@ -13,6 +13,16 @@ records, each typed the way readers type: the whole title, its first words, the 
 the author's surname, lowercased without punctuation, the title in traditional script, and a
 misspelling of one word. A query counts at k when a work holding the known record is among
 the first k results.
+
+The catalogue keeps editions and carriers apart (issue #18): the Douban list holds a dozen
+editions of 围城 by 钱锺书, the MARC files sixty of Sense and sensibility by Austen, and a query
+that names no edition finds them all with the same score. Which edition the known record is
+cannot be told from the query, and a reader who typed "钱钟书 围城" has found the book in any
+of them (the record page lists the others, ``catalogue.works.other_editions``). So each
+answer is also judged as a reader judges it: a query counts at k when among the first k
+results is a work holding the known record *or* a work of the same title and first author
+(``family``: folded as the search folds them, the author without role or life dates and in
+either name order). Both judgements are reported; the first is the one of earlier runs.
 """
 import csv
 import gzip
@@ -37,6 +47,8 @@ from consortium.db import new_session
 from consortium.ports import SEARCH
 from consortium.search.operations import rebuild_index
 from member_sites.readers import read_records
+from search_index.analysis.folding import exact_key, fold_key, fold_variants
+from search_index.documents import author_names
 
 DATA = Path(os.environ.get("DAODU_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 MARC_FORMATS = {".mrc": "marc21", ".marc": "marc21", ".dat": "marc21", ".xml": "marcxml", ".mrx": "marcxml",
@@ -71,10 +83,11 @@ def run(options) -> list[dict]:
                      "value": loaded["accepted"], "unit": "records",
                      "note": f"{loaded['rejected']:,} rejected; {loaded['works']:,} works; {seconds:.0f} s"})
         queries = known_items(loaded["records"])
+        families = {(member, r["local_id"]): family(r["title"], r.get("authors")) for member, r in loaded["records"]}
         for backend in search_data_backends():
             app = search_data.make_app(tmp, backend)
             rebuild_index(app)
-            rows += measure(app, backend, queries, loaded["work_of"])
+            rows += measure(app, backend, queries, loaded["work_of"], families)
     return rows
 
 
@@ -231,20 +244,40 @@ def _misspelt(record, rng):
     return record["title"].replace(word, swapped, 1)
 
 
-def measure(app, backend: str, queries, work_of) -> list[dict]:
+def family(title: str | None, authors) -> str:
+    """A title and its first author as a reader compares them: folded as the search folds
+    them (traditional and variant characters, case, punctuation), the author without role or
+    life dates, its words in either order (曹雪芹 著 = 曹雪芹, "Austen, Jane" = Jane Austen)."""
+    names = author_names(authors[0]) if authors else []
+    author = " ".join(sorted(fold_key(fold_variants(names[0])).split())) if names else ""
+    return f"{exact_key(title)}|{author}"
+
+
+def measure(app, backend: str, queries, work_of, families) -> list[dict]:
+    """recall@1 and @10 under both judgements: the known record's own work, and any work of
+    its title and first author (``family``)."""
     port = app.extensions[SEARCH]
-    at1 = at10 = 0
-    misses = []
+    hits = {"work": [0, 0], "family": [0, 0]}
+    misses = {"work": [], "family": []}
     for typed, kind, known in queries:
-        found = [r["id"] for r in port.search({"q": typed, "per_page": 10})["results"]]
+        results = port.search({"q": typed, "per_page": 10})["results"]
         target = work_of.get(known) if known else None
-        at1 += bool(found) and found[0] == target
-        at10 += target in found
-        if target not in found:
-            misses.append(f"{kind}: {typed[:40]}")
+        wanted = families.get(known)
+        judged = {"work": [r["id"] == target for r in results],
+                  "family": [r["id"] == target or family(r["title"], r["authors"]) == wanted for r in results]}
+        for judgement, found in judged.items():
+            hits[judgement][0] += bool(found) and found[0]
+            hits[judgement][1] += any(found)
+            if not any(found):
+                misses[judgement].append(f"{kind}: {typed[:40]}")
     n = len(queries)
-    note = f"misses ({len(misses)}): " + "; ".join(misses[:8])
-    return [{"suite": "search_recall", "metric": f"{backend}: recall@1, {n} known-item queries on real data",
-             "value": at1 / n, "unit": "share", "note": note},
-            {"suite": "search_recall", "metric": f"{backend}: recall@10, {n} known-item queries on real data",
-             "value": at10 / n, "unit": "share"}]
+    rows = []
+    # the work judgement keeps the metric names of earlier runs
+    for judgement, label in (("work", ""), ("family", ", any edition (same title and first author)")):
+        at1, at10 = hits[judgement]
+        note = f"misses ({len(misses[judgement])}): " + "; ".join(misses[judgement][:8])
+        rows += [{"suite": "search_recall", "metric": f"{backend}: recall@1, {n} known-item queries on real data{label}",
+                  "value": at1 / n, "unit": "share", "note": note},
+                 {"suite": "search_recall", "metric": f"{backend}: recall@10, {n} known-item queries on real data{label}",
+                  "value": at10 / n, "unit": "share"}]
+    return rows

@@ -6,7 +6,8 @@ import json
 import re
 
 from member_sites.record.clc import clc_prefixes
-from search_index.analysis.folding import exact_key, fold_key
+from search_index.analysis.folding import exact_key, fold_key, fold_variants
+from search_index.analysis.terms import HAN
 from search_index.ports import FACET_NAMES, Hit, HitHolding, HitVariant, IndexDocument, IndexedHolding
 
 RESULT_FIELDS = ("id", "title", "subtitle", "authors", "publisher", "year", "format", "language",
@@ -40,6 +41,30 @@ def first_seen(doc: IndexDocument) -> int:
     as whole seconds since 1970 (UTC; 0 when none is known)."""
     seen = [_epoch(h.first_seen_at) for h in doc.holdings if h.first_seen_at]
     return min(seen, default=0)
+
+
+# ``standing``: each holding member counts for more than any publication year
+_PER_MEMBER = 10_000
+
+
+def standing(doc: IndexDocument) -> int:
+    """How widely held and how recent the work is, as one number that orders works scoring
+    alike (the editions of one title): the members holding it, then its publication year
+    (0 when unknown). A reader who names no edition is best served by the one most members
+    can lend, and then by the newest."""
+    members = len({h.member for h in doc.holdings})
+    year = doc.year if doc.year and 0 < doc.year < _PER_MEMBER else 0
+    return members * _PER_MEMBER + year
+
+
+_ID_BITS = 32
+
+
+def tie_order(doc: IndexDocument) -> int:
+    """The order of works scoring alike as one number, the larger first: ``standing``, then
+    the lower work id (so every backend lists ties alike, and a rebuild whose processes end
+    in another order lists them as before)."""
+    return standing(doc) << _ID_BITS | ((1 << _ID_BITS) - 1 - min(doc.id, (1 << _ID_BITS) - 1))
 
 
 def epoch_seconds(moment: dt.datetime) -> int:
@@ -184,6 +209,48 @@ def exact_keys(doc: IndexDocument) -> list[str]:
                 keys.update(name + key for key in title_keys)
                 keys.update(key + name for key in title_keys)
     return sorted(keys)
+
+
+# Between a title-start key's position and its word (``exact_key`` leaves word characters
+# only, so no exact key holds it).
+START_MARK = ">"
+# The words of a title's start that get keys (a Han character counting as one): readers type
+# the first few, and more words find a title by their own.
+START_WORDS = 6
+_WORD_UNITS = re.compile(rf"[{HAN}]|[^\s{HAN}]+")
+
+
+def start_keys(doc: IndexDocument) -> list[str]:
+    """Keys of the first ``START_WORDS`` words of each of the work's titles (with its
+    subtitle; a member's own too), each with its place: ``1>law``, ``2>the``. A query
+    equal to a title's first words matches all of its own (``start_query_keys``). One key a
+    word rather than one a prefix, because the keys are shared by many titles: on the shared
+    data's 129,000 works these are 106,000 distinct keys and the index grows by 8%, where a
+    key per prefix of up to four words made 263,000, nearly all unique, and 16%. A work's
+    titles share the places, so words of two of its titles may combine (rare, and it only
+    lifts a work that matches the query anyway)."""
+    titles = [_joined(doc.title, doc.subtitle)] + [_joined(v["title"], v["subtitle"]) for v in variants(doc)]
+    keys = set()
+    for title in titles:
+        keys.update(_placed(start_words(title)[:START_WORDS]))
+    return sorted(keys)
+
+
+def start_query_keys(text: str) -> list[str]:
+    """The keys a title beginning with ``text``'s words holds (none when it has more than
+    ``START_WORDS`` words, or none)."""
+    words = start_words(text)
+    return _placed(words) if len(words) <= START_WORDS else []
+
+
+def start_words(text: str | None) -> list[str]:
+    """The words of a text as title-start keys compare them: folded as ``exact_key`` folds,
+    each Han character one word."""
+    return _WORD_UNITS.findall(fold_key(fold_variants(text))) if text else []
+
+
+def _placed(words: list[str]) -> list[str]:
+    return [f"{place}{START_MARK}{word}" for place, word in enumerate(words, 1)]
 
 
 def _joined(*parts) -> str:

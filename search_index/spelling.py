@@ -3,8 +3,13 @@ two lookups an engine answers — how many works hold each of some terms of a fi
 indexed words that may be near some misspelt words.
 
 Misspelt Latin words (three letters or more, also after a field prefix, not a field name)
-are replaced by the closest indexed ``spell`` word (Levenshtein distance at most
-``MAX_DISTANCE``, the same first letter first, then the most frequent); a Han run whose
+are replaced by the closest indexed ``spell`` word (edit distance at most ``MAX_DISTANCE``,
+two adjacent letters swapped counting as one edit; the same first letter first, then the
+most frequent). A slip can also make another indexed word (``bazar`` for bazaar): a word
+that the index never holds beside its neighbour in the query (their shingle, see
+``analysis.terms``), while a more frequent word one edit away is held beside it, is replaced
+by that word — the title's own word order is the evidence, so a rare word that is right
+(``lens`` in "the lens of the school") stays. A Han run whose
 character pairs are not indexed title pairs gets one character at a time swapped for a
 homophone (pypinyin's readings, tones ignored) when that makes every pair around it an
 indexed pair. Variants are folded by the analysis already. The Whoosh backends read words
@@ -21,7 +26,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from search_index.analysis import terms as analysis_terms
 from search_index.analysis.folding import fold_variants
@@ -30,9 +35,13 @@ from search_index.analysis.folding import fold_variants
 # field name itself (a word followed by a colon and more text)
 LATIN_WORD = re.compile(r"(?<!\w)([A-Za-z\u00C0-\u024F]{3,})(?!\w)(?!:\S)")
 HAN_RUN = re.compile(rf"([{analysis_terms.HAN}]{{2,}})")
+# a field prefix (``title:``): the words on either side of it are not neighbours in a title
+FIELD_PREFIX = re.compile(r"(?<!\w)\w+:(?=\S)")
 MAX_DISTANCE = 2
 # Han characters swapped per run (a longer query with more slips is left alone)
 MAX_HAN_FIXES = 2
+# candidates weighed for a known word that no neighbour's shingle supports (the most frequent)
+MAX_SHINGLE_CANDIDATES = 10
 SPELL_FIELD, TITLE_FIELD = "spell", "title"
 
 # ``frequencies(field, terms)``: how many works hold each term (absent or 0: none)
@@ -48,13 +57,15 @@ def latin_words(text: str) -> list[str]:
 
 
 def suggestion(text: str, frequencies: Frequencies, tables_for: TablesFor) -> str | None:
-    """The query with each unknown Latin word replaced by the closest indexed word and each
-    Han run's mistyped characters by indexed homophones, or None when nothing changed."""
+    """The query with each unknown Latin word replaced by the closest indexed word, each known
+    word its neighbours' shingles disown by one they hold, and each Han run's mistyped
+    characters by indexed homophones, or None when nothing changed."""
     words = latin_words(text)
     known = frequencies(SPELL_FIELD, words) if words else {}
     unknown = [word for word in words if not known.get(word)]
     tables = tables_for(unknown) if unknown else []
     fixes = {word: best for word in unknown if (best := closest_word(word, tables)) is not None}
+    fixes.update(shingle_fixes(text, fixes, known, frequencies, tables_for))
     changed = False
 
     def fix_latin(match):
@@ -77,6 +88,59 @@ def suggestion(text: str, frequencies: Frequencies, tables_for: TablesFor) -> st
     return fixed if changed else None
 
 
+def shingle_fixes(text: str, fixes: dict[str, str], known: dict[str, int], frequencies: Frequencies,
+                  tables_for: TablesFor) -> dict[str, str]:
+    """``{word: replacement}`` for known words of ``text`` whose shingles with their
+    neighbours (after ``fixes``) no title holds, where a more frequent word one edit away
+    makes one that a title holds (the most such shingles, then the most frequent word)."""
+    pairs = [(fixes.get(a.lower(), a.lower()), fixes.get(b.lower(), b.lower()))
+             for part in FIELD_PREFIX.split(text) for a, b in analysis_terms.shingled_pairs(part)]
+    held = _shingle_counts(frequencies, pairs)
+    suspects = [word for word in dict.fromkeys(w for pair in pairs for w in pair)
+                if known.get(word) and word not in fixes
+                and not any(held.get(pair) for pair in pairs if word in pair)]
+    if not suspects:
+        return {}
+    tables = tables_for(suspects)
+    options = {word: _more_frequent_near(word, known[word], tables) for word in suspects}
+    tried = [_replaced(pair, word, option) for word in suspects for option in options[word]
+             for pair in pairs if word in pair]
+    held.update(_shingle_counts(frequencies, tried))
+    found = {}
+    for word in suspects:
+        support = {option: sum(1 for pair in pairs if word in pair and held.get(_replaced(pair, word, option)))
+                   for option in options[word]}
+        best = max(support, key=lambda option: (support[option], options[word][option]), default=None)
+        if best is not None and support[best]:
+            found[word] = best
+    return found
+
+
+def _replaced(pair: tuple[str, str], word: str, option: str) -> tuple[str, str]:
+    return tuple(option if w == word else w for w in pair)
+
+
+def _shingle_counts(frequencies: Frequencies, pairs) -> dict[tuple[str, str], int]:
+    """How many works' titles hold each pair's shingle (one batch; a stop word makes none)."""
+    terms = {}
+    for pair in dict.fromkeys(pairs):
+        first, second = map(analysis_terms.text_form, pair)
+        if first and second:
+            terms[pair] = analysis_terms.shingle(first, second)
+    counts = frequencies(TITLE_FIELD, list(dict.fromkeys(terms.values()))) if terms else {}
+    return {pair: counts.get(term, 0) for pair, term in terms.items()}
+
+
+def _more_frequent_near(word: str, frequency: int, tables) -> dict[str, int]:
+    """``{word: frequency}`` of the indexed words one edit from ``word`` (of its first letter)
+    that more works hold, the ``MAX_SHINGLE_CANDIDATES`` most frequent."""
+    lengths = range(len(word) - 1, len(word) + 2)
+    near = _near(word, tables, lambda table: [(length, word[:1]) for length in lengths], max_distance=1)
+    common = sorted(((freq, w) for w, (_distance, freq) in near.items() if freq > frequency and w != word),
+                    reverse=True)[:MAX_SHINGLE_CANDIDATES]
+    return {w: freq for freq, w in common}
+
+
 def word_table(words: Iterable[tuple[str, int]]) -> dict[tuple[int, str], tuple[list[str], list[int]]]:
     """``(word, document frequency)`` pairs by ``(length, first letter)``, as ``closest_word``
     reads them."""
@@ -89,7 +153,7 @@ def word_table(words: Iterable[tuple[str, int]]) -> dict[tuple[int, str], tuple[
 
 
 def closest_word(word: str, tables) -> str | None:
-    """The indexed word nearest to ``word`` (Levenshtein distance at most ``MAX_DISTANCE``),
+    """The indexed word nearest to ``word`` (edit distance at most ``MAX_DISTANCE``),
     the most frequent of equally near ones; None when none is near. Words with the same
     first letter are compared first (readers seldom mistype it, and it spares comparing the
     word with every other of its length); the others only when none of those is near."""
@@ -103,16 +167,19 @@ def closest_word(word: str, tables) -> str | None:
     return min(totals, key=lambda w: (totals[w][0], -totals[w][1], w))
 
 
-def _near(word: str, tables, keys_of) -> dict[str, list[int]]:
-    """``{candidate: [distance, document frequency over segments]}`` within the keys."""
+def _near(word: str, tables, keys_of, max_distance: int = MAX_DISTANCE) -> dict[str, list[int]]:
+    """``{candidate: [distance, document frequency over segments]}`` within the keys, by the
+    optimal string alignment distance: Levenshtein's with two adjacent letters swapped
+    counting as one edit (readers' commonest slip: "medicnie" is one edit from "medicine",
+    as near as a record's own misspelt "medicne", so the more frequent wins)."""
     totals: dict[str, list[int]] = {}
     for table in tables:
         for key in keys_of(table):
             words, freqs = table.get(key, ((), ()))
             if not words:
                 continue
-            for candidate, distance, index in process.extract(word, words, scorer=Levenshtein.distance,
-                                                              score_cutoff=MAX_DISTANCE, limit=None):
+            for candidate, distance, index in process.extract(word, words, scorer=OSA.distance,
+                                                              score_cutoff=max_distance, limit=None):
                 entry = totals.setdefault(candidate, [distance, 0])
                 entry[1] += freqs[index]
     return totals

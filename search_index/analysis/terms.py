@@ -126,6 +126,25 @@ def phrase_terms(words) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
+def text_form(word: str) -> str | None:
+    """A Latin word's index form in a text field (folded, stemmed), or None for a stop word."""
+    return _text_form(word)
+
+
+def shingled_pairs(text: str) -> list[tuple[str, str]]:
+    """The pairs of Latin words of ``text`` (as written) that the index would hold as
+    shingles: each two words in a row, stop words left out, a Han run breaking the chain."""
+    pairs, previous = [], None
+    for han, word in RUNS.findall(text or ""):
+        if han:
+            previous = None
+        elif _text_form(word) is not None:
+            if previous is not None:
+                pairs.append((previous, word))
+            previous = word
+    return pairs
+
+
 def _fold(term: str) -> str:
     """``LowercaseFilter`` then ``CharsetFilter(accent_map)``."""
     return term.lower().translate(accent_map)

@@ -6,8 +6,9 @@ from search_index.whoosh_common import facet_key as keys
 
 # Raise when ``whoosh_fields`` puts different text into a field (the index's content version
 # includes it, so an index written before is rebuilt). 2: the members' own titles, authors
-# and identifiers are indexed with the work's; exact-title keys.
-DOCUMENT_VERSION = 2
+# and identifiers are indexed with the work's; exact-title keys. 3: title-start keys among the
+# exact keys; the ``tie_order`` column.
+DOCUMENT_VERSION = 3
 
 
 def whoosh_fields(doc: IndexDocument) -> dict:
@@ -33,7 +34,8 @@ def whoosh_fields(doc: IndexDocument) -> dict:
         "title_sort": fold_key(doc.title) or "~",
         "payload": documents.encode_payload(payload),
         "tags": tags(values),
-        "exact": ",".join(documents.exact_keys(doc)),
+        "exact": ",".join(documents.exact_keys(doc) + documents.start_keys(doc)),
+        "tie_order": documents.tie_order(doc),
         "facet_key": keys.facet_key(values),
     }
     if doc.year:

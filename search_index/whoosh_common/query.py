@@ -15,7 +15,7 @@ from search_index.analysis import terms as analysis_terms
 from search_index.analysis.folding import exact_key
 from search_index.ports import SearchParams
 from search_index.whoosh_common.fields import tag
-from search_index.whoosh_common.schema import FIELD_ALIASES
+from search_index.whoosh_common.schema import FIELD_ALIASES, QUERY_FIELDS
 
 TEXT_FIELDS = ("title", "authors", "subjects", "text")
 DEFAULT_FIELDS = ("title", "authors", "subjects", "text")
@@ -26,6 +26,15 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 # Added to the score of a work whose title (or author and title) the query equals: far above
 # any BM25F score, so such works rank first and among themselves by their scores.
 EXACT_BOOST = 1000.0
+# Added to the score of a work whose title begins with the query's words (``documents.
+# start_keys``; a title equal to the query begins with them too): such works rank after the
+# exact titles and before those that only hold the words (a reader who types a title's first
+# words means that title, not one merely using them).
+START_BOOST = EXACT_BOOST / 2
+# A field prefix as the parser reads one (``title:``); other colons are a title's punctuation
+_FIELD_PREFIX = re.compile(r"(?<!\w)(\w+):(?=\S)")
+# The names a reader may give a field (the parser also takes any other field of the schema)
+_QUERY_FIELD_NAMES = frozenset(QUERY_FIELDS).union(*FIELD_ALIASES.values())
 
 
 class CatalogueParser(QueryParser):
@@ -97,24 +106,38 @@ def plain_words(text: str) -> str:
 
 def parse_text(parser, text: str):
     """The query for the reader's text (``Every`` for none; plain words when syntax fails),
-    with works whose title the text equals (``exact_boost``) ranked first."""
+    with works whose title the text equals, or begins with (``exact_boost``), ranked first."""
     text = spot_identifiers(text.strip())
     if not text:
         return query.Every()
     parsed = _parse(parser, text)
-    exact = exact_boost(text)
+    exact = exact_boost(text, _field_names(parser))
     if exact is None or parsed is query.NullQuery:
         return parsed
     return query.AndMaybe(parsed, exact)
 
 
-def exact_boost(text: str):
-    """The boost of works whose title, or author and title, equal the unfielded query; None
-    for a fielded one."""
-    if ":" in text:
+def exact_boost(text: str, fieldnames: frozenset = _QUERY_FIELD_NAMES):
+    """The boost of works whose title, or author and title, equal the unfielded query, or
+    whose title begins with it; None for a fielded one (a colon that follows no field name —
+    "Law, The :", "Research on evaluation:" — is a title's punctuation, not a field)."""
+    if any(name in fieldnames for name in _FIELD_PREFIX.findall(text)):
         return None
     key = exact_key(text)
-    return query.Term("exact", key, boost=EXACT_BOOST) if key else None
+    if not key:
+        return None
+    exact = query.Term("exact", key, boost=EXACT_BOOST)
+    starts = documents.start_query_keys(text)
+    if not starts:
+        return exact
+    # the start's words each carry a share of the boost: together they add START_BOOST
+    start = query.And([query.Term("exact", word, boost=START_BOOST / len(starts)) for word in starts])
+    return query.Or([exact, start])
+
+
+def _field_names(parser) -> frozenset:
+    """The names the parser takes for fields: the schema's and their aliases."""
+    return _QUERY_FIELD_NAMES.union(parser.schema.names() if parser.schema else ())
 
 
 def _parse(parser, text: str):

@@ -125,7 +125,8 @@ def _tag_items(value: str) -> tuple[tuple[str, int], ...]:
 
 class ExactKeys(Tags):
     """Comma-separated keys of the titles a query must equal to rank first
-    (``documents.exact_keys``): filter-like terms, no scores of their own."""
+    (``documents.exact_keys``), and of their first words (``documents.start_keys``):
+    filter-like terms, no scores of their own."""
 
 
 def build_schema() -> Schema:
@@ -144,13 +145,17 @@ def build_schema() -> Schema:
         # term per value (a 16-bit shift step); the newest acquisition is a column only: its
         # filter and sort read the column (``query.ColumnRange``).
         tags=Tags(),
-        # the exact-title keys (a query equal to a title, or to an author and a title)
+        # the exact-title keys (a query equal to a title, or to an author and a title) and the
+        # title-start keys (a query equal to a title's first words)
         exact=ExactKeys(),
         year=NUMERIC(bits=16, shift_step=16, signed=False, sortable=True),
         acquired=COLUMN(columns.NumericColumn("I")),
         # when the consortium first saw the work (seconds since 1970, UTC): a column only,
         # filtered like ``acquired`` (a subscription's "new since the last digest")
         first_seen=COLUMN(columns.NumericColumn("I")),
+        # the relevance order of works that score alike (``documents.tie_order``: how widely
+        # held and how recent, then the work id): a column only
+        tie_order=COLUMN(columns.NumericColumn("Q")),
         title_sort=TextColumn(),
         # every facet value of the work in one column value, see whoosh_common.facet_key
         facet_key=TextColumn(),

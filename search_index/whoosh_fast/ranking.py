@@ -1,7 +1,8 @@
 """The top of a result list and its facet counts, from per-segment arrays of matches.
 
-Sorts: relevance (score, then index order), newest acquisition and year (descending, then
-index order), title (folded title key, then index order). Only the first ``limit`` documents
+Sorts: relevance (score, then ``documents.tie_order``: the most held, the newest, the lowest
+work id), newest acquisition and year (descending, then index order), title (folded title
+key, then index order). Only the first ``limit`` documents
 are ordered; the rest are only counted.
 """
 import numpy as np
@@ -9,6 +10,8 @@ import numpy as np
 from search_index.whoosh_common import facet_key
 
 NUMERIC_SORTS = {"newest": "acquired", "year": "year"}
+# what orders works of equal score (the editions of one title) in the relevance sort
+TIE_COLUMN = "tie_order"
 TITLE_COLUMN = "title_sort"
 
 
@@ -20,22 +23,39 @@ def top(evaluator, matches, sort: str, limit: int) -> list[int]:
         return _top_by_title(evaluator, matches, limit)
     docnums = np.concatenate([ids + leaf.offset for (ids, _), leaf in zip(matches, evaluator.leaves)])
     if sort in NUMERIC_SORTS:
-        column = NUMERIC_SORTS[sort]
-        keys = np.concatenate([evaluator.arrays.numeric(leaf.reader, column)[ids]
-                               for (ids, _), leaf in zip(matches, evaluator.leaves)])
-    else:
-        keys = np.concatenate([scores for _, scores in matches])
-    return _largest(keys.astype(np.float64), docnums, limit)
+        keys = _column(evaluator, matches, NUMERIC_SORTS[sort])
+        return _largest(keys.astype(np.float64), docnums, limit)
+    keys = np.concatenate([scores for _, scores in matches]).astype(np.float64)
+    return _largest(keys, docnums, limit, lambda candidates: _values_at(evaluator, TIE_COLUMN, candidates))
 
 
-def _largest(keys: np.ndarray, docnums: np.ndarray, limit: int) -> list[int]:
-    """Docnums of the ``limit`` largest keys, largest first, ties in docnum order."""
+def _column(evaluator, matches, column: str) -> np.ndarray:
+    """A numeric column's values of the matches, in the order of their docnums."""
+    return np.concatenate([evaluator.arrays.numeric(leaf.reader, column)[ids]
+                           for (ids, _), leaf in zip(matches, evaluator.leaves)])
+
+
+def _values_at(evaluator, column: str, docnums: np.ndarray) -> np.ndarray:
+    """A numeric column's values at global docnums (only the top's candidates are looked up)."""
+    offsets = np.array([leaf.offset for leaf in evaluator.leaves], dtype=np.int64)
+    which = np.searchsorted(offsets, docnums, side="right") - 1
+    values = np.zeros(len(docnums), dtype=np.int64)
+    for n in np.unique(which).tolist():
+        leaf, here = evaluator.leaves[n], which == n
+        values[here] = evaluator.arrays.numeric(leaf.reader, column)[docnums[here] - leaf.offset]
+    return values
+
+
+def _largest(keys: np.ndarray, docnums: np.ndarray, limit: int, tiebreak=None) -> list[int]:
+    """Docnums of the ``limit`` largest keys, largest first; ties by the larger
+    ``tiebreak(docnums)`` value, then in docnum order."""
     if len(keys) > limit:
-        # everything tied with the limit-th key stays a candidate, so ties break by docnum
+        # everything tied with the limit-th key stays a candidate, so ties break alike
         threshold = np.partition(keys, len(keys) - limit)[len(keys) - limit]
         chosen = keys >= threshold
         keys, docnums = keys[chosen], docnums[chosen]
-    order = np.lexsort((docnums, -keys))[:limit]
+    sort_keys = (docnums, -keys) if tiebreak is None else (docnums, -tiebreak(docnums), -keys)
+    order = np.lexsort(sort_keys)[:limit]
     return docnums[order].tolist()
 
 

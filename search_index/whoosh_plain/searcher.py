@@ -13,8 +13,10 @@ from search_index.whoosh_common.suggest import Vocabularies, suggestion_for
 from search_index.whoosh_common.variants import matching_variant
 from search_index.whoosh_plain.highlight import highlight_title
 
-# Newest acquisition and year descending, title ascending; ties in index order.
+# Relevance: score, then ``documents.tie_order`` descending (the most held, the newest, the
+# lowest work id); newest acquisition and year descending, title ascending; ties in index order.
 SORT_FACETS = {
+    "relevance": sorting.MultiFacet([sorting.ScoreFacet(), sorting.FieldFacet("tie_order", reverse=True)]),
     "newest": sorting.FieldFacet("acquired", reverse=True),
     "year": sorting.FieldFacet("year", reverse=True),
     "title": sorting.FieldFacet("title_sort"),
@@ -65,7 +67,7 @@ def _run(searcher, text_query, params: SearchParams):
     counted in the facets; only the first ``page * per_page`` are kept in order."""
     sort = qmod.sort_name(params)
     filters = qmod.filter_queries(params)
-    return searcher.search(text_query, limit=params.page * params.per_page, sortedby=SORT_FACETS.get(sort),
+    return searcher.search(text_query, limit=params.page * params.per_page, sortedby=SORT_FACETS[sort],
                            scored=sort == "relevance", filter=query.And(filters) if filters else None,
                            groupedby={GROUP: sorting.FieldFacet(facet_key.COLUMN, maptype=sorting.Count)},
                            optimize=False)

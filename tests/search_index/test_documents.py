@@ -27,3 +27,35 @@ def test_exact_keys_cover_titles_and_author_title_pairs_in_variant_forms():
     keys = set(documents.exact_keys(NOVEL))
     assert {"围城", "钱钟书围城", "围城钱钟书", "fortressbesieged", "zhongshuqianfortressbesieged",
             "fortressbesiegedqianzhongshu"} <= keys
+
+
+def test_start_keys_place_a_titles_first_words_and_a_query_of_them_asks_for_the_same():
+    """The first six words of each title (with subtitle; a member's own too), folded, each
+    with its place; a query of a title's first words, however punctuated or scripted, asks
+    for keys the title holds; a query longer than six words asks for none."""
+    doc = IndexDocument(id=2, title="Law, The", subtitle="a Monthly Magazine of Legal Matters",
+                        holdings=(IndexedHolding("A", "a2", title="Law, The"), IndexedHolding("B", "b2", title="紅樓夢魘")))
+    keys = documents.start_keys(doc)
+    assert keys == sorted(["1>law", "2>the", "3>a", "4>monthly", "5>magazine", "6>of", "1>红", "2>楼", "3>梦", "4>魇"])
+    for query in ("Law, The :", "LAW THE A monthly", "红楼", "紅樓夢"):
+        assert documents.start_query_keys(query) and set(documents.start_query_keys(query)) <= set(keys), query
+    assert documents.start_query_keys("Law, The : a Monthly Magazine of Legal") == []
+    assert not set(documents.start_query_keys("the law")) <= set(keys)
+
+
+def test_standing_counts_holding_members_before_the_year():
+    """Two members' 1985 edition stands above one member's 2007 one; an undated work counts
+    its members only."""
+    two = IndexDocument(id=3, title="围城", year=1985, holdings=(IndexedHolding("A"), IndexedHolding("B"),
+                                                                 IndexedHolding("B", "b9")))
+    one = IndexDocument(id=4, title="围城", year=2007, holdings=(IndexedHolding("A"),))
+    undated = IndexDocument(id=5, title="围城", holdings=(IndexedHolding("A"),))
+    assert documents.standing(two) > documents.standing(one) > documents.standing(undated) > 0
+
+
+def test_tie_order_is_standing_then_the_lower_work_id():
+    """Of two works standing alike the older record (lower id) comes first; standing outranks
+    any id."""
+    first, second = (IndexDocument(id=n, title="围城", year=2007, holdings=(IndexedHolding("A"),)) for n in (7, 8))
+    better = IndexDocument(id=99_999, title="围城", year=2008, holdings=(IndexedHolding("A"),))
+    assert documents.tie_order(better) > documents.tie_order(first) > documents.tie_order(second)

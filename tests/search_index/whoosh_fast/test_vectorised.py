@@ -19,6 +19,7 @@ from search_index.whoosh_common.schema import build_schema
 from search_index.whoosh_fast import ranking, store
 from search_index.whoosh_fast.evaluate import Evaluator
 from search_index.whoosh_fast.segments import SegmentArrays
+from search_index.whoosh_plain.searcher import SORT_FACETS
 from tests.search_index.corpus import whoosh_documents as _documents
 
 QUERIES = ["algorithms", "data structures", "数据", "计算机网络", "title:design", "author:王明", "clc:TP3",
@@ -89,6 +90,23 @@ def test_filter_masks_and_top_by_each_sort(segmented_index):
         assert [acquired[d] for d in newest] == sorted((acquired[d] for d in stored), reverse=True)[:30]
         titles = reader.column_reader("title_sort")
         assert [titles[d] for d in ranking.top(evaluator, matches, "title", 25)] == sorted(titles[d] for d in stored)[:25]
+
+
+@pytest.mark.parametrize("text", ["history", "数据", "law"])
+def test_the_relevance_top_orders_equal_scores_by_tie_order_as_whoosh_plain_does(segmented_index, text):
+    """Works scoring alike come most held, newest, lowest work id first (``tie_order``): the
+    fast top equals Whoosh's search with whoosh_plain's relevance facets, and the mix holds
+    such ties between works of different standing."""
+    with segmented_index.searcher() as searcher:
+        q = qmod.parse_text(qmod.make_parser(segmented_index.schema), text)
+        evaluator = Evaluator(searcher, SegmentArrays())
+        ours = ranking.top(evaluator, evaluator.run(q), "relevance", 60)
+        theirs = searcher.search(q, limit=60, sortedby=SORT_FACETS["relevance"], optimize=False)
+        assert ours == [hit.docnum for hit in theirs]
+        scores, order = _ours(searcher, q), searcher.reader().column_reader("tie_order")
+        pairs = list(zip(ours, ours[1:]))
+        assert all(scores[a] > scores[b] or order[a] > order[b] for a, b in pairs)
+        assert any(scores[a] == scores[b] and order[a] >> 32 > order[b] >> 32 for a, b in pairs)
 
 
 def test_facet_counts_equal_counting_each_document(segmented_index):
