@@ -12,12 +12,13 @@ decorator) says the view only reads and tolerates a lag of seconds, and such a v
 ``get_session()``: the primary. A replica-read session refuses writes.
 """
 import functools
+import logging
 import os
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlmodel import Session
 
 from consortium.config import apply_defaults
@@ -47,6 +48,7 @@ DEFAULTS = {
     "CONSORTIUM_DATABASE_REPLICA_LAG_CHECK": 5,
 }
 READ_ONLY = "reads_replica"  # the attribute @reads_replica sets on a view
+log = logging.getLogger(__name__)
 
 
 def init_app(app) -> None:
@@ -135,8 +137,18 @@ def _on_replica() -> bool:
 
 
 def _read_primary_instead() -> None:
-    g.pop("db_read_session").close()
+    _close_read_session(g.pop("db_read_session"))
     g.db_read_session = _primary_read_only()
+
+
+def _close_read_session(session: Session) -> None:
+    """Close a read session; a replica that died after the page was built (its rollback fails)
+    must not turn the answer into an error: the session wrote nothing, and the pool drops the
+    dead connection."""
+    try:
+        session.close()
+    except DBAPIError:
+        log.info("database replica: a read session's connection was lost at its end", exc_info=True)
 
 
 def _primary_read_only() -> Session:
@@ -152,10 +164,12 @@ def _read_only_transaction(_session, _transaction, connection) -> None:
 
 
 def _close_session(_exc) -> None:
-    for name in ("db_read_session", "db_session"):
-        session = g.pop(name, None)
-        if session is not None:
-            session.close()
+    read_session = g.pop("db_read_session", None)
+    if read_session is not None:
+        _close_read_session(read_session)
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
 
 
 def new_session(app=None) -> Session:
