@@ -6,9 +6,10 @@ declares its own keys, each with a comment, in ``DEFAULTS`` of its ``__init__.py
 them with ``apply_defaults(app, DEFAULTS)`` from its ``init_app``, under whatever the instance
 config and the environment already set.
 
-An environment variable ``CONSORTIUM_X`` sets the key ``CONSORTIUM_X`` when that key exists,
-else the key ``X`` (so ``CONSORTIUM_SEARCH_INDEX_DIR`` sets ``SEARCH_INDEX_DIR``). Values are
-parsed as JSON when they parse, else kept as strings.
+An environment variable ``CONSORTIUM_X`` sets the key ``CONSORTIUM_X``, and the key ``X`` too
+unless ``CONSORTIUM_X`` is an app-wide key below (so ``CONSORTIUM_SEARCH_INDEX_DIR`` sets
+``SEARCH_INDEX_DIR``, and ``CONSORTIUM_DATABASE_REPLICA_URL`` the db feature's key of that
+name). Values are parsed as JSON when they parse, else kept as strings.
 """
 import json
 import os
@@ -67,11 +68,15 @@ def _load_env(config, environ) -> None:
     for name, raw in environ.items():
         if not name.startswith("CONSORTIUM_") or name in ("CONSORTIUM_INSTANCE",):
             continue
-        key = name if name in config else name[len("CONSORTIUM_"):]
         try:
-            config[key] = json.loads(raw)
+            value = json.loads(raw)
         except ValueError:
-            config[key] = raw
+            value = raw
+        # Features fill their defaults later (apply_defaults), so a key unknown here may be a
+        # feature's "CONSORTIUM_X" as well as a feature's "X": both are set.
+        keys = [name] if name in config else [name, name[len("CONSORTIUM_"):]]
+        for key in keys:
+            config[key] = value
 
 
 def _fill_instance_paths(app) -> None:

@@ -7,7 +7,7 @@ from consortium.accounts import service as accounts
 from consortium.catalogue import service as catalogue
 from consortium.catalogue import stats, works
 from consortium.catalogue.locking import Concurrency
-from consortium.db import get_session
+from consortium.db import get_read_session, get_session, reads_replica
 from consortium.jobs import get_jobs
 from consortium.web.api import Blueprint, bearer_key, cap_json_body
 
@@ -159,9 +159,10 @@ def withdraw_record(code, local_id):
 @blp.route("/works/<int:work_id>", methods=["GET"])
 @blp.alt_response(200, schema=WorkSchema, success=True, description="The work with its holdings")
 @blp.alt_response(301, description="The work was merged: Location names the work it lives on as")
+@reads_replica
 def get_work(work_id):
     """One union work with every member's holdings; a merged-away id redirects (301)."""
-    return works.get_work(get_session(), work_id, request.args.get("home") or request.cookies.get("home_member"))
+    return works.get_work(get_read_session(), work_id, request.args.get("home") or request.cookies.get("home_member"))
 
 
 @blp.route("/members/<code>/stats", methods=["GET"])

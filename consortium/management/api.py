@@ -2,7 +2,7 @@
 from flask import current_app, request
 from marshmallow import Schema, fields
 
-from consortium.db import get_session
+from consortium.db import get_read_session, get_session, reads_replica
 from consortium.management import feedback, scorecards
 from consortium.management.viewhelpers import actor, now, settings, today
 from consortium.web.api import Blueprint, cap_json_body
@@ -40,8 +40,9 @@ def rate(body, token):
 
 @blp.route("/staff/scorecards", methods=["GET"])
 @blp.alt_response(200, schema=ScorecardsSchema, success=True)
+@reads_replica
 def staff_scorecards():
     """Every member's measures against its targets for ``year`` (and ``term``); consortium admins only."""
-    report = scorecards.report_for(get_session(), actor(), request.args.get("year", today().year),
+    report = scorecards.report_for(get_read_session(), actor(), request.args.get("year", today().year),
                                    request.args.get("term"), today=today(), settings=settings())
     return scorecards.as_json(report)

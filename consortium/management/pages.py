@@ -7,7 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from consortium.db import get_session
+from consortium.db import get_read_session, get_session, reads_replica
 from consortium.errors import ConsortiumError, InvalidInput
 from consortium.management import charts, feedback, scorecards, targets
 from consortium.management.errors import NotForYou
@@ -55,7 +55,7 @@ def feedback_list():
 
 
 def _report():
-    return scorecards.report_for(get_session(), actor(*STAFF), request.args.get("year", today().year),
+    return scorecards.report_for(get_read_session(), actor(*STAFF), request.args.get("year", today().year),
                                  request.args.get("term"), today=today(), settings=settings())
 
 
@@ -64,6 +64,7 @@ def month_labels(months) -> list[str]:
 
 
 @bp.route("/staff/scorecards")
+@reads_replica
 @login_required
 def overview():
     report = _report()
@@ -75,6 +76,7 @@ def overview():
 
 
 @bp.route("/staff/scorecards/<code>")
+@reads_replica
 @login_required
 def member_card(code):
     report = _report()
@@ -94,6 +96,7 @@ def _trends(report, card) -> dict:
 
 
 @bp.route("/staff/scorecards.csv")
+@reads_replica
 @login_required
 def export_csv():
     report = _report()
@@ -103,9 +106,10 @@ def export_csv():
 
 
 @bp.route("/staff/scorecards/report")
+@reads_replica
 @login_required
 def annual_report():
-    report = scorecards.report_for(get_session(), actor(), request.args.get("year", today().year), "year",
+    report = scorecards.report_for(get_read_session(), actor(), request.args.get("year", today().year), "year",
                                    today=today(), settings=settings())
     whole = report.consortium
     labels = month_labels(report.months)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request
 
-from consortium.db import get_session
+from consortium.db import get_read_session, reads_replica
 from consortium.oai import render, service
 from consortium.oai.errors import OaiError
 
@@ -39,10 +39,11 @@ def _xml(text: str) -> Response:
 
 
 @bp.route("/oai", methods=["GET", "POST"])
+@reads_replica
 def endpoint():
     """Every OAI-PMH verb (GET query string or form-encoded POST)."""
     settings, now = current_settings(), _now()
-    answer = service.answer(get_session(), request_pairs(), settings, now)
+    answer = service.answer(get_read_session(), request_pairs(), settings, now)
     return _xml(render.render_answer(answer, settings, now))
 
 

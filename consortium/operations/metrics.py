@@ -5,16 +5,20 @@ Requests: ``daodu_http_requests_total{method,route,status}`` and the latency his
 ``daodu_http_request_duration_seconds{method,route}``; ``route`` is the URL rule
 (``/works/<int:work_id>``), never the raw path, so the label set stays small. At scrape time
 the database and the index are read (``CatalogueCollector``): index checkpoint, head, lag and
-documents, mail outbox rows by status, questions by state, import jobs by status. Plus the
-process's own CPU, memory and file descriptors (``ProcessCollector``).
+documents, mail outbox rows by status, questions by state, import jobs by status. With a
+database replica configured, this process's view of it (``ReplicaCollector``): whether
+read-only pages read it, its last measured lag, and the reads the primary served instead, by
+reason (``unreachable``, ``lagging``). Plus the process's own CPU, memory and file
+descriptors (``ProcessCollector``).
 """
 import logging
 import time
 
 from flask import request
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from consortium.db.replica import router_of
 from consortium.operations.probes import catalogue_counts
 
 EXTENSION = "consortium.operations.metrics"
@@ -34,6 +38,8 @@ class Metrics:
                                  ["method", "route"], buckets=BUCKETS, registry=self.registry)
         ProcessCollector(registry=self.registry)
         self.registry.register(CatalogueCollector(app))
+        if router_of(app) is not None:
+            self.registry.register(ReplicaCollector(router_of(app)))
 
 
 class CatalogueCollector:
@@ -64,6 +70,34 @@ class CatalogueCollector:
             family = GaugeMetricFamily(name, doc, labels=[label])
             for value, n in sorted(counts[key].items()):
                 family.add_metric([value], float(n))
+            yield family
+
+
+class ReplicaCollector:
+    """The replica router's state and counts, as this process saw them (nothing is read)."""
+
+    REASONS = ("unreachable", "lagging")
+
+    def __init__(self, router):
+        self.router = router
+
+    def describe(self):
+        return []
+
+    def collect(self):
+        router = self.router
+        yield GaugeMetricFamily("daodu_db_replica_serving", "1 while read-only pages read the database replica",
+                                value=1.0 if router.state == "ok" else 0.0)
+        if router.lag is not None:
+            yield GaugeMetricFamily("daodu_db_replica_lag_seconds", "The replica's lag when last measured",
+                                    value=float(router.lag))
+        for name, counts, doc in (
+                ("daodu_db_replica_fallback_reads", router.fallbacks,
+                 "Replica-served requests the primary answered instead, by reason"),
+                ("daodu_db_replica_outages", router.outages, "Times the replica stopped serving reads, by reason")):
+            family = CounterMetricFamily(name, doc, labels=["reason"])
+            for reason in self.REASONS:
+                family.add_metric([reason], float(counts[reason]))
             yield family
 
 

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 
 from consortium.accounts.origins import origin_allowed
 from consortium.accounts.service import get_member
-from consortium.db import get_session
+from consortium.db import get_read_session, reads_replica
 from consortium.errors import ConsortiumError
 from consortium.publishing import service
 from consortium.publishing.embed_blueprint import bp
@@ -31,7 +31,7 @@ _SCRIPTS: dict[str, bytes] = {}
 def _member_for_embed():
     """The member named by ``member``, checked against the request's Origin."""
     options = embed_options(request.args, current_app.config["FEEDS_EMBED_MAX_COUNT"])
-    member = get_member(get_session(), options.member)
+    member = get_member(get_read_session(), options.member)
     origin = request.headers.get("Origin")
     if origin and not origin_allowed(member, origin) and origin != request.host_url.rstrip("/"):
         raise ForeignOrigin(f"{origin} is not a registered site of member {member.code}: a librarian of "
@@ -52,7 +52,7 @@ def _feed(options):
 
     ctx = feed_context()
     ctx.page_size = options.count
-    return service.feed_document(get_session(), options.kind, "json", options.feed_args(), ctx)
+    return service.feed_document(get_read_session(), options.kind, "json", options.feed_args(), ctx)
 
 
 @bp.route("/widget.js")
@@ -69,6 +69,7 @@ def widget():
 
 
 @bp.route("/feed.json")
+@reads_replica
 def feed_json():
     """The member's JSON Feed for widgets (CORS for its registered origins only)."""
     member, options, origin = _member_for_embed()
@@ -76,6 +77,7 @@ def feed_json():
 
 
 @bp.route("/fragment")
+@reads_replica
 def fragment():
     """The list as an HTML fragment, for sites that include HTML server-side."""
     member, options, origin = _member_for_embed()
@@ -85,6 +87,7 @@ def fragment():
 
 
 @bp.route("/frame")
+@reads_replica
 def frame():
     """A whole page for an ``<iframe>``; it reports its height to the parent by postMessage."""
     member, options, _origin = _member_for_embed()

@@ -7,7 +7,7 @@ advertises them with ``<link rel="alternate">`` so browsers and feed readers fin
 from flask import Blueprint, current_app, render_template, request
 
 from consortium.accounts import service as accounts
-from consortium.db import get_session
+from consortium.db import get_read_session, reads_replica
 from consortium.publishing import arrivals, service
 from consortium.publishing.service import FORMATS
 from consortium.publishing.views import feed_context
@@ -24,9 +24,10 @@ def arrival_query(wanted, today) -> arrivals.ArrivalQuery:
 
 
 @bp.route("/new-arrivals")
+@reads_replica
 def new_arrivals():
     """One page of new works with their new holders, with the filters the feeds take."""
-    session = get_session()
+    session = get_read_session()
     ctx = feed_context()
     per_page = current_app.config["NEW_ARRIVALS_PAGE_SIZE"]
     error, works, wanted = None, [], None

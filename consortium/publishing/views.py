@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import http_date
 
-from consortium.db import get_session
+from consortium.db import get_read_session, reads_replica
 from consortium.errors import ConsortiumError
 from consortium.ports import ANSWERS, SEARCH, get_port
 from consortium.publishing import listing, service
@@ -55,18 +55,21 @@ def document_response(document: service.FeedDocument) -> Response:
 
 
 @bp.route("/feeds/search.atom")
+@reads_replica
 def search_feed():
-    return document_response(listing.search_feed_document(get_session(), request.args, feed_context()))
+    return document_response(listing.search_feed_document(get_read_session(), request.args, feed_context()))
 
 
 @bp.route("/feeds/<kind>.<fmt>")
+@reads_replica
 def feed(kind, fmt):
-    return document_response(service.feed_document(get_session(), kind, fmt, request.args, feed_context()))
+    return document_response(service.feed_document(get_read_session(), kind, fmt, request.args, feed_context()))
 
 
 @bp.route("/feeds.opml")
+@reads_replica
 def opml():
-    return document_response(listing.opml_document(get_session(), request.args, feed_context()))
+    return document_response(listing.opml_document(get_read_session(), request.args, feed_context()))
 
 
 # The feeds surface's statuses for errors the domain mapping does not know, or words otherwise:

@@ -7,7 +7,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from consortium.accounts.service import get_member, list_members
 from consortium.catalogue.models import Work
-from consortium.db import get_session
+from consortium.db import get_read_session, get_session, reads_replica
 from consortium.errors import ConsortiumError, InvalidInput
 from consortium.reference import knowledge, questions
 from consortium.reference.viewhelpers import (
@@ -115,15 +115,17 @@ def embed_chat():
 
 
 @bp.route("/answers")
+@reads_replica
 def answers():
     q = (request.args.get("q") or "").strip()[:200]
-    entries = knowledge.published(get_session(), member=request.args.get("member") or None,
+    entries = knowledge.published(get_read_session(), member=request.args.get("member") or None,
                                   clc=request.args.get("clc") or None, q=q or None, limit=50)
     return render_template("reference/answers.html", entries=entries, q=q)
 
 
 @bp.route("/answers/<int:entry_id>")
+@reads_replica
 def answer_page(entry_id):
     if entry_id <= 0:
         abort(404)
-    return render_template("reference/answer.html", entry=knowledge.get_entry(get_session(), entry_id))
+    return render_template("reference/answer.html", entry=knowledge.get_entry(get_read_session(), entry_id))

@@ -16,7 +16,7 @@ from consortium.accounts.auth import roles_required
 from consortium.accounts.service import list_members
 from consortium.compose.picker import chosen
 from consortium.compose.views import pick_works, wants_picker_fragment
-from consortium.db import get_session
+from consortium.db import get_read_session, get_session, reads_replica
 from consortium.errors import ConsortiumError, InvalidInput, NotFound, PermissionDenied
 from consortium.reference import (
     knowledge,
@@ -143,10 +143,11 @@ def _period():
 
 
 @bp.route("/reference/stats")
+@reads_replica
 @login_required
 def stats():
     start, end = _period()
-    rows = reference_stats.member_stats(get_session(), staff_actor(), start, end, now=now(), settings=settings(),
+    rows = reference_stats.member_stats(get_read_session(), staff_actor(), start, end, now=now(), settings=settings(),
                                         member_code=request.args.get("member") or None)
     if request.args.get("format") == "csv":
         return Response(reference_stats.stats_csv(rows), mimetype="text/csv",

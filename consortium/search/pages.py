@@ -7,7 +7,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from consortium.accounts.service import list_members
 from consortium.catalogue import citations, works
 from consortium.catalogue.access import access_for
-from consortium.db import get_session
+from consortium.db import get_read_session, reads_replica
 from consortium.errors import InvalidInput
 from consortium.i18n import localized_name
 from consortium.ports import ANSWERS, SEARCH, get_port
@@ -27,7 +27,7 @@ INLINE_CITATIONS = ("gbt7714",)
 
 
 def member_names() -> dict[str, str]:
-    return {m.code: localized_name(m) for m in list_members(get_session())}
+    return {m.code: localized_name(m) for m in list_members(get_read_session())}
 
 
 def home_member() -> str | None:
@@ -84,9 +84,10 @@ def related_answers(q: str | None, limit: int = 3) -> list[dict]:
 
 
 @bp.route("/works/<int:work_id>")
+@reads_replica
 def record(work_id):
     """One work with every member's holdings (home member first) and how to get at it."""
-    work = works.get_work(get_session(), work_id, home_member())
+    work = works.get_work(get_read_session(), work_id, home_member())
     permalink = url_for("search_pages.record", work_id=work["id"], _external=True)
     return render_template("search/record.html", work=work, names=member_names(), home=home_member(),
                            access_for=access_for, args=request.args, permalink=permalink,
@@ -94,12 +95,13 @@ def record(work_id):
 
 
 @bp.route("/works/<int:work_id>/cite.<kind>")
+@reads_replica
 def cite(work_id, kind):
     """Citation export of one work: RIS, BibTeX, MARCXML or GB/T 7714 (plain text)."""
     if kind not in CITATIONS:
         raise InvalidInput("Citations are offered as .ris, .bib, .xml or .gbt7714.",
                            {"kind": ["Must be ris, bib, xml or gbt7714."]})
-    work = works.get_work(get_session(), work_id)
+    work = works.get_work(get_read_session(), work_id)
     build, mimetype = CITATIONS[kind]
     body = build(work, url_for("search_pages.record", work_id=work["id"], _external=True))
     response = Response(body, mimetype=mimetype)
