@@ -29,6 +29,7 @@ def source(doc: IndexDocument) -> dict:
     counters = _term_counters()
     body = {name: terms_text(counters[name](values[name])) for name in TERM_FIELDS if values.get(name)}
     body.update(id=doc.id, acquired=values["acquired"], first_seen=values["first_seen"], title_sort=values["title_sort"],
+                tie_order=values["tie_order"],
                 facet=[facet_term(name, value) for name, found in documents.facet_values(doc).items()
                        for value in found],
                 payload=values["payload"])

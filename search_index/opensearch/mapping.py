@@ -27,7 +27,8 @@ EXACT_FIELD = "exact"
 TERM_SEPARATOR = "\n"
 # Raise when the way documents are laid out on the cluster changes (rebuilds the index).
 # 2: terms one per line (shingles hold a space), exact-title keys. 4: facets in one field.
-LAYOUT_VERSION = 4
+# 5: ties of relevance by ``tie_order``.
+LAYOUT_VERSION = 5
 
 
 FACET_FIELD = "facet"
@@ -56,6 +57,8 @@ def mappings() -> dict:
         "acquired": {"type": "integer"},
         "first_seen": {"type": "long"},  # seconds since 1970: when the consortium first saw the work
         "title_sort": {"type": "keyword"},
+        # the order of works scoring alike (``documents.tie_order``: the most held, the newest)
+        "tie_order": {"type": "long"},
         EXACT_FIELD: {"type": "keyword", "norms": False},
         FACET_FIELD: {"type": "keyword", "norms": False},
         "payload": {"type": "keyword", "index": False, "doc_values": False},

@@ -27,7 +27,8 @@ ALL_FACETS_SIZE = FACET_SIZE * len(FACET_NAMES)
 # Sort keys (ties broken by work id, so pages never overlap), and each sort's keys.
 _BY_ID = {"id": "asc"}
 SORTS = {
-    "relevance": [{"_score": "desc"}, _BY_ID],
+    # works scoring alike as on every backend: the most held, the newest, the lower id
+    "relevance": [{"_score": "desc"}, {"tie_order": "desc"}, _BY_ID],
     "newest": [{"acquired": "desc"}, _BY_ID],
     # undated works first, as the Whoosh backends order them (their missing year sorts high)
     "year": [{"year": {"order": "desc", "missing": "_first"}}, _BY_ID],
