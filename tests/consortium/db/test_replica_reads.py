@@ -209,5 +209,5 @@ def test_a_replica_too_far_behind_is_not_read_until_it_catches_up(app, client, k
         if router.state == "ok" or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    assert router.state == "ok" and router.lag == 0
+    assert router.state == "ok" and router.lag < max_lag
     assert "daodu_db_replica_serving 1.0" in client.get("/metrics").get_data(as_text=True)
