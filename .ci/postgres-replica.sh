@@ -33,6 +33,9 @@ sql() {  # sql PORT QUERY: one value, or nothing when the server does not answer
 }
 running() { as_postgres "$PGBIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 system_id() { sql "$1" "SELECT system_identifier FROM pg_control_system()"; }
+copied_id() {  # the system identifier the replica's folder was copied with (server running or not)
+  as_postgres "$PGBIN/pg_controldata" "$DATA" 2>/dev/null | sed -n 's/^Database system identifier: *//p'
+}
 
 start() {
   rm -f "$DATA/postmaster.pid"   # left by a server killed with the session before
@@ -71,7 +74,7 @@ up() {
   primary=$(system_id "$PRIMARY_PORT")
   [ -n "$primary" ] || fail "no primary answers on port $PRIMARY_PORT (eval \"\$(bash .ci/postgres.sh)\" first)"
   # a replica of an earlier primary (its folder was made again) cannot follow this one
-  if ! [ -f "$DATA/standby.signal" ] || { running && [ "$(system_id "$PORT")" != "$primary" ]; }; then
+  if ! [ -f "$DATA/standby.signal" ] || [ "$(copied_id)" != "$primary" ]; then
     make_replica
   fi
   running || start

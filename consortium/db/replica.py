@@ -22,18 +22,33 @@ log = logging.getLogger(__name__)
 
 REPLICA_EXTENSION = "consortium.db.replica"
 APPLICATION_NAME = "daodu-replica-reads"
-# Seconds the replica is behind. pg_last_xact_replay_timestamp() is the commit time of the last
-# transaction replayed: on a quiet primary it grows though nothing is missing, so a standby that
-# has replayed everything its WAL receiver got (and has a receiver) is 0 behind. Otherwise the
-# age of the last replayed commit overstates the lag, which errs towards reading the primary.
-# A server that is not in recovery (a promoted replica, or the primary itself) is never behind.
-LAG_SQL = text("""
-    SELECT CASE
-      WHEN NOT pg_is_in_recovery() THEN 0
-      WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
-           AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) THEN 0
-      ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
-    END""")
+# How far behind the replica is. pg_last_xact_replay_timestamp() is the commit time of the
+# last transaction replayed; its age overstates the lag (safe: the primary is read instead) and
+# on a quiet primary grows though nothing is missing. So a standby whose live WAL receiver has
+# nothing unreplayed is 0 behind, and one that replays what it just received within SETTLE
+# seconds is too (WAL without commits, a checkpoint record, arrives on quiet primaries as well).
+# A server not in recovery (a promoted replica, or the primary itself) is never behind.
+POSITIONS_SQL = text("""
+    SELECT pg_is_in_recovery() AS recovering,
+           EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE pid IS NOT NULL) AS receiving,
+           pg_last_wal_receive_lsn()::text AS received,
+           COALESCE(pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn(), false) AS replayed_all,
+           EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) AS commit_age""")
+REPLAYED_SQL = text("SELECT pg_last_wal_replay_lsn() >= CAST(:received AS pg_lsn)")
+SETTLE = 0.1
+
+
+def replica_lag(connection, max_lag: float) -> float | None:
+    """Seconds the replica is behind the primary (None: unknown, it has replayed nothing yet)."""
+    row = connection.execute(POSITIONS_SQL).one()
+    if not row.recovering or (row.receiving and row.replayed_all):
+        return 0.0
+    age = None if row.commit_age is None else float(row.commit_age)
+    if row.receiving and row.received and (age is None or age > max_lag):
+        time.sleep(SETTLE)  # only when the answer would be "too far behind": a rare, short wait
+        if connection.execute(REPLAYED_SQL, {"received": row.received}).scalar():
+            return 0.0
+    return age
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ class ReplicaRouter:
             # connected now, not at the view's first query: a replica that died since the
             # last request is found here, before anything was read
             connection = session.connection()
-            lag = connection.execute(LAG_SQL).scalar() if check else None
+            lag = replica_lag(connection, self.settings.max_lag) if check else None
         except DBAPIError:  # _on_error has opened the circuit
             session.close()
             return self._fallback("unreachable")

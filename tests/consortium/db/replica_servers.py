@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from consortium.db.replica import replica_lag
 from tests.conftest import PG_ENV, skip_or_fail
 
 REPLICA_ENV = "CONSORTIUM_TEST_POSTGRES_REPLICA_URL"
@@ -53,6 +54,16 @@ def wait_for_replay(primary_url: str, replica_url: str, timeout: float = 60) -> 
             return
         time.sleep(0.1)
     raise AssertionError(f"the replica did not replay up to {target} in {timeout} s")
+
+
+def lag_of(replica_url: str, max_lag: float) -> float | None:
+    """The replica's lag as the app measures it, on a connection of its own."""
+    engine = create_engine(replica_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            return replica_lag(conn, max_lag)
+    finally:
+        engine.dispose()
 
 
 def pause_replay(replica_url: str) -> None:

@@ -14,9 +14,10 @@ from sqlmodel import select
 from consortium.accounts.models import Member
 from consortium.accounts.service import add_member, add_user
 from consortium.db import get_read_session, reads_replica
-from consortium.db.replica import LAG_SQL, router_of
+from consortium.db.replica import router_of
 from tests.conftest import free_port
 from tests.consortium.db.replica_servers import (
+    lag_of,
     on_database,
     pause_replay,
     replica_connections,
@@ -190,7 +191,7 @@ def test_a_replica_too_far_behind_is_not_read_until_it_catches_up(app, client, k
     try:
         work_id = push(client, keys["A"], LATER)
         deadline = time.monotonic() + 30
-        while float(scalar(replica["url"], LAG_SQL.text) or 0) <= 1.5:
+        while (lag_of(replica["url"], 1.0) or 0) <= 1.5:
             assert time.monotonic() < deadline, "the paused replica never fell 1.5 s behind"
             time.sleep(0.2)
         assert "儒林外史" in client.get(f"/works/{work_id}").get_data(as_text=True)
@@ -201,13 +202,14 @@ def test_a_replica_too_far_behind_is_not_read_until_it_catches_up(app, client, k
     finally:
         resume_replay(replica["server"])
     wait_for_replay(database_url, replica["url"])
-    # the router looks at the lag again at its own pace; other tests' writes on the shared
-    # primary may keep the replica a moment behind: it must serve again within seconds
-    deadline = time.monotonic() + 20
+    # caught up; the next lag check (every request here) finds it within the limit, though the
+    # shared server's other writers may keep it a moment behind
+    deadline = time.monotonic() + 30
     while True:
         assert "儒林外史" in client.get(f"/works/{work_id}").get_data(as_text=True)
-        if router.state == "ok" or time.monotonic() > deadline:
+        if router.state == "ok":
             break
-        time.sleep(0.5)
-    assert router.state == "ok" and router.lag < max_lag
+        assert time.monotonic() < deadline, f"the replica never served again (lag {router.lag})"
+        time.sleep(0.2)
+    assert router.lag < max_lag
     assert "daodu_db_replica_serving 1.0" in client.get("/metrics").get_data(as_text=True)
