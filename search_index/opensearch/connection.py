@@ -20,6 +20,8 @@ from search_index.errors import SearchIndexError
 # HTTP statuses of a request worth repeating: rejected under load (429), no shard copy or
 # node ready (502/503/504).
 RETRY_STATUSES = (429, 502, 503, 504)
+# Open connections kept to each node (at least the bulk requests in flight).
+POOL_SIZE = 8
 
 
 class ClusterUnavailable(SearchIndexError):
@@ -72,10 +74,14 @@ class Options:
 
 def make_client(options: Options) -> OpenSearch:
     """A client over every node; a node that fails is set aside and the request retried on
-    another (``max_retries``), timeouts and 502–504 included."""
+    another (``max_retries``), timeouts and 502–504 included. Each node keeps as many open
+    connections as requests may be in flight to it (the indexer's concurrent bulk requests,
+    a web process's threads): urllib3 keeps one by default, and closed the others after each
+    request, so every bulk request but one opened a new connection."""
     extra = {"ca_certs": options.ca_certs} if options.ca_certs else {}
     return OpenSearch(list(options.urls), timeout=options.timeout, max_retries=len(options.urls) + 1,
-                      retry_on_timeout=True, retry_on_status=(502, 503, 504), **extra)
+                      retry_on_timeout=True, retry_on_status=(502, 503, 504),
+                      pool_maxsize=max(POOL_SIZE, options.bulk_concurrency), **extra)
 
 
 def is_retryable(exc: Exception) -> bool:

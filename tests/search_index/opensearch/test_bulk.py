@@ -63,14 +63,18 @@ def test_an_unreachable_cluster_is_retried_with_growing_pauses_then_reported():
 
 class _SlowBulk(http.server.BaseHTTPRequestHandler):
     """A cluster's bulk endpoint on loopback that answers every item indexed, the chunk
-    holding work 0 slowly, and records when each chunk's request starts and ends."""
+    holding work 0 slowly, and records when each chunk's request starts and ends and the
+    client connections it came on (kept open between requests: HTTP/1.1)."""
 
+    protocol_version = "HTTP/1.1"
     events: list = []
+    connections: set = set()
 
     def do_POST(self):  # noqa: N802 (the handler's name)
         body = self.rfile.read(int(self.headers["Content-Length"]))
         ids = [json.loads(line)["index"]["_id"] for line in body.splitlines() if line.startswith(b'{"index"')]
         self.events.append(("start", ids[0]))
+        self.connections.add(self.client_address)
         time.sleep(0.8 if ids[0] == "0" else 0.05)
         self.events.append(("end", ids[0]))
         answer = json.dumps({"errors": False, "items": [{"index": {"status": 201}} for _ in ids]}).encode()
@@ -89,7 +93,7 @@ def test_a_slow_request_does_not_hold_up_the_requests_behind_it():
     end — not once the slow one has ended too."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowBulk)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    _SlowBulk.events = []
+    _SlowBulk.events, _SlowBulk.connections = [], set()
     options = Options(urls=(f"http://127.0.0.1:{server.server_port}",), bulk_docs=10, bulk_concurrency=3)
     client = make_client(options)
     actions = [Action(k, (json.dumps({"index": {"_id": str(k)}}).encode(), b"{}")) for k in range(90)]
@@ -104,3 +108,5 @@ def test_a_slow_request_does_not_hold_up_the_requests_behind_it():
     assert sorted(started, key=int) == [str(k) for k in range(0, 90, 10)]  # every chunk sent once
     slow_ended = events.index(("end", "0"))
     assert len([kind for kind, _ in events[:slow_ended] if kind == "start"]) >= 6
+    # the connections are kept for the next requests, not one opened a request
+    assert len(_SlowBulk.connections) <= 3, _SlowBulk.connections
