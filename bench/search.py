@@ -11,8 +11,8 @@ overlapping holdings. For each backend:
   "$(bash .ci/postgres.sh)"``) while the backend's writer follows the change log in its own
   process — and the writer's catch-up alone;
 * catch-up: the indexer following the change log of the whole catalogue from an empty index
-  (up to ``DAODU_BENCH_CATCH_UP_MAX`` works, 100,000 by default; ``opensearch`` also without
-  a replica, as one machine would run it);
+  (up to ``DAODU_BENCH_CATCH_UP_MAX`` works, 100,000 by default; ``opensearch`` also with
+  its replica copying segments, and without a replica, as one machine would run it);
 * rebuild: the full rebuild of the index from the database by the backend, in a process of its
   own (``whoosh`` with ``SEARCH_INDEX_REBUILD_PROCS`` writer processes, ``whoosh-plain`` in
   one), with its peak memory;
@@ -102,9 +102,10 @@ def run(options) -> list[dict]:
                 for backend in backends():
                     if size <= catch_up_most:
                         rows += shown(measure_catch_up(tmp, backend, size))
-                    if size <= catch_up_most and backend == "opensearch":  # one copy, as on one machine
-                        search_data.drop_opensearch_indices(tmp)
-                        rows += shown(measure_catch_up(tmp, backend, size, replicas=0))
+                    if size <= catch_up_most and backend == "opensearch":
+                        for replicas, replication in ((1, "segment"), (0, None)):  # one copy, as on one machine
+                            search_data.drop_opensearch_indices(tmp)
+                            rows += shown(measure_catch_up(tmp, backend, size, replicas, replication))
                     rows += shown(measure_rebuild(tmp, backend, size))
                     searches[backend] = in_child(_probe, tmp, backend)
                     rows += shown(search_rows(backend, size, searches[backend]))
@@ -150,23 +151,28 @@ def shown(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def measure_catch_up(tmp: str, backend: str, size: int, replicas: int | None = None) -> list[dict]:
+def measure_catch_up(tmp: str, backend: str, size: int, replicas: int | None = None,
+                     replication: str | None = None) -> list[dict]:
     """The indexer following a change log of ``size`` new works from an empty index (a
     deployment's first start), in a process of its own as ``consortium worker`` runs it;
-    ``replicas``: the cluster's index made with that many (else the configured number)."""
+    ``replicas``: the cluster's index made with that many (else the configured number),
+    ``replication``: how they follow (``OPENSEARCH_REPLICATION``; else as configured)."""
     cpu_before = cluster_cpu_ms() if backend == "opensearch" else None
-    result = in_child(_catch_up, tmp, backend, replicas)
+    result = in_child(_catch_up, tmp, backend, replicas, replication)
     cluster_cpu = cluster_cpu_note(backend, cpu_before, max(1, result["works"]), "work")
     target = OPENSEARCH_TARGETS["catch_up"] if backend == "opensearch" else None
     copies = f" ({replicas} replicas)" if replicas is not None else ""
+    copies = f" ({replicas} replica, {replication} replication)" if replication else copies
     return [{"suite": "search", "metric": f"{backend}: indexer catch-up from empty, {size:,} works{copies}",
              "value": result["works"] / result["seconds"], "unit": "works/s", "target": target,
              "note": f"{result['seconds']:.1f} s, {result['batches']} batches; CPU of the writer "
                      f"{result['cpu']:,.0f}s{cluster_cpu} ({os.getloadavg()[0]:.1f} load)"}]
 
 
-def _catch_up(tmp: str, backend: str, replicas: int | None, queue) -> None:
+def _catch_up(tmp: str, backend: str, replicas: int | None, replication: str | None, queue) -> None:
     more = {"OPENSEARCH_REPLICAS": replicas} if replicas is not None else {}
+    if replication:
+        more["OPENSEARCH_REPLICATION"] = replication
     app = create_app(search_data.app_config(tmp, backend, **more), instance_path=tmp)
     with new_session(app) as session:  # from the start of the change log (another backend may have run)
         save_progress(session, Progress())
@@ -262,9 +268,24 @@ def _rebuild(tmp: str, backend: str, size: int, queue) -> None:
 
 
 def _cpu_seconds() -> float:
-    """User + system CPU of this process and its waited-for children (the rebuild writers)."""
+    """User + system CPU of this process, its waited-for children (the rebuild writers) and
+    its live children with theirs (the fork server the indexer's helpers come from: it
+    reaps them, so their CPU is its children's)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + _live_children_cpu()
+
+
+def _live_children_cpu() -> float:
+    """CPU seconds of this process's running children and of the children they reaped."""
+    me, total = str(os.getpid()), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if fields[1] == me:  # ppid; then utime, stime, cutime, cstime in clock ticks
+            total += sum(int(tick) for tick in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _probe(tmp: str, backend: str, queue) -> None:

@@ -194,16 +194,18 @@ def author_names(author: str) -> list[str]:
     return names
 
 
-def exact_keys(doc: IndexDocument) -> list[str]:
+def exact_keys(doc: IndexDocument, found: list[dict] | None = None, more_authors: list[str] | None = None) -> list[str]:
     """The keys a query equal to one of the work's titles (the lead title with or without its
     subtitle, or a member's own title) or to an author's name with a title (either order)
-    matches exactly (``analysis.folding.exact_key``)."""
+    matches exactly (``analysis.folding.exact_key``). ``found``, ``more_authors``: the work's
+    ``variants`` and ``variant_authors`` when the caller has them already."""
     titles = [doc.title, _joined(doc.title, doc.subtitle)]
-    for variant in variants(doc):
+    for variant in variants(doc) if found is None else found:
         titles += [variant["title"], _joined(variant["title"], variant["subtitle"])]
     title_keys = {key for key in map(exact_key, titles) if key}
     keys = set(title_keys)
-    for author in (list(doc.authors) + variant_authors(doc))[:EXACT_AUTHORS]:
+    more_authors = variant_authors(doc) if more_authors is None else more_authors
+    for author in (list(doc.authors) + more_authors)[:EXACT_AUTHORS]:
         for name in map(exact_key, author_names(author)):
             if name:
                 keys.update(name + key for key in title_keys)
@@ -220,7 +222,7 @@ START_WORDS = 6
 _WORD_UNITS = re.compile(rf"[{HAN}]|[^\s{HAN}]+")
 
 
-def start_keys(doc: IndexDocument) -> list[str]:
+def start_keys(doc: IndexDocument, found: list[dict] | None = None) -> list[str]:
     """Keys of the first ``START_WORDS`` words of each of the work's titles (with its
     subtitle; a member's own too), each with its place: ``1>law``, ``2>the``. A query
     equal to a title's first words matches all of its own (``start_query_keys``). One key a
@@ -229,7 +231,8 @@ def start_keys(doc: IndexDocument) -> list[str]:
     key per prefix of up to four words made 263,000, nearly all unique, and 16%. A work's
     titles share the places, so words of two of its titles may combine (rare, and it only
     lifts a work that matches the query anyway)."""
-    titles = [_joined(doc.title, doc.subtitle)] + [_joined(v["title"], v["subtitle"]) for v in variants(doc)]
+    found = variants(doc) if found is None else found
+    titles = [_joined(doc.title, doc.subtitle)] + [_joined(v["title"], v["subtitle"]) for v in found]
     keys = set()
     for title in titles:
         keys.update(_placed(start_words(title)[:START_WORDS]))

@@ -52,6 +52,11 @@ DEFAULTS = {
     # A change takes effect at the next `consortium index rebuild`.
     "OPENSEARCH_SHARDS": 1,
     "OPENSEARCH_REPLICAS": 1,
+    # How replicas follow: "document" (every copy indexes every work) or "segment" (replicas
+    # copy the primary's segments: the cluster indexes each work once; a writer closing waits
+    # for the copies). Measured: a catch-up costs the cluster about 40% less CPU with one
+    # replica (docs/scale.md). Takes effect at the next `consortium index rebuild`.
+    "OPENSEARCH_REPLICATION": "document",
     # Seconds one request may take, and how long the indexer keeps retrying (with backoff)
     # while the cluster is unreachable or rejects work (429) before it gives up the pass.
     "OPENSEARCH_TIMEOUT": 30,

@@ -11,6 +11,7 @@ to the change-log head it saw before reading.
 """
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -65,43 +66,67 @@ def save_progress(session: Session, progress: cp.Progress) -> None:
 
 def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 4000, gap_ttl: float = 600.0,
                  hooks: Hooks | None = None) -> UpdateReport:
-    """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs."""
+    """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs.
+
+    While the backend takes a full batch, the next one is read from the database in a thread
+    (a backlog is worked through without the backend waiting for the reads); its checkpoint
+    is committed only once the backend acknowledged it, and a batch that fails drops the one
+    read ahead."""
     writer.open()
     report = UpdateReport()
     try:
-        while _apply_batch(engine, writer, batch_size, gap_ttl, hooks or Hooks(), report):
-            pass
+        with ThreadPoolExecutor(1, thread_name_prefix="daodu-index-read") as reader:
+            batch = _read_batch(engine, None, batch_size, gap_ttl)
+            while batch is not None:
+                ahead = reader.submit(_read_batch, engine, batch.progress, batch_size, gap_ttl) if batch.more else None
+                _apply_batch(engine, writer, batch, hooks or Hooks(), report)
+                batch = ahead.result() if ahead else None
     finally:
         writer.close()
     return report
 
 
-def _apply_batch(engine, writer, batch_size, gap_ttl, hooks, report) -> bool:
-    """One batch; True when there may be more to do."""
+@dataclass
+class _Batch:
+    """What one batch read: the touched works' documents (None: remove), the change rows
+    seen, the checkpoint once they are applied, and whether more rows may follow."""
+
+    docs: dict
+    seen: list[int]
+    progress: cp.Progress
+    more: bool
+
+
+def _read_batch(engine, progress: cp.Progress | None, batch_size: int, gap_ttl: float) -> _Batch | None:
+    """The batch after ``progress`` (None: the committed checkpoint); None when caught up."""
     with Session(engine, expire_on_commit=False) as session:
-        progress = load_progress(session)
+        progress = load_progress(session) if progress is None else progress
         before = source.transaction_horizon(session)
         new, late = source.changes_after(session, progress.last_id, sorted(progress.gaps), batch_size)
         if not new and not late and not progress.gaps:
-            return False
+            return None
         after = source.transaction_horizon(session)
         horizon = cp.Horizon(before.finished_below, after.running_below, before.concurrent)
         work_ids = sorted({row.entity_id for row in new + late if row.entity == "work"})
         docs = source.load_documents(session, work_ids)
-    if docs:
-        changed = [doc for doc in docs.values() if doc is not None]
-        deleted = [work_id for work_id, doc in docs.items() if doc is None]
+    seen = [row.id for row in new + late]
+    return _Batch(docs, seen, cp.advance(progress, seen, time.time(), gap_ttl, horizon), len(new) == batch_size)
+
+
+def _apply_batch(engine, writer, batch: _Batch, hooks: Hooks, report: UpdateReport) -> None:
+    """Hand a batch to the backend, then commit its checkpoint."""
+    if batch.docs:
+        changed = [doc for doc in batch.docs.values() if doc is not None]
+        deleted = [work_id for work_id, doc in batch.docs.items() if doc is None]
         writer.apply(changed, deleted, before_commit=hooks.before_index_commit)
         if hooks.after_index_commit:
             hooks.after_index_commit()
         report.updated += len(changed)
         report.removed += len(deleted)
-    seen = [row.id for row in new + late]
     with Session(engine, expire_on_commit=False) as session:
-        save_progress(session, cp.advance(progress, seen, time.time(), gap_ttl, horizon))
-    report.changes += len(seen)
+        save_progress(session, batch.progress)
+    report.changes += len(batch.seen)
     report.batches += 1
-    return len(new) == batch_size
 
 
 def rebuild_index(engine: Engine, writer: SearchWriter, progress=None) -> RebuildReport:

@@ -20,6 +20,10 @@ from search_index.errors import SearchIndexError
 # HTTP statuses of a request worth repeating: rejected under load (429), no shard copy or
 # node ready (502/503/504).
 RETRY_STATUSES = (429, 502, 503, 504)
+# How replicas follow their primary: ``document`` (each copy indexes every document: read
+# after write on every copy once refreshed) or ``segment`` (replicas copy the primary's
+# segments after each refresh: the cluster indexes once, and a replica serves what it copied).
+REPLICATION_TYPES = ("document", "segment")
 # Open connections kept to each node (at least the bulk requests in flight).
 POOL_SIZE = 8
 
@@ -46,6 +50,7 @@ class Options:
     bulk_docs: int = 1000
     bulk_concurrency: int = 2
     result_window: int = 10_000
+    replication: str = "document"
 
     @property
     def alias(self) -> str:
@@ -63,10 +68,20 @@ class Options:
                                 ("OPENSEARCH_RETRY_SECONDS", "retry_seconds", float),
                                 ("OPENSEARCH_CA_CERTS", "ca_certs", str), ("OPENSEARCH_BULK_DOCS", "bulk_docs", int),
                                 ("OPENSEARCH_BULK_CONCURRENCY", "bulk_concurrency", int),
-                                ("OPENSEARCH_RESULT_WINDOW", "result_window", int)):
+                                ("OPENSEARCH_RESULT_WINDOW", "result_window", int),
+                                ("OPENSEARCH_REPLICATION", "replication", str)):
             if options.get(key) not in (None, ""):
                 picked[name] = kind(options[key])
+        picked["replication"] = str(picked.get("replication", cls.replication)).strip().lower()
+        if picked["replication"] not in REPLICATION_TYPES:
+            raise ValueError(f"OPENSEARCH_REPLICATION must be one of {', '.join(REPLICATION_TYPES)}, "
+                             f"not {options['OPENSEARCH_REPLICATION']!r}")
         return cls(**picked)
+
+    @property
+    def copies_segments(self) -> bool:
+        """Whether replicas copy the primary's segments instead of indexing every document."""
+        return self.replication == "segment" and self.replicas > 0
 
     def location(self) -> str:
         return f"{', '.join(self.urls)} (alias {self.alias})"

@@ -3,15 +3,15 @@ indexer catching up), by helper processes: the analysis is Python's work on one 
 the cluster indexes on the others, so a long catch-up spreads it over ``procs`` processes.
 
 The helpers start once a pass has analysed ``PARALLEL_AFTER`` works here and meets another
-large batch (a spawned process loads the analysis' dictionaries once: two or three seconds,
-which a backlog of a few thousand works would not win back) and live until ``close``; a
+large batch (started from a fork server that loads the analysis' dictionaries once:
+``analysis.processes``; a few thousand works would not win that back) and live until ``close``; a
 writer that keeps up with pushes never starts them. Chunks come back in
 order, each as soon as it is made, so the first bulk requests go out while later chunks are
 still being analysed.
 """
-import multiprocessing
 from itertools import chain
 
+from search_index.analysis.processes import helper_context
 from search_index.analysis.terms import load_dictionaries
 from search_index.opensearch import fields
 from search_index.opensearch.bulk import Action
@@ -43,8 +43,7 @@ class Encoder:
 
     def _helpers(self):
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(self.procs, initializer=load_dictionaries)
+            self._pool = helper_context().Pool(self.procs, initializer=load_dictionaries)
         return self._pool
 
     def close(self) -> None:

@@ -1,5 +1,5 @@
-"""An ``IndexDocument`` as the cluster's document: the Whoosh document's values
-(``whoosh_common.fields``) with each text field's terms counted by the very function the
+"""An ``IndexDocument`` as the cluster's document: the values every backend indexes
+(``whoosh_common.fields.shared_fields``) with each text field's terms counted by the very function the
 Whoosh schema indexes with, written out one term per line (a term appears as often as it
 occurs, so frequencies and field lengths are the same as Whoosh's), and the exact-title keys.
 Pure.
@@ -11,7 +11,7 @@ from search_index import documents
 from search_index.opensearch.bulk import Action
 from search_index.opensearch.mapping import EXACT_FIELD, TERM_FIELDS, TERM_SEPARATOR, facet_term
 from search_index.ports import IndexDocument
-from search_index.whoosh_common.fields import whoosh_fields
+from search_index.whoosh_common.fields import shared_fields
 from search_index.whoosh_common.schema import build_schema
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -25,7 +25,7 @@ def _term_counters() -> dict:
 
 def source(doc: IndexDocument) -> dict:
     """The document the cluster stores for a work (``_id`` is the work id)."""
-    values = whoosh_fields(doc)
+    values = shared_fields(doc)
     counters = _term_counters()
     body = {name: terms_text(counters[name](values[name])) for name in TERM_FIELDS if values.get(name)}
     body.update(id=doc.id, acquired=values["acquired"], first_seen=values["first_seen"], title_sort=values["title_sort"],

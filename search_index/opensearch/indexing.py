@@ -17,6 +17,7 @@ Across machines the consortium elects one indexer leader (a PostgreSQL advisory 
 import fcntl
 import logging
 import os
+import time
 
 from opensearchpy import exceptions as engine
 
@@ -30,6 +31,8 @@ from search_index.ports import BackendSettings, IndexStatus
 LOCK_FILE = "opensearch-writer.lock"
 # Documents read per request by ``fingerprints`` (at most the result window).
 SCAN_STEP = 5000
+# Seconds a writer closing waits for replicas to copy its last segments (segment replication).
+SEGMENT_COPY_WAIT = 10.0
 # Seconds a rebuilt index is given to allocate its replicas before it is swapped in anyway
 # (searches are answered from primaries meanwhile).
 REPLICA_WAIT = 120
@@ -81,13 +84,33 @@ class ClusterWriter:
         bulk.send(self.client, actions, self.options)
 
     def _refresh(self) -> None:
-        """What was written made searchable now; a cluster that cannot is left to its own
-        refresh interval (the batches are durable already; ``close`` must not raise)."""
+        """What was written made searchable now, on every copy (with segment replication the
+        refresh is the primaries' and the replicas copy it after: wait for them); a cluster
+        that cannot is left to its own refresh interval (the batches are durable already;
+        ``close`` must not raise)."""
         try:
             with_retries(lambda: self.client.indices.refresh(index=self.options.alias), "refresh the index",
                          min(10.0, self.options.retry_seconds))
+            if self.options.copies_segments:
+                self._await_segment_copies()
         except SearchIndexError as exc:
             log.warning("search index not refreshed: %s", exc.message)
+
+    def _await_segment_copies(self) -> None:
+        """Until every replica has copied the primaries' last refresh (checkpoints behind: 0),
+        up to ``SEGMENT_COPY_WAIT`` seconds; then they catch up on their own (logged)."""
+        deadline = time.monotonic() + SEGMENT_COPY_WAIT
+        while True:
+            with cluster_errors("see the replicas' copies"):
+                rows = self.client.cat.segment_replication(index=self.options.alias, params={"format": "json"})
+            behind = [row.get("shardId") for row in rows if str(row.get("checkpoints_behind", "0")) != "0"]
+            if not behind:
+                return
+            if time.monotonic() > deadline:
+                log.warning("search index replicas still copying after %s s: %s", SEGMENT_COPY_WAIT,
+                            ", ".join(map(str, behind)))
+                return
+            time.sleep(0.05)
 
     def _ensure_index(self) -> None:
         """The alias and a live index behind it (the first batch of a new deployment)."""
@@ -96,7 +119,8 @@ class ClusterWriter:
                         self.options.retry_seconds):
             return
         body = {"settings": mapping.index_settings(self.options.shards, self.options.replicas,
-                                                   self.options.result_window),
+                                                   self.options.result_window,
+                                                   replication=self.options.replication),
                 "mappings": mapping.mappings(), "aliases": {alias: {}}}
         name = mapping.new_index_name(self.options.prefix)
 
@@ -118,7 +142,7 @@ class ClusterWriter:
             name = mapping.new_index_name(options.prefix)
             self.client.indices.create(index=name, body={
                 "settings": mapping.index_settings(options.shards, options.replicas, options.result_window,
-                                                   building=True),
+                                                   building=True, replication=options.replication),
                 "mappings": mapping.mappings()})
             try:
                 count = rebuild.fill(options, name, source, self.settings.rebuild_procs, progress)

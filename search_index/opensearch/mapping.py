@@ -67,10 +67,12 @@ def mappings() -> dict:
             "_meta": {"content_version": content_version()}, "properties": properties}
 
 
-def index_settings(shards: int, replicas: int, result_window: int, building: bool = False) -> dict:
+def index_settings(shards: int, replicas: int, result_window: int, building: bool = False,
+                   replication: str = "document") -> dict:
     """Settings of a new index; ``building``: no replicas and no refreshes while a rebuild
-    fills it (both are set to the live values before it is swapped in)."""
-    return {
+    fills it (both are set to the live values before it is swapped in); ``replication``:
+    ``segment`` for replicas that copy segments (``connection.REPLICATION_TYPES``)."""
+    settings = {
         "number_of_shards": shards,
         "number_of_replicas": 0 if building else replicas,
         "refresh_interval": "-1" if building else "1s",
@@ -87,6 +89,9 @@ def index_settings(shards: int, replicas: int, result_window: int, building: boo
             "analyzer": {ANALYZER: {"type": "custom", "tokenizer": ANALYZER}},
         },
     }
+    if replication == "segment":  # a static setting: fixed when the index is made
+        settings["replication"] = {"type": "SEGMENT"}
+    return settings
 
 
 def live_settings(replicas: int) -> dict:

@@ -14,11 +14,21 @@ DOCUMENT_VERSION = 3
 def whoosh_fields(doc: IndexDocument) -> dict:
     """The Whoosh document of a work that at least one member holds."""
     values = documents.facet_values(doc)
+    fields = shared_fields(doc)
+    fields.update(tags=tags(values), facet_key=keys.facet_key(values))
+    return {k: v for k, v in fields.items() if v != "" or k == "title"}
+
+
+def shared_fields(doc: IndexDocument) -> dict:
+    """The fields every backend indexes alike (the Whoosh document without its filter
+    fields): the texts whose terms are counted, the sort and order keys, the exact-title
+    keys and the result body. Empty texts are left out, but for the title."""
     payload = documents.result_payload(doc)
-    # the members' own titles, authors and identifiers are searched with the work's
-    other_titles = [_join(v["title"], v["subtitle"]) for v in payload["variants"]]
-    authors = list(doc.authors) + documents.variant_authors(doc)
-    latin = " ".join([doc.title or "", *(v["title"] for v in payload["variants"]), " ".join(authors),
+    found = payload["variants"]  # the members' own titles, searched with the work's
+    more_authors = documents.variant_authors(doc)
+    other_titles = [_join(v["title"], v["subtitle"]) for v in found]
+    authors = list(doc.authors) + more_authors
+    latin = " ".join([doc.title or "", *(v["title"] for v in found), " ".join(authors),
                       " ".join(doc.subjects)])
     fields = {
         "id": str(doc.id),
@@ -33,10 +43,8 @@ def whoosh_fields(doc: IndexDocument) -> dict:
         "first_seen": documents.first_seen(doc),
         "title_sort": fold_key(doc.title) or "~",
         "payload": documents.encode_payload(payload),
-        "tags": tags(values),
-        "exact": ",".join(documents.exact_keys(doc) + documents.start_keys(doc)),
+        "exact": ",".join(documents.exact_keys(doc, found, more_authors) + documents.start_keys(doc, found)),
         "tie_order": documents.tie_order(doc),
-        "facet_key": keys.facet_key(values),
     }
     if doc.year:
         fields["year"] = int(doc.year)
