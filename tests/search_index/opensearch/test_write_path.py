@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.needs_search, pytest.mark.opensearch]
 
 
 def test_a_large_batch_analysed_by_helper_processes_makes_the_same_actions():
-    """Helpers (spawned, dictionaries loaded on their own) return every work's action lines,
+    """Helpers (forked from the fork server that loaded the dictionaries) return every work's action lines,
     byte for byte and in order, deletions first, as the analysis in this process makes them."""
     docs = index_documents(PARALLEL_FROM + 150)
     deleted = [9_000_001, 9_000_002]
