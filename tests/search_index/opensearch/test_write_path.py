@@ -2,6 +2,8 @@
 large batch analysed by helper processes gives the very documents this process would; bulk
 requests in flight together land every document (or raise, naming the work refused); and a
 writer that wrote makes it searchable when it closes, not only within the refresh interval."""
+import time
+
 import pytest
 from opensearchpy.exceptions import ConnectionTimeout
 
@@ -16,36 +18,53 @@ from tests.search_index.opensearch import cluster
 pytestmark = [pytest.mark.needs_search, pytest.mark.opensearch]
 
 
+def ready_helpers(encoder: Encoder, timeout: float = 60) -> None:
+    """Wait until the helpers a large batch started are ready."""
+    deadline = time.monotonic() + timeout
+    while not encoder.ready():
+        assert time.monotonic() < deadline, "the analysis helpers did not start"
+        time.sleep(0.05)
+
+
 def test_a_large_batch_analysed_by_helper_processes_makes_the_same_actions():
-    """Helpers (forked from the fork server that loaded the dictionaries) return every work's action lines,
-    byte for byte and in order, deletions first, as the analysis in this process makes them."""
+    """Helpers (forked from the fork server that loaded the dictionaries) return every work's
+    action lines, byte for byte and in order, deletions first, as the analysis in this
+    process makes them."""
     docs = index_documents(PARALLEL_FROM + 150)
     deleted = [9_000_001, 9_000_002]
-    encoder = Encoder(procs=2, after=0)
+    encoder = Encoder(procs=2)
     try:
+        serial = list(encoder.actions(docs, deleted, "idx"))  # starts them; analysed here
+        ready_helpers(encoder)
         parallel = list(encoder.actions(docs, deleted, "idx"))
-        assert encoder._pool is not None  # the helpers did the work
     finally:
         encoder.close()
-    serial = list(fields.actions(docs, deleted, "idx"))
     assert [a.work_id for a in parallel] == deleted + [doc.id for doc in docs]
-    assert parallel == serial
+    assert parallel == serial == list(fields.actions(docs, deleted, "idx"))
 
 
-def test_helpers_start_only_for_a_backlog_and_a_large_batch():
-    """Small batches, and the first large ones of a pass, are analysed here: starting the
-    helpers costs more than a short catch-up gains."""
-    encoder = Encoder(procs=2, after=3000)
+def test_helpers_start_for_a_large_batch_without_holding_it_up():
+    """Small batches never start the helpers; the first large one starts them in the
+    background and is analysed here meanwhile (a pass is not held up while they start); a
+    writer closing waits for helpers still starting and stops them."""
+    encoder = Encoder(procs=2)
     try:
         assert len(list(encoder.actions(index_documents(10), [], "idx"))) == 10
+        assert len(list(encoder.actions(index_documents(PARALLEL_FROM - 1), [], "idx"))) == PARALLEL_FROM - 1
+        assert encoder._starting is None and not encoder.ready()
         assert len(list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
-        assert encoder._pool is None
-        list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))  # 2,010 analysed here: below 3,000
-        assert encoder._pool is None
-        assert len(list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
-        assert encoder._pool is not None
+        assert encoder._starting is not None
+        ready_helpers(encoder)
+        pool = encoder._pool
+        helpers = [process.pid for process in pool._pool]
+        assert len(helpers) == 2
     finally:
         encoder.close()
+    assert encoder._pool is None and all(not process.is_alive() for process in pool._pool)
+    one = Encoder(procs=1)  # one process: never any helper
+    assert len(list(one.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
+    assert one._starting is None
+    one.close()
 
 
 @pytest.fixture
