@@ -51,6 +51,7 @@ class Options:
     bulk_concurrency: int = 2
     result_window: int = 10_000
     replication: str = "document"
+    merge_segments: int = 1
 
     @property
     def alias(self) -> str:
@@ -69,7 +70,8 @@ class Options:
                                 ("OPENSEARCH_CA_CERTS", "ca_certs", str), ("OPENSEARCH_BULK_DOCS", "bulk_docs", int),
                                 ("OPENSEARCH_BULK_CONCURRENCY", "bulk_concurrency", int),
                                 ("OPENSEARCH_RESULT_WINDOW", "result_window", int),
-                                ("OPENSEARCH_REPLICATION", "replication", str)):
+                                ("OPENSEARCH_REPLICATION", "replication", str),
+                                ("OPENSEARCH_MERGE_SEGMENTS", "merge_segments", int)):
             if options.get(key) not in (None, ""):
                 picked[name] = kind(options[key])
         picked["replication"] = str(picked.get("replication", cls.replication)).strip().lower()

@@ -31,6 +31,8 @@ from search_index.ports import BackendSettings, IndexStatus
 LOCK_FILE = "opensearch-writer.lock"
 # Documents read per request by ``fingerprints`` (at most the result window).
 SCAN_STEP = 5000
+# Seconds a rebuild waits for the new index's segments to be merged.
+MERGE_WAIT = 1800
 # Seconds a writer closing waits for replicas to copy its last segments (segment replication).
 SEGMENT_COPY_WAIT = 10.0
 # Seconds a rebuilt index is given to allocate its replicas before it is swapped in anyway
@@ -146,14 +148,29 @@ class ClusterWriter:
                 "mappings": mapping.mappings()})
             try:
                 count = rebuild.fill(options, name, source, self.settings.rebuild_procs, progress)
-                self.client.indices.put_settings(index=name, body=mapping.live_settings(options.replicas))
                 self.client.indices.refresh(index=name)
+                self._merge(name)
+                self.client.indices.put_settings(index=name, body=mapping.live_settings(options.replicas))
                 self._await_replicas(name)
                 self._swap(name)
             except BaseException:
                 self._delete_quietly(name)
                 raise
         return count
+
+    def _merge(self, name: str) -> None:
+        """The filled index merged to ``merge_segments`` segments a shard before it has
+        replicas (which then copy the merged files) and before readers use it: searches
+        visit fewer segments, and do not share the cluster with the merges a fresh index
+        would otherwise run in the background. A merge that outlasts ``MERGE_WAIT`` goes on in
+        the cluster and the rebuild goes on without waiting for it."""
+        if self.options.merge_segments <= 0:
+            return
+        try:
+            self.client.indices.forcemerge(index=name, params={"max_num_segments": self.options.merge_segments,
+                                                               "request_timeout": MERGE_WAIT})
+        except engine.ConnectionTimeout:
+            log.warning("rebuilt index %s still merging after %s s; going on", name, MERGE_WAIT)
 
     def _await_replicas(self, name: str) -> None:
         health = self.client.cluster.health(index=name, wait_for_status="green", timeout=f"{REPLICA_WAIT}s",

@@ -12,7 +12,7 @@ from search_index.opensearch import bulk, fields, mapping
 from search_index.opensearch.connection import ClusterRejected, Options
 from search_index.opensearch.encoding import PARALLEL_FROM, Encoder
 from search_index.ports import BackendSettings
-from tests.search_index.corpus import index_documents
+from tests.search_index.corpus import ListSource, index_documents
 from tests.search_index.opensearch import cluster
 
 pytestmark = [pytest.mark.needs_search, pytest.mark.opensearch]
@@ -157,5 +157,51 @@ def test_the_first_batch_survives_a_create_whose_answer_was_lost(tmp_path):
         assert len(calls) == 2 and calls[0] == calls[1]
         assert cluster.client(url).count(index=f"{prefix}works")["count"] == 5
     finally:
+        backend.reader().close()
+        cluster.drop_prefix(url, prefix)
+
+
+class RefreshingSource(ListSource):
+    """Documents that refresh the index being filled every 300 (a segment each time)."""
+
+    def __init__(self, documents, es, pattern: str):
+        super().__init__(documents)
+        self.es, self.pattern = es, pattern
+
+    def partitions(self, size: int) -> list["RefreshingSource"]:
+        return [self]
+
+    def documents(self):
+        for n, doc in enumerate(self.docs):
+            if n and n % 300 == 0:
+                self.es.indices.refresh(index=self.pattern)
+            yield doc
+
+
+def test_a_rebuilt_index_is_merged_before_readers_and_replicas_get_it(tmp_path):
+    """Filled by many small bulk requests (many segments), the rebuilt index is merged to one
+    segment a shard before its replicas copy it and the alias moves: every copy answers
+    whole, from one segment."""
+    url, prefix = cluster.cluster_url(), cluster.unique_prefix()
+    options = dict(cluster.app_options(url, prefix), OPENSEARCH_BULK_DOCS=50)
+    backend = open_backend("opensearch", BackendSettings(index_dir=str(tmp_path), rebuild_procs=1, options=options))
+    es = cluster.client(url)
+    try:
+        writer = backend.writer()
+        writer.open()
+        try:
+            assert writer.rebuild(RefreshingSource(index_documents(1_200), es, f"{prefix}works-*")) == 1_200
+        finally:
+            writer.close()
+        copies = es.cat.segments(index=f"{prefix}works", params={"format": "json", "h": "shard,prirep,docs.count"})
+        per_copy = {}
+        for row in copies:
+            per_copy.setdefault((row["shard"], row["prirep"]), []).append(int(row["docs.count"]))
+        assert sorted(per_copy) == [("0", "p"), ("0", "r"), ("1", "p"), ("1", "r")]
+        assert all(len(segments) == 1 for segments in per_copy.values()), per_copy
+        assert sum(per_copy[(shard, "p")][0] for shard in ("0", "1")) == 1_200
+        assert es.count(index=f"{prefix}works")["count"] == 1_200
+    finally:
+        es.close()
         backend.reader().close()
         cluster.drop_prefix(url, prefix)
