@@ -162,15 +162,26 @@ class ClusterWriter:
         """The filled index merged to ``merge_segments`` segments a shard before it has
         replicas (which then copy the merged files) and before readers use it: searches
         visit fewer segments, and do not share the cluster with the merges a fresh index
-        would otherwise run in the background. A merge that outlasts ``MERGE_WAIT`` goes on in
-        the cluster and the rebuild goes on without waiting for it."""
+        would otherwise run in the background. The merge runs as a task of the cluster, asked
+        after by short requests ever less often, up to once a second (one long request would
+        be repeated on another node when it timed out); a merge that outlasts ``MERGE_WAIT``
+        goes on there, and the rebuild goes on."""
         if self.options.merge_segments <= 0:
             return
-        try:
-            self.client.indices.forcemerge(index=name, params={"max_num_segments": self.options.merge_segments,
-                                                               "request_timeout": MERGE_WAIT})
-        except engine.ConnectionTimeout:
-            log.warning("rebuilt index %s still merging after %s s; going on", name, MERGE_WAIT)
+        task = self.client.indices.forcemerge(index=name, params={"max_num_segments": self.options.merge_segments,
+                                                                  "wait_for_completion": "false"})["task"]
+        deadline, pause = time.monotonic() + MERGE_WAIT, 0.05
+        while True:
+            answer = self.client.tasks.get(task_id=task)
+            if answer.get("completed"):
+                if answer.get("error"):
+                    log.warning("rebuilt index %s not merged: %s", name, answer["error"].get("reason"))
+                return
+            if time.monotonic() > deadline:
+                log.warning("rebuilt index %s still merging after %s s; going on", name, MERGE_WAIT)
+                return
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     def _await_replicas(self, name: str) -> None:
         health = self.client.cluster.health(index=name, wait_for_status="green", timeout=f"{REPLICA_WAIT}s",
