@@ -73,13 +73,13 @@ def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 10_0
     is committed only once the backend acknowledged it, and a batch that fails drops the one
     read ahead."""
     writer.open()
-    report = UpdateReport()
+    report, hooks = UpdateReport(), hooks or Hooks()
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="daodu-index-read") as reader:
             batch = _read_batch(engine, None, batch_size, gap_ttl)
             while batch is not None:
                 ahead = reader.submit(_read_batch, engine, batch.progress, batch_size, gap_ttl) if batch.more else None
-                _apply_batch(engine, writer, batch, hooks or Hooks(), report)
+                _apply_batch(engine, writer, batch, hooks, report)
                 batch = ahead.result() if ahead else None
     finally:
         writer.close()

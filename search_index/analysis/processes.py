@@ -1,5 +1,5 @@
-"""Helper processes that analyse text (an indexer catching up, a rebuild's writers), started
-from one fork server that has loaded the analysis' dictionaries: each helper is forked from
+"""Helper processes that analyse text (an indexer catching up: ``opensearch.encoding``),
+started from one fork server that has loaded the analysis' dictionaries: each helper is forked from
 it with jieba's and OpenCC's tables already in memory (shared until written), instead of
 spawning a fresh interpreter that imports everything and loads its own — two to three seconds
 of CPU a helper, paid again by every pass of a worker that catches up a backlog.

@@ -14,9 +14,8 @@ DOCUMENT_VERSION = 3
 def whoosh_fields(doc: IndexDocument) -> dict:
     """The Whoosh document of a work that at least one member holds."""
     values = documents.facet_values(doc)
-    fields = shared_fields(doc)
-    fields.update(tags=tags(values), facet_key=keys.facet_key(values))
-    return {k: v for k, v in fields.items() if v != "" or k == "title"}
+    # the filter fields are never empty (a work has a format and an availability)
+    return {**shared_fields(doc), "tags": tags(values), "facet_key": keys.facet_key(values)}
 
 
 def shared_fields(doc: IndexDocument) -> dict:
