@@ -6,12 +6,15 @@ import shutil
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from consortium import create_app
 from consortium.db import new_session
@@ -53,17 +56,28 @@ def pg_template():
     if not url:
         yield None
         return
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    name = f"daodu_tpl_{uuid.uuid4().hex[:8]}"
+    with migrated_database(url, "daodu_tpl_") as name:
+        yield name
+
+
+@contextmanager
+def migrated_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new database migrated to head on the PostgreSQL server of ``server_url`` (its name,
+    ``prefix`` and a random part), dropped afterwards. No pool: a test may crash the server,
+    and the drop must not find a dead connection."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    name = f"{prefix}{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
+    engine = make_engine(make_url(server_url).set(database=name).render_as_string(hide_password=False))
     upgrade(engine)
     engine.dispose()
-    yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 # Tests that need a browser or a PostgreSQL server carry its mark even when they reach it only

@@ -5,7 +5,6 @@ it is back the pages read it again."""
 import logging
 import threading
 import time
-import uuid
 
 import pytest
 import requests
@@ -13,9 +12,8 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from consortium.db.engine import make_engine
-from consortium.db.migrate import upgrade
 from consortium.db.replica import router_of
+from tests.conftest import migrated_database
 from tests.consortium.db.replica_servers import (
     PrivatePair,
     lag_of,
@@ -59,19 +57,8 @@ def backend():
 @pytest.fixture
 def database_url(pair):
     """A migrated database on this module's primary."""
-    name = f"daodu_f_{uuid.uuid4().hex[:10]}"
-    # no pool: a test may crash the primary, and the drop must not find a dead connection
-    admin = create_engine(pair.primary_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = on_database(pair.primary_url, name)
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with migrated_database(pair.primary_url, "daodu_f_") as name:
+        yield on_database(pair.primary_url, name)
 
 
 @pytest.fixture
