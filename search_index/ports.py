@@ -222,6 +222,20 @@ class DocumentSource(Protocol):
         """Every document of this source (part), in id order."""
 
 
+class WorkBatch(Protocol):
+    """The works a batch of the change log touched, for the writer to read (in its own
+    process, or in helper processes: picklable, each call of ``documents`` in another process
+    opens its own connections)."""
+
+    work_ids: Sequence[int]
+
+    def parts(self, size: int) -> Sequence["WorkBatch"]:
+        """Disjoint parts of at most ``size`` works covering the batch, in order."""
+
+    def documents(self) -> Mapping[int, IndexDocument | None]:
+        """Each work's document, or None for a work to remove (read once, then kept)."""
+
+
 class SearchReader(Protocol):
     """The read port. Web processes hold one; it never takes the writer lock."""
 
@@ -251,6 +265,15 @@ class SearchWriter(Protocol):
         durable when it returns. ``before_commit`` is called once the batch is written and
         before it is made durable (tests end the process there)."""
 
+    def apply_batch(self, batch: WorkBatch, before_commit: Callable[[], None] | None = None) -> tuple[int, int]:
+        """``apply`` to the documents of ``batch``'s works, read by the writer (here, see
+        ``apply_here``, or in helper processes); returns how many works were replaced and
+        how many removed."""
+
+    def reads_in_helpers(self, works: int) -> bool:
+        """Whether ``apply_batch`` reads a batch of this many works in other processes (the
+        indexer then does not read its documents ahead in this one)."""
+
     def rebuild(self, source: DocumentSource, progress: Progress | None = None) -> int:
         """Index every document of ``source`` into a fresh index that replaces the live one
         when complete (readers keep the old one until then); returns the count.
@@ -273,3 +296,24 @@ class SearchBackend(Protocol):
 
     def writer(self) -> SearchWriter:
         """A write port (unlocked until ``open``)."""
+
+
+def apply_here(writer: SearchWriter, batch: WorkBatch, before_commit: Callable[[], None] | None = None
+               ) -> tuple[int, int]:
+    """``SearchWriter.apply_batch`` of a writer that reads the documents in its own process."""
+    docs = batch.documents()
+    changed = [doc for doc in docs.values() if doc is not None]
+    deleted = [work_id for work_id, doc in docs.items() if doc is None]
+    if changed or deleted:
+        writer.apply(changed, deleted, before_commit=before_commit)
+    return len(changed), len(deleted)
+
+
+class ReadsBatchesHere:
+    """``apply_batch`` and ``reads_in_helpers`` of a writer that reads every batch itself."""
+
+    def apply_batch(self, batch: WorkBatch, before_commit: Callable[[], None] | None = None) -> tuple[int, int]:
+        return apply_here(self, batch, before_commit)
+
+    def reads_in_helpers(self, works: int) -> bool:
+        return False

@@ -68,17 +68,19 @@ def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 10_0
                  hooks: Hooks | None = None) -> UpdateReport:
     """Apply the change log to the index until caught up; ``IndexBusy`` if another writer runs.
 
-    While the backend takes a full batch, the next one is read from the database in a thread
-    (a backlog is worked through without the backend waiting for the reads); its checkpoint
-    is committed only once the backend acknowledged it, and a batch that fails drops the one
-    read ahead."""
+    While the backend takes a full batch, the next one is read in a thread: its change rows,
+    and its works' documents unless the backend reads them in helper processes itself (a
+    backlog is worked through without the backend waiting for the reads). A batch's
+    checkpoint is committed only once the backend acknowledged it, and a batch that fails
+    drops the one read ahead."""
     writer.open()
     report, hooks = UpdateReport(), hooks or Hooks()
     try:
         with ThreadPoolExecutor(1, thread_name_prefix="daodu-index-read") as reader:
-            batch = _read_batch(engine, None, batch_size, gap_ttl)
+            batch = _read_batch(engine, writer, None, batch_size, gap_ttl)
             while batch is not None:
-                ahead = reader.submit(_read_batch, engine, batch.progress, batch_size, gap_ttl) if batch.more else None
+                ahead = (reader.submit(_read_batch, engine, writer, batch.progress, batch_size, gap_ttl)
+                         if batch.more else None)
                 _apply_batch(engine, writer, batch, hooks, report)
                 batch = ahead.result() if ahead else None
     finally:
@@ -88,17 +90,19 @@ def update_index(engine: Engine, writer: SearchWriter, *, batch_size: int = 10_0
 
 @dataclass
 class _Batch:
-    """What one batch read: the touched works' documents (None: remove), the change rows
+    """What one batch read: the touched works (``source.ChangedWorks``), the change rows
     seen, the checkpoint once they are applied, and whether more rows may follow."""
 
-    docs: dict
+    works: source.ChangedWorks
     seen: list[int]
     progress: cp.Progress
     more: bool
 
 
-def _read_batch(engine, progress: cp.Progress | None, batch_size: int, gap_ttl: float) -> _Batch | None:
-    """The batch after ``progress`` (None: the committed checkpoint); None when caught up."""
+def _read_batch(engine, writer: SearchWriter, progress: cp.Progress | None, batch_size: int,
+                gap_ttl: float) -> _Batch | None:
+    """The batch after ``progress`` (None: the committed checkpoint); None when caught up.
+    Its documents are read now unless ``writer`` reads them in helper processes."""
     with Session(engine, expire_on_commit=False) as session:
         progress = load_progress(session) if progress is None else progress
         before = source.transaction_horizon(session)
@@ -106,23 +110,23 @@ def _read_batch(engine, progress: cp.Progress | None, batch_size: int, gap_ttl: 
         if not new and not late and not progress.gaps:
             return None
         after = source.transaction_horizon(session)
-        horizon = cp.Horizon(before.finished_below, after.running_below, before.concurrent)
-        work_ids = sorted({row.entity_id for row in new + late if row.entity == "work"})
-        docs = source.load_documents(session, work_ids)
+    horizon = cp.Horizon(before.finished_below, after.running_below, before.concurrent)
+    work_ids = sorted({row.entity_id for row in new + late if row.entity == "work"})
+    works = source.ChangedWorks(engine.url.render_as_string(hide_password=False), work_ids, engine)
+    if work_ids and not writer.reads_in_helpers(len(work_ids)):
+        works.documents()
     seen = [row.id for row in new + late]
-    return _Batch(docs, seen, cp.advance(progress, seen, time.time(), gap_ttl, horizon), len(new) == batch_size)
+    return _Batch(works, seen, cp.advance(progress, seen, time.time(), gap_ttl, horizon), len(new) == batch_size)
 
 
 def _apply_batch(engine, writer, batch: _Batch, hooks: Hooks, report: UpdateReport) -> None:
     """Hand a batch to the backend, then commit its checkpoint."""
-    if batch.docs:
-        changed = [doc for doc in batch.docs.values() if doc is not None]
-        deleted = [work_id for work_id, doc in batch.docs.items() if doc is None]
-        writer.apply(changed, deleted, before_commit=hooks.before_index_commit)
+    if batch.works.work_ids:
+        updated, removed = writer.apply_batch(batch.works, before_commit=hooks.before_index_commit)
         if hooks.after_index_commit:
             hooks.after_index_commit()
-        report.updated += len(changed)
-        report.removed += len(deleted)
+        report.updated += updated
+        report.removed += removed
     with Session(engine, expire_on_commit=False) as session:
         save_progress(session, batch.progress)
     report.changes += len(batch.seen)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Text, func, text, type_coerce
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from consortium.accounts.models import Member
@@ -208,6 +209,41 @@ class CatalogueSource:
             for _work_id, doc in iter_live_documents(session, span=self.span):
                 if doc is not None:
                     yield doc
+
+
+class ChangedWorks:
+    """The works a change-log batch touched, as the write port's ``WorkBatch``: read from the
+    database at ``url`` when first asked (through ``engine`` in the indexer's process; in a
+    helper process, which gets the url and ids only, through an engine of that process)."""
+
+    def __init__(self, url: str, work_ids, engine: Engine | None = None):
+        self.url, self.work_ids, self._engine, self._docs = url, tuple(work_ids), engine, None
+
+    def __getstate__(self):
+        return self.url, self.work_ids
+
+    def __setstate__(self, state) -> None:
+        (self.url, self.work_ids), self._engine, self._docs = state, None, None
+
+    def parts(self, size: int) -> list["ChangedWorks"]:
+        return [ChangedWorks(self.url, self.work_ids[start:start + size], self._engine)
+                for start in range(0, len(self.work_ids), size)]
+
+    def documents(self) -> dict[int, IndexDocument | None]:
+        if self._docs is None:
+            with Session(self._engine or _process_engine(self.url)) as session:
+                self._docs = load_documents(session, list(self.work_ids))
+        return self._docs
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def _process_engine(url: str) -> Engine:
+    """This process's engine for ``url`` (a helper reading batch after batch keeps it)."""
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
 
 
 @contextmanager

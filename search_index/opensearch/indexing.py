@@ -23,10 +23,10 @@ from opensearchpy import exceptions as engine
 
 from search_index.documents import fingerprint_text
 from search_index.errors import IndexBusy, SearchIndexError
-from search_index.opensearch import bulk, mapping, rebuild
+from search_index.opensearch import bulk, fields, mapping, rebuild
 from search_index.opensearch.connection import Options, cluster_errors, make_client, with_retries
-from search_index.opensearch.encoding import Encoder
-from search_index.ports import BackendSettings, IndexStatus
+from search_index.opensearch.helpers import Helpers
+from search_index.ports import BackendSettings, IndexStatus, apply_here
 
 LOCK_FILE = "opensearch-writer.lock"
 # Documents read per request by ``fingerprints`` (at most the result window).
@@ -51,7 +51,7 @@ class ClusterWriter:
         self.client = client or make_client(options)
         self._lock = None
         self._written = False
-        self._encoder = Encoder(settings.rebuild_procs)
+        self._helpers = Helpers(settings.rebuild_procs)
 
     def open(self) -> None:
         os.makedirs(self.settings.index_dir, exist_ok=True)
@@ -64,7 +64,7 @@ class ClusterWriter:
         self._lock = handle
 
     def close(self) -> None:
-        self._encoder.close()
+        self._helpers.close()
         if self._written:
             self._written = False
             self._refresh()
@@ -77,13 +77,26 @@ class ClusterWriter:
         self._require_lock()
         if not changed and not deleted:
             return
-        alias = self.options.alias
-        actions = self._encoder.actions(changed, deleted, alias)
+        self._before_sending(before_commit)
+        bulk.send(self.client, fields.actions(changed, deleted, self.options.alias), self.options)
+
+    def apply_batch(self, batch, before_commit=None) -> tuple[int, int]:
+        """A large batch read, analysed and sent by helper processes once they are ready
+        (``helpers``); a small one, or one while they start, here."""
+        self._require_lock()
+        if not self._helpers.take(len(batch.work_ids)) or not self._helpers.ready(start=batch):
+            return apply_here(self, batch, before_commit)
+        self._before_sending(before_commit)
+        return self._helpers.apply(batch, self.options, self.options.alias)
+
+    def reads_in_helpers(self, works: int) -> bool:
+        return self._helpers.take(works)
+
+    def _before_sending(self, before_commit) -> None:
         self._ensure_index()
         if before_commit:
             before_commit()
         self._written = True
-        bulk.send(self.client, actions, self.options)
 
     def _refresh(self) -> None:
         """What was written made searchable now, on every copy (with segment replication the

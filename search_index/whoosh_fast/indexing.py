@@ -9,7 +9,7 @@ import numpy as np
 from whoosh.index import LockError
 
 from search_index.errors import IndexBusy
-from search_index.ports import BackendSettings, IndexStatus
+from search_index.ports import BackendSettings, IndexStatus, ReadsBatchesHere
 from search_index.whoosh_common import inspection, storage
 from search_index.whoosh_common.fields import whoosh_fields
 from search_index.whoosh_fast import rebuild as rebuilding
@@ -21,7 +21,7 @@ from search_index.whoosh_fast.segments import SegmentArrays
 WRITE_LOCK_TIMEOUT = 5.0
 
 
-class FastWriter:
+class FastWriter(ReadsBatchesHere):
     """``search_index.ports.SearchWriter`` over the Whoosh index, written by ``whoosh_fast``."""
 
     def __init__(self, name: str, settings: BackendSettings, arrays: SegmentArrays):

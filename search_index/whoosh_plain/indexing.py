@@ -5,7 +5,7 @@ import shutil
 from whoosh.index import LockError
 
 from search_index.errors import IndexBusy
-from search_index.ports import BackendSettings, IndexStatus
+from search_index.ports import BackendSettings, IndexStatus, ReadsBatchesHere
 from search_index.whoosh_common import inspection, storage
 from search_index.whoosh_common.fields import whoosh_fields
 
@@ -17,7 +17,7 @@ RANGE = 5000
 SEGMENT_DOCS = 250_000
 
 
-class PlainWriter:
+class PlainWriter(ReadsBatchesHere):
     """``search_index.ports.SearchWriter`` over the Whoosh index, through Whoosh's writer."""
 
     def __init__(self, name: str, settings: BackendSettings):

@@ -1,7 +1,10 @@
 """A deterministic synthetic catalogue for engine-level tests: Chinese and English titles,
 valid ISBNs, members holding overlapping works (tests import no benchmark code)."""
+import copy
+import os
 import random
 
+from search_index.opensearch.connection import ClusterUnavailable
 from search_index.ports import IndexDocument, IndexedHolding
 from search_index.whoosh_common.fields import whoosh_fields
 
@@ -67,3 +70,32 @@ class ListSource:
 
     def documents(self):
         return iter(self.docs)
+
+
+class ListBatch:
+    """A ``search_index.ports.WorkBatch`` over documents in memory (picklable): ``removed``
+    ids have none. ``read_elsewhere``: reading it in the process that made it raises (what
+    is read must be read by a helper); ``failing``: a work id whose part raises
+    ``ClusterUnavailable`` when read."""
+
+    def __init__(self, documents, removed=(), read_elsewhere: bool = False, failing: int | None = None):
+        self.docs = {doc.id: doc for doc in documents} | {work_id: None for work_id in removed}
+        self.work_ids = tuple(sorted(self.docs))
+        self.maker = os.getpid() if read_elsewhere else None
+        self.failing = failing
+
+    def parts(self, size: int) -> list["ListBatch"]:
+        parts = []
+        for start in range(0, len(self.work_ids), size):
+            part = copy.copy(self)
+            part.docs = {work_id: self.docs[work_id] for work_id in self.work_ids[start:start + size]}
+            part.work_ids = self.work_ids[start:start + size]
+            parts.append(part)
+        return parts
+
+    def documents(self) -> dict:
+        if self.maker == os.getpid():
+            raise AssertionError("read in the process that made the batch, not in a helper")
+        if self.failing in self.docs:
+            raise ClusterUnavailable(f"work {self.failing} could not be read")
+        return dict(self.docs)

@@ -1,11 +1,16 @@
 """The database side of the index: works and holdings read as ``IndexDocument`` from either
-database, and the picklable rebuild source split into id ranges."""
+database, the picklable rebuild source split into id ranges, and a change-log batch read in
+a helper process."""
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
+from operator import methodcaller
 
 from consortium.catalogue.service import ingest_batch, withdraw_holding
+from consortium.db import get_engine
 from consortium.search import source
+from search_index.analysis.processes import helper_context
 from search_index.ports import IndexDocument, IndexedHolding
 from search_index.whoosh_common.fields import whoosh_fields
 from tests.search_index.conftest import push_books
@@ -54,3 +59,23 @@ def test_the_rebuild_source_is_picklable_and_its_partitions_cover_every_work(app
     found = [doc.id for part in parts for doc in part.documents()]
     assert found == sorted(set(ids.values())) == [doc.id for doc in whole.documents()]
     assert whole.count() == sum(part.count() for part in parts) == len(found)
+
+
+def test_a_batch_of_changed_works_is_read_alike_in_a_helper_process(app, session, members, backend):
+    """A change-log batch handed to a helper travels as the database URL and its work ids
+    only; the helper, with an engine of its own, reads the very documents this process
+    reads (a work held by no one any more: None), part by part in id order."""
+    ids = sorted(set(push_books(session, members).values()))
+    withdrawn = ingest_batch(session, members["A"], [dict(RECORD, local_id="gone")]).works[0]["work_id"]
+    withdraw_holding(session, members["A"], "gone")
+    url = app.config["CONSORTIUM_DATABASE_URL"]
+    batch = source.ChangedWorks(url, [*ids, withdrawn], get_engine(app))
+    here = batch.documents()
+    assert here[withdrawn] is None and all(isinstance(here[work_id], IndexDocument) for work_id in ids)
+    parts = batch.parts(2)
+    assert [work_id for part in parts for work_id in part.work_ids] == [*ids, withdrawn]
+    assert all(pickle.loads(pickle.dumps(part)).__dict__ == {"url": url, "work_ids": part.work_ids,
+                                                              "_engine": None, "_docs": None} for part in parts)
+    with ProcessPoolExecutor(1, mp_context=helper_context(("consortium.search.source",))) as helper:
+        read = list(helper.map(methodcaller("documents"), parts))
+    assert {work_id: doc for docs in read for work_id, doc in docs.items()} == here

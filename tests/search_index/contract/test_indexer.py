@@ -20,6 +20,7 @@ from consortium.search.errors import IndexBusy
 from consortium.search.indexer import Hooks
 from consortium.search.models import SearchCheckpoint
 from search_index import analysis, ports
+from search_index.opensearch import helpers
 from search_index.whoosh_fast import rebuild
 from search_index.whoosh_plain import indexing
 from tests.search_index.conftest import BOOKS, push_books
@@ -299,3 +300,38 @@ def test_an_index_naming_classes_gone_since_is_unavailable_then_rebuilt(app, cli
     operations.indexer_job(app)
     assert operations.status(app)["content_current"] and operations.check(app).clean
     assert client.get("/api/v1/search?q=红楼梦").get_json()["results"][0]["id"] == works["a1"]
+
+
+def test_a_backlog_in_many_batches_ends_equal_to_the_database(app, session, members, monkeypatch):
+    """1,200 new works in batches of 200: after one pass the index equals the database. On
+    ``opensearch`` (helpers from 200 works, ready at once) the batches are read, analysed and
+    sent by the helper processes — each from the database itself — not by this process."""
+    real_ready, sent_by_helpers = helpers.Helpers.ready, []
+
+    def ready_at_once(self, start=None):
+        if not real_ready(self, start) and self._starting is not None:
+            self._starting.join(60)
+        return real_ready(self)
+
+    def apply_counted(self, batch, options, index):
+        sent_by_helpers.append(len(batch.work_ids))
+        return real_apply(self, batch, options, index)
+
+    real_apply = helpers.Helpers.apply
+    monkeypatch.setattr(helpers, "PARALLEL_FROM", 200)
+    monkeypatch.setattr(helpers.Helpers, "ready", ready_at_once)
+    monkeypatch.setattr(helpers.Helpers, "apply", apply_counted)
+    for first in (0, 600):  # a push carries at most 1,000 records
+        ingest_batch(session, members["A"], [{"local_id": f"bk-{n}", "title": f"积压新书 backlog {n}", "format": "book"}
+                                             for n in range(first, first + 600)])
+    app.config["SEARCH_INDEX_BATCH"] = 200
+    backend = operations.get_backend(app)
+    backend.settings = dataclasses.replace(backend.settings, rebuild_procs=2)
+    report = operations.sync_index(app)
+    assert report.updated == 1200 and report.batches >= 6
+    assert operations.check(app).clean
+    assert app.extensions[SEARCH].search({"q": "积压新书"})["total"] == 1200
+    if app.config["SEARCH_BACKEND"] == "opensearch":
+        assert sum(sent_by_helpers) == 1200
+    else:
+        assert sent_by_helpers == []

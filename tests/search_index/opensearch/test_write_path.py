@@ -1,5 +1,5 @@
 """The indexer's write path on the cluster, made faster without changing what it writes: a
-large batch analysed by helper processes gives the very documents this process would; bulk
+large batch read and sent by helper processes gives the very index this process would; bulk
 requests in flight together land every document (or raise, naming the work refused); and a
 writer that wrote makes it searchable when it closes, not only within the refresh interval."""
 import time
@@ -9,62 +9,107 @@ from opensearchpy.exceptions import ConnectionTimeout
 
 from search_index.backends import open_backend
 from search_index.opensearch import bulk, fields, mapping
-from search_index.opensearch.connection import ClusterRejected, Options
-from search_index.opensearch.encoding import PARALLEL_FROM, Encoder
+from search_index.opensearch.connection import ClusterRejected, ClusterUnavailable, Options
+from search_index.opensearch.helpers import PARALLEL_FROM
 from search_index.ports import BackendSettings
-from tests.search_index.corpus import ListSource, index_documents
+from tests.search_index.corpus import ZH_WORDS, ListBatch, ListSource, index_documents
 from tests.search_index.opensearch import cluster
 
 pytestmark = [pytest.mark.needs_search, pytest.mark.opensearch]
 
 
-def ready_helpers(encoder: Encoder, timeout: float = 60) -> None:
+def ready_helpers(writer, timeout: float = 60) -> None:
     """Wait until the helpers a large batch started are ready."""
     deadline = time.monotonic() + timeout
-    while not encoder.ready():
-        assert time.monotonic() < deadline, "the analysis helpers did not start"
+    while not writer._helpers.ready():
+        assert time.monotonic() < deadline, "the index helpers did not start"
         time.sleep(0.05)
 
 
-def test_a_large_batch_analysed_by_helper_processes_makes_the_same_actions():
-    """Helpers (forked from the fork server that loaded the dictionaries) return every work's
-    action lines, byte for byte and in order, deletions first, as the analysis in this
-    process makes them."""
-    docs = index_documents(PARALLEL_FROM + 150)
-    deleted = [9_000_001, 9_000_002]
-    encoder = Encoder(procs=2)
+@pytest.fixture
+def two_writers(tmp_path):
+    """Writers of two indices on the cluster: one with two helper processes, one without."""
+    url, prefix = cluster.cluster_url(), cluster.unique_prefix()
+    backends = {procs: open_backend("opensearch", BackendSettings(
+        index_dir=str(tmp_path / str(procs)), rebuild_procs=procs,
+        options=cluster.app_options(url, f"{prefix}{procs}-"))) for procs in (1, 2)}
+    writers = {procs: backend.writer() for procs, backend in backends.items()}
+    for writer in writers.values():
+        writer.open()
+    es = cluster.client(url)
     try:
-        serial = list(encoder.actions(docs, deleted, "idx"))  # starts them; analysed here
-        ready_helpers(encoder)
-        parallel = list(encoder.actions(docs, deleted, "idx"))
+        yield writers, es
     finally:
-        encoder.close()
-    assert [a.work_id for a in parallel] == deleted + [doc.id for doc in docs]
-    assert parallel == serial == list(fields.actions(docs, deleted, "idx"))
+        for writer in writers.values():
+            writer.close()
+        es.close()
+        cluster.drop_prefix(url, prefix)
 
 
-def test_helpers_start_for_a_large_batch_without_holding_it_up():
+def _index_contents(es, writer) -> tuple:
+    """What readers can tell of an index: its works' fingerprints, every facet value with
+    the number of works holding it, and the works each Chinese word of the titles finds."""
+    alias = writer.options.alias
+    es.indices.refresh(index=alias)
+    facets = es.search(index=alias, body={"size": 0, "aggs": {"facet": {"terms": {"field": "facet", "size": 5000}}}})
+    words = {word: es.count(index=alias, body={"query": {"term": {"title": word}}})["count"] for word in ZH_WORDS}
+    return (writer.fingerprints(), [(b["key"], b["doc_count"]) for b in facets["aggregations"]["facet"]["buckets"]],
+            words)
+
+
+def test_a_large_batch_read_and_sent_by_helpers_lands_as_this_process_sends_it(two_writers):
+    """Helpers (forked from the fork server that loaded the dictionaries) read a large
+    batch's works themselves — never this process — analyse them and send them: the index
+    holds exactly what a writer without helpers makes of the same batches, removals too."""
+    writers, es = two_writers
+    docs = index_documents(PARALLEL_FROM + 600)
+    first, second = docs[:PARALLEL_FROM], docs[PARALLEL_FROM:]
+    removed = [doc.id for doc in first[:150]]
+    for procs, writer in writers.items():
+        assert writer.apply_batch(ListBatch(first)) == (PARALLEL_FROM, 0)
+        if procs > 1:  # the first large batch started the helpers and was read here
+            ready_helpers(writer)
+        assert writer.reads_in_helpers(PARALLEL_FROM) == (procs > 1)
+        batch = ListBatch(second + first[150:], removed=removed, read_elsewhere=procs > 1)
+        assert writer.apply_batch(batch) == (len(docs) - 150, 150)
+    parallel, serial = (_index_contents(es, writers[procs]) for procs in (2, 1))
+    assert len(parallel[0]) == len(docs) - 150 and max(parallel[2].values()) > 0
+    assert parallel == serial
+
+
+def test_helpers_start_for_a_large_batch_without_holding_it_up(two_writers):
     """Small batches never start the helpers; the first large one starts them in the
-    background and is analysed here meanwhile (a pass is not held up while they start); a
-    writer closing waits for helpers still starting and stops them."""
-    encoder = Encoder(procs=2)
-    try:
-        assert len(list(encoder.actions(index_documents(10), [], "idx"))) == 10
-        assert len(list(encoder.actions(index_documents(PARALLEL_FROM - 1), [], "idx"))) == PARALLEL_FROM - 1
-        assert encoder._starting is None and not encoder.ready()
-        assert len(list(encoder.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
-        assert encoder._starting is not None
-        ready_helpers(encoder)
-        pool = encoder._pool
-        helpers = [process.pid for process in pool._pool]
-        assert len(helpers) == 2
-    finally:
-        encoder.close()
-    assert encoder._pool is None and all(not process.is_alive() for process in pool._pool)
-    one = Encoder(procs=1)  # one process: never any helper
-    assert len(list(one.actions(index_documents(PARALLEL_FROM), [], "idx"))) == PARALLEL_FROM
-    assert one._starting is None
-    one.close()
+    background and is read and sent here meanwhile (a pass is not held up while they
+    start); a writer closing waits for helpers still starting and stops them."""
+    writers, _es = two_writers
+    writer = writers[2]
+    assert writer.apply_batch(ListBatch(index_documents(10))) == (10, 0)
+    assert writer.apply_batch(ListBatch(index_documents(PARALLEL_FROM - 1))) == (PARALLEL_FROM - 1, 0)
+    assert writer._helpers._starting is None and not writer._helpers.ready()
+    assert not writer.reads_in_helpers(PARALLEL_FROM - 1) and writer.reads_in_helpers(PARALLEL_FROM)
+    assert writer.apply_batch(ListBatch(index_documents(PARALLEL_FROM))) == (PARALLEL_FROM, 0)
+    assert writer._helpers._starting is not None
+    ready_helpers(writer)
+    pool = writer._helpers._pool
+    assert len([process.pid for process in pool._pool]) == 2
+    writer.close()
+    assert writer._helpers._pool is None and all(not process.is_alive() for process in pool._pool)
+    assert writers[1].apply_batch(ListBatch(index_documents(PARALLEL_FROM))) == (PARALLEL_FROM, 0)
+    assert writers[1]._helpers._starting is None  # one process: never any helper
+    assert not writers[1].reads_in_helpers(10 * PARALLEL_FROM)
+
+
+def test_a_part_a_helper_cannot_send_fails_the_whole_batch(two_writers):
+    """One part of a batch failing in a helper fails ``apply_batch`` with its error (the
+    indexer then keeps its checkpoint and sends the batch again)."""
+    writers, _es = two_writers
+    writer = writers[2]
+    docs = index_documents(PARALLEL_FROM + 1000)
+    writer.apply_batch(ListBatch(docs[:PARALLEL_FROM]))
+    ready_helpers(writer)
+    with pytest.raises(ClusterUnavailable) as caught:
+        writer.apply_batch(ListBatch(docs, read_elsewhere=True, failing=docs[-1].id))
+    assert f"work {docs[-1].id}" in caught.value.message
 
 
 @pytest.fixture
