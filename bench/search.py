@@ -103,7 +103,7 @@ def run(options) -> list[dict]:
                     if size <= catch_up_most:
                         rows += shown(measure_catch_up(tmp, backend, size))
                     if size <= catch_up_most and backend == "opensearch":
-                        for replicas, replication in ((1, "segment"), (0, None)):  # one copy, as on one machine
+                        for replicas, replication in ((1, "document"), (0, None)):  # one copy, as on one machine
                             search_data.drop_opensearch_indices(tmp)
                             rows += shown(measure_catch_up(tmp, backend, size, replicas, replication))
                     rows += shown(measure_rebuild(tmp, backend, size))

@@ -50,7 +50,7 @@ class Options:
     bulk_docs: int = 1000
     bulk_concurrency: int = 2
     result_window: int = 10_000
-    replication: str = "document"
+    replication: str = "segment"
     merge_segments: int = 1
 
     @property

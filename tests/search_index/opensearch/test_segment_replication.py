@@ -1,7 +1,7 @@
-"""Segment replication (``OPENSEARCH_REPLICATION=segment``): replicas copy the primaries'
-segments instead of indexing every work again, and a writer that closes has waited for the
-copies, so every copy of every shard answers with what was just written, as with document
-replication."""
+"""Segment replication (``OPENSEARCH_REPLICATION=segment``, the default): replicas copy the
+primaries' segments instead of indexing every work again, and a writer that closes has waited
+for the copies, so every copy of every shard answers with what was just written, as with
+document replication (``document``)."""
 import pytest
 
 from search_index.backends import open_backend
@@ -23,9 +23,10 @@ def copy_counts(es, index: str) -> dict[tuple[str, str], list[int]]:
     return counts
 
 
-def test_every_copy_has_a_closed_writers_works_at_once(tmp_path):
+@pytest.mark.parametrize("replication", ["segment", "document"])
+def test_every_copy_has_a_closed_writers_works_at_once(tmp_path, replication):
     url, prefix = cluster.cluster_url(), cluster.unique_prefix()
-    options = dict(cluster.app_options(url, prefix), OPENSEARCH_REPLICATION="segment")
+    options = dict(cluster.app_options(url, prefix), OPENSEARCH_REPLICATION=replication)
     backend = open_backend("opensearch", BackendSettings(index_dir=str(tmp_path), rebuild_procs=1, options=options))
     es = cluster.client(url)
     alias = f"{prefix}works"
@@ -38,7 +39,7 @@ def test_every_copy_has_a_closed_writers_works_at_once(tmp_path):
         es.cluster.health(index=alias, wait_for_status="green", timeout="60s", params={"request_timeout": 90})
         settings = es.indices.get_settings(index=alias)
         (index_name, found), = settings.items()
-        assert found["settings"]["index"]["replication"]["type"] == "SEGMENT"
+        assert found["settings"]["index"].get("replication", {}).get("type", "DOCUMENT") == replication.upper()
         # from now on only the writer's own refresh makes works visible
         es.indices.put_settings(index=alias, body={"index": {"refresh_interval": "-1"}})
         for round_ in range(3):
@@ -64,4 +65,5 @@ def test_a_replication_type_the_cluster_has_not_is_refused_at_start():
     assert "OPENSEARCH_REPLICATION" in str(caught.value) and "segment" in str(caught.value)
     assert Options.from_settings({"OPENSEARCH_REPLICATION": " Segment "}).copies_segments
     assert not Options.from_settings({"OPENSEARCH_REPLICATION": "segment", "OPENSEARCH_REPLICAS": 0}).copies_segments
-    assert Options.from_settings({}).replication == "document"
+    assert Options.from_settings({}).replication == "segment"
+    assert not Options.from_settings({"OPENSEARCH_REPLICATION": "document"}).copies_segments

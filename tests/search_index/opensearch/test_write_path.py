@@ -47,10 +47,10 @@ def two_writers(tmp_path):
 
 
 def _index_contents(es, writer) -> tuple:
-    """What readers can tell of an index: its works' fingerprints, every facet value with
-    the number of works holding it, and the works each Chinese word of the titles finds."""
+    """What readers can tell of an index (its writer closed): its works' fingerprints, every
+    facet value with the number of works holding it, and the works each Chinese word of the
+    titles finds."""
     alias = writer.options.alias
-    es.indices.refresh(index=alias)
     facets = es.search(index=alias, body={"size": 0, "aggs": {"facet": {"terms": {"field": "facet", "size": 5000}}}})
     words = {word: es.count(index=alias, body={"query": {"term": {"title": word}}})["count"] for word in ZH_WORDS}
     return (writer.fingerprints(), [(b["key"], b["doc_count"]) for b in facets["aggregations"]["facet"]["buckets"]],
@@ -72,6 +72,7 @@ def test_a_large_batch_read_and_sent_by_helpers_lands_as_this_process_sends_it(t
         assert writer.reads_in_helpers(PARALLEL_FROM) == (procs > 1)
         batch = ListBatch(second + first[150:], removed=removed, read_elsewhere=procs > 1)
         assert writer.apply_batch(batch) == (len(docs) - 150, 150)
+        writer.close()  # searchable on every copy
     parallel, serial = (_index_contents(es, writers[procs]) for procs in (2, 1))
     assert len(parallel[0]) == len(docs) - 150 and max(parallel[2].values()) > 0
     assert parallel == serial
