@@ -37,6 +37,7 @@ class Helpers:
         self._pool = None
         self._starting: threading.Thread | None = None
         self._failed = False
+        self._busy = False
 
     def take(self, works: int) -> bool:
         """Whether a batch of this many works is for the helpers (once they are ready)."""
@@ -47,9 +48,13 @@ class Helpers:
         acknowledged, or the first error raised); returns (replaced, removed)."""
         replaced = removed = 0
         tasks = ((part, options, index) for part in batch.parts(PART))
-        for part_replaced, part_removed in self._pool.imap_unordered(_read_and_send, tasks):
-            replaced += part_replaced
-            removed += part_removed
+        try:
+            for part_replaced, part_removed in self._pool.imap_unordered(_read_and_send, tasks):
+                replaced += part_replaced
+                removed += part_removed
+        except BaseException:
+            self._busy = True  # parts may still be running: ``close`` stops the helpers
+            raise
         return replaced, removed
 
     def ready(self, start: WorkBatch | None = None) -> bool:
@@ -75,9 +80,15 @@ class Helpers:
             self._starting.join(START_WAIT)
             self._starting = None
         if self._pool is not None:
-            self._pool.terminate()
+            # idle helpers end on their own (closing their database connections); helpers of
+            # a batch that failed may still be sending parts, and are stopped
+            if self._busy:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
+            self._busy = False
 
 
 _CLIENTS: dict[Options, object] = {}

@@ -81,7 +81,7 @@ def test_a_large_batch_read_and_sent_by_helpers_lands_as_this_process_sends_it(t
 def test_helpers_start_for_a_large_batch_without_holding_it_up(two_writers):
     """Small batches never start the helpers; the first large one starts them in the
     background and is read and sent here meanwhile (a pass is not held up while they
-    start); a writer closing waits for helpers still starting and stops them."""
+    start); a writer closing waits for helpers still starting and ends them."""
     writers, _es = two_writers
     writer = writers[2]
     assert writer.apply_batch(ListBatch(index_documents(10))) == (10, 0)
@@ -93,8 +93,8 @@ def test_helpers_start_for_a_large_batch_without_holding_it_up(two_writers):
     ready_helpers(writer)
     pool = writer._helpers._pool
     assert len([process.pid for process in pool._pool]) == 2
-    writer.close()
-    assert writer._helpers._pool is None and all(not process.is_alive() for process in pool._pool)
+    writer.close()  # idle helpers end on their own (exit code 0: their connections closed)
+    assert writer._helpers._pool is None and [process.exitcode for process in pool._pool] == [0, 0]
     assert writers[1].apply_batch(ListBatch(index_documents(PARALLEL_FROM))) == (PARALLEL_FROM, 0)
     assert writers[1]._helpers._starting is None  # one process: never any helper
     assert not writers[1].reads_in_helpers(10 * PARALLEL_FROM)
@@ -108,9 +108,12 @@ def test_a_part_a_helper_cannot_send_fails_the_whole_batch(two_writers):
     docs = index_documents(PARALLEL_FROM + 1000)
     writer.apply_batch(ListBatch(docs[:PARALLEL_FROM]))
     ready_helpers(writer)
+    pool = writer._helpers._pool
     with pytest.raises(ClusterUnavailable) as caught:
         writer.apply_batch(ListBatch(docs, read_elsewhere=True, failing=docs[-1].id))
     assert f"work {docs[-1].id}" in caught.value.message
+    writer.close()  # parts of the failed batch may still be running: the helpers are stopped
+    assert writer._helpers._pool is None and all(not process.is_alive() for process in pool._pool)
 
 
 @pytest.fixture
