@@ -28,3 +28,7 @@ class IndexUnreadable(SearchIndexError):
 
 class RebuildFailed(SearchIndexError):
     """A rebuild did not complete; the live index is untouched."""
+
+
+class HelperFailed(SearchIndexError):
+    """A helper process of the index writer ended unexpectedly; the batch was not applied."""

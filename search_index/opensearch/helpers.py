@@ -14,8 +14,11 @@ passes' helpers start at once. A writer that keeps up with pushes never starts t
 """
 import logging
 import threading
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from search_index.analysis.processes import helper_context, ready_helper
+from search_index.errors import HelperFailed
 from search_index.opensearch import bulk, fields
 from search_index.opensearch.connection import Options, make_client
 from search_index.ports import WorkBatch
@@ -32,12 +35,15 @@ START_WAIT = 60
 
 
 class Helpers:
+    """The helper processes of one writer (a ``ProcessPoolExecutor``: a helper that dies —
+    killed, out of memory — fails the batch with ``HelperFailed`` instead of leaving it
+    waiting for an answer that never comes)."""
+
     def __init__(self, procs: int):
         self.procs = procs
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
         self._starting: threading.Thread | None = None
         self._failed = False
-        self._busy = False
 
     def take(self, works: int) -> bool:
         """Whether a batch of this many works is for the helpers (once they are ready)."""
@@ -45,17 +51,20 @@ class Helpers:
 
     def apply(self, batch: WorkBatch, options: Options, index: str) -> tuple[int, int]:
         """The batch's works read, analysed and sent by the helpers (every part
-        acknowledged, or the first error raised); returns (replaced, removed)."""
-        replaced = removed = 0
-        tasks = ((part, options, index) for part in batch.parts(PART))
-        try:
-            for part_replaced, part_removed in self._pool.imap_unordered(_read_and_send, tasks):
-                replaced += part_replaced
-                removed += part_removed
-        except BaseException:
-            self._busy = True  # parts may still be running: ``close`` stops the helpers
-            raise
-        return replaced, removed
+        acknowledged, or the first error raised once the parts already running have
+        ended); returns (replaced, removed)."""
+        futures = [self._pool.submit(_read_and_send, part, options, index) for part in batch.parts(PART)]
+        _done, pending = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in pending:  # a part failed: the parts not started are not sent
+            future.cancel()
+        wait(pending)
+        try:  # the first failed part's error (cancelled parts are skipped)
+            counts = [future.result() for future in futures if not future.cancelled()]
+        except BrokenProcessPool as exc:
+            self._stop()  # the rest of the pass is read here; the next pass starts new helpers
+            raise HelperFailed(f"An index helper process ended unexpectedly ({exc}); "
+                               "the batch is sent again at the next pass.") from None
+        return sum(replaced for replaced, _ in counts), sum(removed for _, removed in counts)
 
     def ready(self, start: WorkBatch | None = None) -> bool:
         """Whether the helpers are ready to take work; ``start``: a batch to start them for
@@ -70,7 +79,10 @@ class Helpers:
 
     def _start(self, preload: tuple[str, ...]) -> None:
         try:
-            self._pool = helper_context(preload).Pool(self.procs, initializer=ready_helper)
+            pool = ProcessPoolExecutor(self.procs, mp_context=helper_context(preload), initializer=ready_helper)
+            # helpers are forked as tasks arrive: one task each makes them all now
+            list(pool.map(_started, range(self.procs)))
+            self._pool = pool
         except Exception:  # read and analysed here instead, as with one process
             log.exception("index helper processes could not start; reading and analysing in the indexer's process")
             self._failed = True
@@ -79,24 +91,24 @@ class Helpers:
         if self._starting is not None:
             self._starting.join(START_WAIT)
             self._starting = None
+        self._stop()
+
+    def _stop(self) -> None:
+        """Idle helpers end on their own, closing their database connections."""
         if self._pool is not None:
-            # idle helpers end on their own (closing their database connections); helpers of
-            # a batch that failed may still be sending parts, and are stopped
-            if self._busy:
-                self._pool.terminate()
-            else:
-                self._pool.close()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-            self._busy = False
+
+
+def _started(_n: int) -> None:
+    """A task that makes a helper start (its initializer has run when it returns)."""
 
 
 _CLIENTS: dict[Options, object] = {}
 
 
-def _read_and_send(task) -> tuple[int, int]:
+def _read_and_send(part: WorkBatch, options: Options, index: str) -> tuple[int, int]:
     """In a helper: one part's documents read, analysed and acknowledged by the cluster."""
-    part, options, index = task
     docs = part.documents()
     changed = [doc for doc in docs.values() if doc is not None]
     deleted = [work_id for work_id, doc in docs.items() if doc is None]

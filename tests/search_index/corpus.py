@@ -3,6 +3,7 @@ valid ISBNs, members holding overlapping works (tests import no benchmark code).
 import copy
 import os
 import random
+import signal
 
 from search_index.opensearch.connection import ClusterUnavailable
 from search_index.ports import IndexDocument, IndexedHolding
@@ -76,13 +77,14 @@ class ListBatch:
     """A ``search_index.ports.WorkBatch`` over documents in memory (picklable): ``removed``
     ids have none. ``read_elsewhere``: reading it in the process that made it raises (what
     is read must be read by a helper); ``failing``: a work id whose part raises
-    ``ClusterUnavailable`` when read."""
+    ``ClusterUnavailable`` when read; ``dying``: one whose part kills the process reading it."""
 
-    def __init__(self, documents, removed=(), read_elsewhere: bool = False, failing: int | None = None):
+    def __init__(self, documents, removed=(), read_elsewhere: bool = False, failing: int | None = None,
+                 dying: int | None = None):
         self.docs = {doc.id: doc for doc in documents} | {work_id: None for work_id in removed}
         self.work_ids = tuple(sorted(self.docs))
         self.maker = os.getpid() if read_elsewhere else None
-        self.failing = failing
+        self.failing, self.dying = failing, dying
 
     def parts(self, size: int) -> list["ListBatch"]:
         parts = []
@@ -96,6 +98,8 @@ class ListBatch:
     def documents(self) -> dict:
         if self.maker == os.getpid():
             raise AssertionError("read in the process that made the batch, not in a helper")
+        if self.dying in self.docs:
+            os.kill(os.getpid(), signal.SIGKILL)
         if self.failing in self.docs:
             raise ClusterUnavailable(f"work {self.failing} could not be read")
         return dict(self.docs)

@@ -8,6 +8,7 @@ import pytest
 from opensearchpy.exceptions import ConnectionTimeout
 
 from search_index.backends import open_backend
+from search_index.errors import HelperFailed
 from search_index.opensearch import bulk, fields, mapping
 from search_index.opensearch.connection import ClusterRejected, ClusterUnavailable, Options
 from search_index.opensearch.helpers import PARALLEL_FROM
@@ -91,10 +92,10 @@ def test_helpers_start_for_a_large_batch_without_holding_it_up(two_writers):
     assert writer.apply_batch(ListBatch(index_documents(PARALLEL_FROM))) == (PARALLEL_FROM, 0)
     assert writer._helpers._starting is not None
     ready_helpers(writer)
-    pool = writer._helpers._pool
-    assert len([process.pid for process in pool._pool]) == 2
+    helpers = list(writer._helpers._pool._processes.values())
+    assert len(helpers) == 2 and all(helper.is_alive() for helper in helpers)
     writer.close()  # idle helpers end on their own (exit code 0: their connections closed)
-    assert writer._helpers._pool is None and [process.exitcode for process in pool._pool] == [0, 0]
+    assert writer._helpers._pool is None and [helper.exitcode for helper in helpers] == [0, 0]
     assert writers[1].apply_batch(ListBatch(index_documents(PARALLEL_FROM))) == (PARALLEL_FROM, 0)
     assert writers[1]._helpers._starting is None  # one process: never any helper
     assert not writers[1].reads_in_helpers(10 * PARALLEL_FROM)
@@ -108,12 +109,32 @@ def test_a_part_a_helper_cannot_send_fails_the_whole_batch(two_writers):
     docs = index_documents(PARALLEL_FROM + 1000)
     writer.apply_batch(ListBatch(docs[:PARALLEL_FROM]))
     ready_helpers(writer)
-    pool = writer._helpers._pool
+    helpers = list(writer._helpers._pool._processes.values())
     with pytest.raises(ClusterUnavailable) as caught:
         writer.apply_batch(ListBatch(docs, read_elsewhere=True, failing=docs[-1].id))
     assert f"work {docs[-1].id}" in caught.value.message
-    writer.close()  # parts of the failed batch may still be running: the helpers are stopped
-    assert writer._helpers._pool is None and all(not process.is_alive() for process in pool._pool)
+    writer.close()
+    assert writer._helpers._pool is None and not any(helper.is_alive() for helper in helpers)
+
+
+def test_a_helper_that_dies_fails_the_batch_instead_of_leaving_it_waiting(two_writers):
+    """A helper killed while it reads a part (out of memory, an operator's kill): the batch
+    fails with ``HelperFailed`` at once — never waits for an answer that cannot come — and
+    the rest of the pass is read and sent here."""
+    writers, es = two_writers
+    writer = writers[2]
+    docs = index_documents(3 * PARALLEL_FROM)
+    writer.apply_batch(ListBatch(docs[:PARALLEL_FROM]))
+    ready_helpers(writer)
+    started = time.monotonic()
+    with pytest.raises(HelperFailed) as caught:
+        writer.apply_batch(ListBatch(docs[PARALLEL_FROM:2 * PARALLEL_FROM], read_elsewhere=True,
+                                     dying=docs[PARALLEL_FROM + 700].id))
+    assert time.monotonic() - started < 30 and "ended unexpectedly" in caught.value.message
+    assert not writer._helpers.ready() and writer.reads_in_helpers(PARALLEL_FROM)
+    assert writer.apply_batch(ListBatch(docs[2 * PARALLEL_FROM:])) == (PARALLEL_FROM, 0)  # read here
+    writer.close()
+    assert es.count(index=writer.options.alias)["count"] >= 2 * PARALLEL_FROM
 
 
 @pytest.fixture
