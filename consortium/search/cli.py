@@ -67,8 +67,18 @@ def index_status(as_json):
                f"{status['documents'] if status['exists'] else 'not created yet'} documents, "
                f"generation {status['generation']}")
     click.echo(content_line(status))
+    if status["cluster"]:
+        click.echo(cluster_line(status["cluster"]))
     click.echo(f"Checkpoint {status['checkpoint']} of change-log head {status['head']}: "
                f"lag {status['lag']} changes, {status['open_gaps']} open gaps")
+
+
+def cluster_line(cluster: dict) -> str:
+    """The index on the cluster: health, shards and copies, and how its replicas follow."""
+    follow = {"segment": "replicas copy the primaries' segments",
+              "document": "replicas index every document"}.get(cluster.get("replication"), "")
+    return (f"Cluster: health {cluster.get('health')}, {cluster.get('shards')} primary shards, "
+            f"{cluster.get('copies')} shard copies" + (f"; {follow}" if follow else ""))
 
 
 def content_line(status: dict) -> str:

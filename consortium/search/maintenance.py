@@ -40,9 +40,14 @@ def check_index(engine: Engine, writer: SearchWriter) -> CheckReport:
     return report
 
 
+# What a backend on a cluster reports of it (``IndexStatus.details``), shown by ``index status``.
+CLUSTER_DETAILS = ("health", "shards", "copies", "replication")
+
+
 def index_status(engine: Engine, writer: SearchWriter) -> dict:
     """The backend, the index's size and content version, the checkpoint, the change-log
-    head and the lag (changes not yet applied)."""
+    head and the lag (changes not yet applied); on a cluster its health, primary shards,
+    shard copies and how replicas follow (``cluster``; None for an index on this machine)."""
     with Session(engine) as session:
         progress = indexer.load_progress(session)
         head = source.max_change_id(session)
@@ -52,7 +57,8 @@ def index_status(engine: Engine, writer: SearchWriter) -> dict:
             "documents": status.documents, "generation": status.details.get("generation"),
             "content_version": status.content_version, "expected_version": status.expected_version,
             "content_current": status.current, "checkpoint": progress.last_id, "head": head,
-            "lag": lag, "open_gaps": len(progress.gaps)}
+            "lag": lag, "open_gaps": len(progress.gaps),
+            "cluster": {key: status.details[key] for key in CLUSTER_DETAILS if key in status.details} or None}
 
 
 def needs_rebuild(engine: Engine, writer: SearchWriter) -> bool:

@@ -255,11 +255,14 @@ class ClusterWriter:
                 return IndexStatus(backend=self.name, location=options.location(), exists=False, documents=None,
                                    content_version=None, expected_version=mapping.content_version())
             name = names[0]
-            meta = self.client.indices.get_mapping(index=name)[name]["mappings"].get("_meta", {})
+            found = self.client.indices.get(index=name)[name]
+            meta = found["mappings"].get("_meta", {})
             documents = self.client.count(index=name)["count"]
             health = self.client.cluster.health(index=name)
+        replication = found["settings"]["index"].get("replication", {}).get("type", "DOCUMENT")
         details = {"generation": name, "index": name, "health": health["status"],
-                   "shards": health["active_primary_shards"], "copies": health["active_shards"]}
+                   "shards": health["active_primary_shards"], "copies": health["active_shards"],
+                   "replication": replication.lower()}
         return IndexStatus(backend=self.name, location=options.location(), exists=True, documents=documents,
                            content_version=meta.get("content_version"), expected_version=mapping.content_version(),
                            details=details)

@@ -44,6 +44,12 @@ def test_status_check_worker_once_and_rebuild(cli, search_backend):
     assert once.exit_code == 0 and "works updated" in once.output
     text = cli("index", "status").output
     assert "lag 0 changes" in text and f"(backend {search_backend})" in text and "(current)" in text
+    cluster = json.loads(cli("index", "status", "--json").output)["cluster"]
+    if search_backend == "opensearch":  # two shards with a replica each (the tests' cluster options)
+        assert cluster["health"] in ("green", "yellow") and cluster["shards"] == 2 and cluster["copies"] >= 2
+        assert cluster["replication"] == "segment" and "replicas copy the primaries' segments" in text
+    else:
+        assert cluster is None and "Cluster:" not in text
     assert cli("index", "check").output.strip().endswith("clean.")
     rebuilt = cli("index", "rebuild", "--quiet")
     assert rebuilt.exit_code == 0 and "Rebuilt the index: 5 works" in rebuilt.output
