@@ -170,7 +170,18 @@ def test_two_web_processes_serve_one_chat_through_the_database(backend, app, app
     finally:
         first.stop()
         second.stop()
+        await_chat_threads()
         get_engine(other).dispose()
+
+
+def await_chat_threads(timeout: float = 20.0) -> None:
+    """Until the chat bus has stopped (two seconds after its last stream ended): the stream
+    and the bus read through the app's engine until then, and an engine disposed of before
+    gets new connections that nothing closes (PostgreSQL's are reported when collected)."""
+    deadline = time.monotonic() + timeout
+    while any(thread.name == "chat-bus" for thread in threading.enumerate()):
+        assert time.monotonic() < deadline, "the chat stream and bus did not end"
+        time.sleep(0.1)
 
 
 def test_the_embed_kit_chat_is_framed_only_by_the_members_sites(client, session, members):
