@@ -298,12 +298,16 @@ class SearchBackend(Protocol):
         """A write port (unlocked until ``open``)."""
 
 
+def split_documents(docs: Mapping[int, IndexDocument | None]) -> tuple[list[IndexDocument], list[int]]:
+    """A batch's documents (``WorkBatch.documents``) as the works to replace and the ids to remove."""
+    return ([doc for doc in docs.values() if doc is not None],
+            [work_id for work_id, doc in docs.items() if doc is None])
+
+
 def apply_here(writer: SearchWriter, batch: WorkBatch, before_commit: Callable[[], None] | None = None
                ) -> tuple[int, int]:
     """``SearchWriter.apply_batch`` of a writer that reads the documents in its own process."""
-    docs = batch.documents()
-    changed = [doc for doc in docs.values() if doc is not None]
-    deleted = [work_id for work_id, doc in docs.items() if doc is None]
+    changed, deleted = split_documents(batch.documents())
     if changed or deleted:
         writer.apply(changed, deleted, before_commit=before_commit)
     return len(changed), len(deleted)

@@ -21,7 +21,7 @@ from search_index.analysis.processes import helper_context, ready_helper
 from search_index.errors import HelperFailed
 from search_index.opensearch import bulk, fields
 from search_index.opensearch.connection import Options, make_client
-from search_index.ports import WorkBatch
+from search_index.ports import WorkBatch, split_documents
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +109,7 @@ _CLIENTS: dict[Options, object] = {}
 
 def _read_and_send(part: WorkBatch, options: Options, index: str) -> tuple[int, int]:
     """In a helper: one part's documents read, analysed and acknowledged by the cluster."""
-    docs = part.documents()
-    changed = [doc for doc in docs.values() if doc is not None]
-    deleted = [work_id for work_id, doc in docs.items() if doc is None]
+    changed, deleted = split_documents(part.documents())
     if options not in _CLIENTS:
         _CLIENTS[options] = make_client(options)
     bulk.send(_CLIENTS[options], fields.actions(changed, deleted, index), options)
